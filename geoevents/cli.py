@@ -1,0 +1,339 @@
+"""The ``geoevents`` command line: a thin client of the library.
+
+Each command is one short function. Library errors are mapped to ``Error: <message>`` on stderr
+and the error's exit code in one place, :class:`_Group`; usage mistakes stay Click's (exit 2).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import click
+import geopandas as gpd
+
+from geoevents import __version__, schema
+from geoevents._options import filter_options, input_argument, skip_invalid_option
+from geoevents.errors import EmptySelectionError, GeoeventsError, OutputError, ValidationError
+from geoevents.filters import Criteria, filter_incidents
+from geoevents.io import read_incidents, write_incidents
+from geoevents.io.geojson import to_feature_collection
+from geoevents.stats import STATS_BY, incident_stats
+
+log = logging.getLogger("geoevents")
+
+
+class _Group(click.Group):
+    """Maps every :class:`GeoeventsError` to one line on stderr and its exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except GeoeventsError as exc:
+            if exc.exit_code == 2:
+                raise click.UsageError(str(exc), ctx) from None
+            click.echo(f"Error: {exc}", err=True)
+            ctx.exit(exc.exit_code)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="geoevents")
+@click.option("-v", "--verbose", count=True, help="Say more on stderr (repeatable).")
+@click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr.")
+def cli(verbose: int, quiet: bool) -> None:
+    """Turn geocoded conflict incidents into layered, offline, interactive maps.
+
+    Incidents live in a GeoJSON store (default data/incidents.geojson); every command that reads
+    them takes the same filters. Run `geoevents COMMAND --help` for each command.
+    """
+    level = logging.ERROR if quiet else logging.WARNING - 10 * min(verbose, 2)
+    logging.basicConfig(level=level, format="%(message)s", stream=sys.stderr, force=True)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="geoevents")
+
+
+# -- helpers ----------------------------------------------------------------------------------
+
+
+def _load(path: str, *, skip_invalid: bool = False) -> gpd.GeoDataFrame:
+    """Read and validate a store; log its warnings; raise on errors (unless skipping them)."""
+    gdf, report, bad = read_incidents(path)
+    for line in [p.format(report.source) for p in report.warnings][:20]:
+        log.info("%s", line)
+    if report.warnings:
+        log.warning(
+            "%s: %d warning(s); run `geoevents validate %s` to see them",
+            path,
+            len(report.warnings),
+            path,
+        )
+    file_level = [p for p in report.errors if p.index is None]
+    if gdf is None or file_level or (report.errors and not skip_invalid):
+        errors = report.errors
+        shown = "\n".join(p.format(report.source) for p in errors[:10])
+        more = f"\n... and {len(errors) - 10} more" if len(errors) > 10 else ""
+        hint = "" if gdf is None or file_level else " (or pass --skip-invalid to map the rest)"
+        raise ValidationError(
+            f"{path} has {len(errors)} error(s); fix them{hint}:\n{shown}{more}", report
+        )
+    if bad:
+        log.warning("%s: skipped %d invalid incident(s)", path, len(bad))
+        gdf = gdf.drop(index=sorted(bad)).reset_index(drop=True)
+    return gdf
+
+
+def _select(path: str, criteria: Criteria, skip_invalid: bool = False) -> gpd.GeoDataFrame:
+    gdf = _load(path, skip_invalid=skip_invalid)
+    return filter_incidents(gdf, criteria, allow_empty=False)
+
+
+def _records(gdf: gpd.GeoDataFrame) -> list[dict[str, Any]]:
+    """Every property plus lon and lat (of a representative point for lines and areas)."""
+    doc = to_feature_collection(gdf)
+    points = gdf.geometry.representative_point()
+    out = []
+    for feat, point in zip(doc["features"], points, strict=True):
+        row = dict(feat["properties"])
+        row["lon"], row["lat"] = round(point.x, 6), round(point.y, 6)
+        out.append(row)
+    return out
+
+
+def _csv_text(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow(
+            [
+                json.dumps(v, ensure_ascii=False) if isinstance(v, list | dict) else v
+                for v in (row.get(c) for c in columns)
+            ]
+        )
+    return buf.getvalue()
+
+
+def _table(rows: Sequence[Sequence[Any]], headers: Sequence[str], right: set[int]) -> str:
+    cells = [[("" if v is None else str(v)) for v in r] for r in rows]
+    widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
+    widths[-1] = min(widths[-1], 60)
+
+    def fmt(values: Sequence[str]) -> str:
+        parts = []
+        for i, (v, w) in enumerate(zip(values, widths, strict=True)):
+            v = v if len(v) <= w else v[: w - 1] + "…"
+            parts.append(v.rjust(w) if i in right else v.ljust(w))
+        return "  ".join(parts).rstrip()
+
+    lines = [fmt(headers), fmt(["-" * w for w in widths])]
+    lines += [fmt(r) for r in cells]
+    return "\n".join(lines)
+
+
+def _fatal(value: Any) -> str:
+    return "n/r" if value is None else str(value)
+
+
+# -- commands ---------------------------------------------------------------------------------
+
+
+@cli.command("list")
+@input_argument
+@filter_options
+@skip_invalid_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json", "geojson"]),
+    default="table",
+    show_default=True,
+    help="table for reading; csv/json (every property plus lon, lat) or geojson for tools.",
+)
+def list_cmd(path: str, criteria: Criteria, fmt: str, skip_invalid: bool) -> None:
+    """List incidents, one per line.
+
+    \b
+    Example:
+      geoevents list --start 2017-10 --end 2017-10 --country IRQ
+    """
+    gdf = _select(path, criteria, skip_invalid)
+    if fmt == "geojson":
+        click.echo(json.dumps(to_feature_collection(gdf), ensure_ascii=False, indent=2))
+        return
+    rows = _records(gdf)
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    elif fmt == "csv":
+        click.echo(_csv_text(rows, [*schema.COLUMNS, "lon", "lat"]), nl=False)
+    else:
+        table = [
+            (
+                r["id"],
+                r["date_start"]
+                if r["date_end"] == r["date_start"]
+                else f"{r['date_start']}..{r['date_end']}",
+                r["event_type"],
+                ", ".join(v for v in (r["location"], r["iso3"] or r["country"]) if v),
+                _fatal(r["fatalities"]),
+                r["title"],
+            )
+            for r in rows
+        ]
+        headers = ["id", "date", "type", "place", "deaths", "title"]
+        click.echo(_table(table, headers, right={4}))
+        click.echo(f"{len(rows)} incident{'s' if len(rows) != 1 else ''}", err=True)
+
+
+@cli.command("filter")
+@input_argument
+@filter_options
+@skip_invalid_option
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    metavar="FILE|-",
+    help="Where to write the selection: a .geojson/.parquet/.gpkg/.csv file, or - for "
+    "GeoJSON on stdout.",
+)
+@click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
+def filter_cmd(path: str, criteria: Criteria, output: str, force: bool, skip_invalid: bool) -> None:
+    """Write the incidents that match the filters to a new store.
+
+    \b
+    Example:
+      geoevents filter --type Battles --start 2017 -o output/battles-2017.geojson
+    """
+    gdf = _select(path, criteria, skip_invalid)
+    if output == "-":
+        click.echo(json.dumps(to_feature_collection(gdf), ensure_ascii=False, indent=2))
+        return
+    if Path(output).resolve() == Path(path).resolve():
+        raise OutputError(f"{output}: is the input file; write the selection to another file")
+    write_incidents(gdf, output, overwrite=force)
+    click.echo(f"{output}: {len(gdf)} incident{'s' if len(gdf) != 1 else ''}", err=True)
+
+
+@cli.command("stats")
+@input_argument
+@filter_options
+@skip_invalid_option
+@click.option(
+    "--by",
+    type=click.Choice(STATS_BY),
+    default="event_type",
+    show_default=True,
+    help="What to group by.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+)
+def stats_cmd(path: str, criteria: Criteria, by: str, fmt: str, skip_invalid: bool) -> None:
+    """Count incidents and reported fatalities by type, country, year, month or actor.
+
+    Fatalities sum the reported figures only; incidents with no reported figure are counted
+    in the "unreported" column, not as zero.
+
+    \b
+    Example:
+      geoevents stats --by country --start 2017
+    """
+    table = incident_stats(_select(path, criteria, skip_invalid), by)
+    rows = table.to_dict("records")
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    elif fmt == "csv":
+        click.echo(_csv_text(rows, list(table.columns)), nl=False)
+    else:
+        right = set(range(1, len(table.columns)))
+        click.echo(_table([list(r.values()) for r in rows], list(table.columns), right))
+
+
+@cli.command("validate")
+@input_argument
+@click.option(
+    "--geojson-only",
+    is_flag=True,
+    help="Check RFC 7946 structure and geometry only, not the incident schema "
+    "(for any GeoJSON file).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+)
+def validate_cmd(path: str, geojson_only: bool, fmt: str) -> None:
+    """Check a store and report every problem at once, one per line.
+
+    Exit status 0 when valid (warnings allowed), 4 when there are errors, 3 when the file cannot
+    be read at all.
+
+    \b
+    Example:
+      geoevents validate data/incidents.geojson
+    """
+    _, report, _ = read_incidents(path, incidents=not geojson_only)
+    if fmt == "json":
+        problems = [
+            {
+                "severity": p.severity,
+                "index": p.index,
+                "id": p.feature_id,
+                "field": p.field,
+                "message": p.message,
+                "fix": p.fix,
+                "kind": p.kind,
+            }
+            for p in report.problems
+        ]
+        click.echo(
+            json.dumps(
+                {"ok": report.ok, "count": report.count, "problems": problems},
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+    else:
+        for line in report.lines():
+            click.echo(line)
+        click.echo(("valid: " if report.ok else "invalid: ") + report.summary())
+    if not report.ok:
+        sys.exit(ValidationError.exit_code)
+
+
+@cli.command("convert")
+@click.argument("src", type=click.Path(dir_okay=True, path_type=str))
+@click.argument("dest", type=click.Path(path_type=str))
+@click.option("--force", is_flag=True, help="Replace DEST if it exists.")
+def convert_cmd(src: str, dest: str, force: bool) -> None:
+    """Convert a store between GeoJSON, GeoParquet (.parquet), GeoPackage (.gpkg) and CSV.
+
+    The format is chosen by each file's extension; every field survives the round trip.
+
+    \b
+    Example:
+      geoevents convert data/incidents.geojson output/incidents.parquet
+    """
+    gdf = _load(src)
+    if Path(dest).resolve() == Path(src).resolve():
+        raise OutputError(f"{dest}: is the input file; choose another destination")
+    write_incidents(gdf, dest, overwrite=force)
+    click.echo(f"{dest}: {len(gdf)} incident{'s' if len(gdf) != 1 else ''}", err=True)
+
+
+__all__ = ["EmptySelectionError", "cli", "main"]

@@ -1,0 +1,281 @@
+"""Format dispatch: every command reads and writes incident stores chosen by file extension.
+
+GeoJSON goes through our strict reader; GeoParquet and GeoPackage through pyarrow / pyogrio; CSV
+through pandas (``lon``/``lat`` columns). All of them then pass the same schema checks. List
+fields (``sources``, ``assoc_actors``, ``tags``) are stored as JSON text in the tabular formats,
+so that no format loses a field.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+
+from geoevents import schema
+from geoevents.errors import InputError, OutputError, UsageError, ValidationError
+from geoevents.io.atomic import atomic_write
+from geoevents.io.geojson import read_geojson, write_geojson
+from geoevents.problems import ValidationReport
+from geoevents.validate import check_frame
+
+__all__ = ["FORMATS", "format_for", "load", "read_incidents", "write_incidents"]
+
+#: File extension -> format name.
+FORMATS: dict[str, str] = {
+    ".geojson": "geojson",
+    ".json": "geojson",
+    ".parquet": "parquet",
+    ".geoparquet": "parquet",
+    ".gpkg": "gpkg",
+    ".csv": "csv",
+}
+
+
+def format_for(path: str | os.PathLike[str]) -> str:
+    """Return the format name for ``path`` from its extension.
+
+    Raises
+    ------
+    UsageError
+        For an extension geoevents does not know.
+    """
+    suffix = Path(path).suffix.lower()
+    try:
+        return FORMATS[suffix]
+    except KeyError:
+        known = ", ".join(sorted(FORMATS))
+        raise UsageError(
+            f"{path}: unknown file type {suffix or '(no extension)'!r}; use one of {known}"
+        ) from None
+
+
+def _check_readable(path: Path) -> None:
+    if not path.exists():
+        raise InputError(f"{path}: no such file; check the path")
+    if path.is_dir():
+        raise InputError(f"{path}: is a directory, not an incident file; name a file inside it")
+    if not os.access(path, os.R_OK):
+        raise InputError(f"{path}: permission denied; check the file's permissions")
+
+
+def read_incidents(
+    path: str | os.PathLike[str], *, incidents: bool = True
+) -> tuple[gpd.GeoDataFrame | None, ValidationReport, set[int]]:
+    """Read an incident store and check it, without raising for validation problems.
+
+    Parameters
+    ----------
+    path : path-like
+        A ``.geojson``/``.json``, ``.parquet``, ``.gpkg`` or ``.csv`` file.
+    incidents : bool, default True
+        Check the incident schema (GeoJSON only may skip it, to check plain RFC 7946).
+
+    Returns
+    -------
+    gdf, report, bad_rows
+        The incidents (None when the file is too broken to build a table), the report of every
+        problem, and the positions of rows that have errors.
+
+    Raises
+    ------
+    InputError
+        When the file is missing, unreadable, not UTF-8 or not parseable at all.
+    """
+    path = Path(path)
+    fmt = format_for(path)
+    _check_readable(path)
+    source = str(path)
+    if fmt == "geojson":
+        return read_geojson(path.read_bytes(), source, incidents=incidents)
+    if fmt == "csv":
+        raw, geoms = _read_csv(path)
+    else:
+        raw, geoms = _read_table(path, fmt)
+    report = ValidationReport(source=source, count=len(raw))
+    gdf, bad = check_frame(raw, geoms, report)
+    return gdf, report, bad
+
+
+def load(path: str | os.PathLike[str], *, skip_invalid: bool = False) -> gpd.GeoDataFrame:
+    """Read and validate an incident store; return its incidents.
+
+    Parameters
+    ----------
+    path : path-like
+        A ``.geojson``, ``.parquet``, ``.gpkg`` or ``.csv`` store.
+    skip_invalid : bool, default False
+        Drop the incidents that have errors instead of refusing the whole file. Problems of the
+        file as a whole (bad JSON, a legacy ``crs``) still raise.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One row per incident, the columns of :data:`geoevents.schema.COLUMNS` plus ``geometry``,
+        in EPSG:4326.
+
+    Raises
+    ------
+    InputError
+        When the file cannot be read.
+    ValidationError
+        When it has errors (the exception's ``report`` lists them all).
+
+    Examples
+    --------
+    >>> import geoevents
+    >>> gdf = geoevents.load("data/incidents.geojson")  # doctest: +SKIP
+    """
+    gdf, report, bad = read_incidents(path)
+    file_level = [p for p in report.errors if p.index is None]
+    if gdf is None or file_level or (report.errors and not skip_invalid):
+        n = len(report.errors)
+        first = report.errors[0].format(report.source)
+        more = f" (and {n - 1} more; run geoevents validate {path})" if n > 1 else ""
+        raise ValidationError(f"{first}{more}", report)
+    if bad:
+        gdf = gdf.drop(index=sorted(bad)).reset_index(drop=True)
+    return gdf
+
+
+# -- tabular formats --------------------------------------------------------------------------
+
+
+def _decode_lists(raw: pd.DataFrame) -> pd.DataFrame:
+    """Decode list fields stored as JSON text; leave anything undecodable for the checker."""
+
+    def decode(value: Any) -> Any:
+        if isinstance(value, str):
+            try:
+                return json.loads(value)
+            except json.JSONDecodeError:
+                return value
+        return value
+
+    for name in schema.LIST_FIELDS:
+        if name in raw.columns:
+            raw[name] = [decode(v) for v in raw[name]]
+    return raw
+
+
+def _read_table(path: Path, fmt: str) -> tuple[pd.DataFrame, list[Any]]:
+    try:
+        gdf = gpd.read_parquet(path) if fmt == "parquet" else gpd.read_file(path, engine="pyogrio")
+    except (ValueError, OSError) as exc:
+        raise InputError(f"{path}: cannot read as {fmt}: {exc}; check the file") from None
+    except Exception as exc:  # pyarrow / GDAL raise their own error classes for corrupt files
+        if type(exc).__module__.split(".")[0] in ("pyarrow", "pyogrio", "shapely"):
+            raise InputError(f"{path}: cannot read as {fmt}: {exc}; check the file") from None
+        raise
+    if gdf.crs is not None and not gdf.crs.equals("EPSG:4326"):
+        gdf = gdf.to_crs("EPSG:4326")
+    raw = pd.DataFrame(gdf.drop(columns=gdf.geometry.name)).astype(object)
+    raw = raw.where(raw.notna(), None)
+    return _decode_lists(raw), list(gdf.geometry)
+
+
+def _read_csv(path: Path) -> tuple[pd.DataFrame, list[Any]]:
+    try:
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: not UTF-8 text; re-save it as UTF-8") from None
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise InputError(f"{path}: not a readable CSV ({exc}); check the file") from None
+    raw = raw.astype(object).where(raw != "", None)
+    geoms: list[Any] = []
+    wkt = raw.pop("wkt") if "wkt" in raw.columns else pd.Series([None] * len(raw))
+    if not {"lon", "lat"} <= set(raw.columns) and wkt.isna().all():
+        raise InputError(f"{path}: the CSV needs 'lon' and 'lat' columns (WGS84 degrees)")
+    lons = raw.pop("lon") if "lon" in raw.columns else pd.Series([None] * len(raw))
+    lats = raw.pop("lat") if "lat" in raw.columns else pd.Series([None] * len(raw))
+    for lon, lat, text in zip(lons, lats, wkt, strict=True):
+        if text is not None:
+            geoms.append(shapely.from_wkt(text, on_invalid="ignore"))
+            continue
+        try:
+            x, y = float(lon), float(lat)
+        except (TypeError, ValueError):
+            geoms.append(None)
+            continue
+        ok = -180 <= x <= 180 and -90 <= y <= 90
+        geoms.append(shapely.Point(x, y) if ok else None)
+    for name in ("fatalities", "geo_precision"):
+        if name in raw.columns:
+            raw[name] = [_maybe_int(v) for v in raw[name]]
+    return _decode_lists(raw), geoms
+
+
+def _maybe_int(value: Any) -> Any:
+    if isinstance(value, str):
+        try:
+            return int(value)
+        except ValueError:
+            return value
+    return value
+
+
+# -- writing ----------------------------------------------------------------------------------
+
+
+def _as_table(gdf: gpd.GeoDataFrame, lists_as_json: tuple[str, ...]) -> gpd.GeoDataFrame:
+    out = gdf[[*[c for c in schema.COLUMNS if c in gdf.columns], gdf.geometry.name]].copy()
+    for name in lists_as_json:
+        if name in out.columns:
+            out[name] = [
+                json.dumps(list(v) if v is not None else [], ensure_ascii=False) for v in out[name]
+            ]
+    return out
+
+
+def write_incidents(
+    gdf: gpd.GeoDataFrame, path: str | os.PathLike[str], *, overwrite: bool = True
+) -> Path:
+    """Write incidents to ``path`` in the format its extension names, atomically.
+
+    Parameters
+    ----------
+    gdf : geopandas.GeoDataFrame
+        Incidents with the schema's columns.
+    path : path-like
+        ``.geojson``, ``.parquet``, ``.gpkg`` or ``.csv``.
+    overwrite : bool, default True
+        With False, refuse to replace an existing file.
+
+    Returns
+    -------
+    pathlib.Path
+        The path written.
+
+    Raises
+    ------
+    OutputError
+        When the file exists (and ``overwrite`` is False) or cannot be written.
+    """
+    dest = Path(path)
+    fmt = format_for(dest)
+    if dest.exists() and not overwrite:
+        raise OutputError(f"{dest}: already exists; pass --force to replace it")
+    if dest.is_dir():
+        raise OutputError(f"{dest}: is a directory; name a file")
+    with atomic_write(dest) as tmp:
+        if fmt == "geojson":
+            write_geojson(gdf, tmp)
+        elif fmt == "parquet":
+            _as_table(gdf, ("sources",)).to_parquet(tmp, index=False)
+        elif fmt == "gpkg":
+            table = _as_table(gdf, schema.LIST_FIELDS)
+            table.to_file(tmp, driver="GPKG", layer="incidents", engine="pyogrio")
+        else:
+            table = _as_table(gdf, schema.LIST_FIELDS)
+            points = table.geometry.geom_type == "Point"
+            frame = pd.DataFrame(table.drop(columns=table.geometry.name))
+            frame["lon"] = table.geometry.x.where(points)
+            frame["lat"] = table.geometry.y.where(points)
+            frame["wkt"] = table.geometry.to_wkt().where(~points)
+            frame.to_csv(tmp, index=False)
+    return dest

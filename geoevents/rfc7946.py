@@ -1,0 +1,338 @@
+"""Structural checks of GeoJSON against RFC 7946, before any GIS library sees the data.
+
+GDAL accepts much that the RFC forbids (lower-case types, properties that are arrays, unclosed
+rings, legacy ``crs`` members), and silently drops or reinterprets it. These checks say exactly
+what is wrong and where, so that a file is fixed rather than misread.
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+from geoevents.problems import Problem, show_value
+
+__all__ = ["GEOMETRY_TYPES", "check_geojson"]
+
+GEOMETRY_TYPES = (
+    "Point",
+    "MultiPoint",
+    "LineString",
+    "MultiLineString",
+    "Polygon",
+    "MultiPolygon",
+    "GeometryCollection",
+)
+_ALL_TYPES = (*GEOMETRY_TYPES, "Feature", "FeatureCollection")
+# Nesting depth of "coordinates" for each geometry type: 0 is a position.
+_DEPTH = {
+    "Point": 0,
+    "MultiPoint": 1,
+    "LineString": 1,
+    "MultiLineString": 2,
+    "Polygon": 2,
+    "MultiPolygon": 3,
+}
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+class _Checker:
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+        self.index: int | None = None
+        self.feature_id: str | None = None
+
+    def add(self, severity: str, field: str, message: str, fix: str, kind: str) -> None:
+        # Inside a collection the feature is named by index and id; the field reads from there.
+        field = field.removeprefix("feature.")
+        self.problems.append(
+            Problem(
+                severity,  # type: ignore[arg-type]
+                message,
+                fix,
+                index=self.index,
+                feature_id=self.feature_id,
+                field=field,
+                kind=kind,
+            )
+        )
+
+    def error(self, field: str, message: str, fix: str, kind: str = "structure") -> None:
+        self.add("error", field, message, fix, kind)
+
+    def warn(self, field: str, message: str, fix: str, kind: str = "structure") -> None:
+        self.add("warning", field, message, fix, kind)
+
+    # -- members shared by every GeoJSON object -------------------------------------------------
+    def common(self, obj: dict[str, Any], path: str) -> None:
+        if "crs" in obj:
+            self.error(
+                f"{path}.crs" if path != "$" else "crs",
+                "has a legacy 'crs' member; RFC 7946 removed it and requires WGS84 lon/lat",
+                "reproject to EPSG:4326 (e.g. ogr2ogr -t_srs EPSG:4326) and drop 'crs'",
+            )
+        if "bbox" in obj:
+            bbox = obj["bbox"]
+            if not (
+                isinstance(bbox, list) and len(bbox) in (4, 6) and all(_is_number(v) for v in bbox)
+            ):
+                self.error(
+                    f"{path}.bbox",
+                    f"bbox {show_value(bbox)} must be 4 or 6 numbers",
+                    "write [west, south, east, north] or remove it",
+                )
+
+    def type_of(self, obj: Any, path: str, allowed: tuple[str, ...]) -> str | None:
+        if not isinstance(obj, dict):
+            self.error(
+                path,
+                f"expected a GeoJSON object, found {show_value(obj)}",
+                f'write an object with a "type" of {" / ".join(allowed)}',
+            )
+            return None
+        kind = obj.get("type")
+        if kind in allowed:
+            return kind
+        if not isinstance(kind, str):
+            self.error(
+                f"{path}.type" if path != "$" else "type",
+                'has no "type" member' if kind is None else f"type {show_value(kind)} is invalid",
+                f'add "type": one of {", ".join(allowed)}',
+            )
+            return None
+        near = [t for t in _ALL_TYPES if t.lower() == kind.lower()]
+        if near and near[0] in allowed:
+            self.error(
+                f"{path}.type" if path != "$" else "type",
+                f'type "{kind}" has the wrong case (GeoJSON types are case-sensitive)',
+                f'write "{near[0]}"',
+            )
+        else:
+            self.error(
+                f"{path}.type" if path != "$" else "type",
+                f'unknown type "{kind}"',
+                f"use one of {', '.join(allowed)}",
+            )
+        return None
+
+    # -- geometries -----------------------------------------------------------------------------
+    def geometry(self, geom: Any, path: str, nested: bool = False) -> None:
+        kind = self.type_of(geom, path, GEOMETRY_TYPES)
+        if kind is None:
+            return
+        self.common(geom, path)
+        if kind == "GeometryCollection":
+            members = geom.get("geometries")
+            if not isinstance(members, list):
+                self.error(
+                    f"{path}.geometries",
+                    'a GeometryCollection needs a "geometries" array',
+                    "add the member geometries as an array",
+                )
+                return
+            if nested:
+                self.warn(
+                    path,
+                    "GeometryCollection nested in a GeometryCollection (RFC 7946 says avoid it)",
+                    "flatten it into one collection",
+                )
+            if not members:
+                self.warn(
+                    f"{path}.geometries",
+                    "empty GeometryCollection: the feature has no location",
+                    "give the feature a geometry or null",
+                    kind="geometry",
+                )
+            for i, member in enumerate(members):
+                self.geometry(member, f"{path}.geometries[{i}]", nested=True)
+            return
+        if "coordinates" not in geom:
+            self.error(
+                f"{path}.coordinates",
+                f'the {kind} has no "coordinates"',
+                "add the coordinates as [lon, lat]",
+            )
+            return
+        self.coordinates(kind, geom["coordinates"], f"{path}.coordinates")
+
+    def coordinates(self, kind: str, coords: Any, path: str) -> None:
+        depth = _DEPTH[kind]
+        if not self.array_of_depth(coords, depth, path):
+            return
+        if kind == "LineString":
+            self.line(coords, path)
+        elif kind == "MultiLineString":
+            for i, line in enumerate(coords):
+                self.line(line, f"{path}[{i}]")
+        elif kind == "Polygon":
+            self.polygon(coords, path)
+        elif kind == "MultiPolygon":
+            for i, poly in enumerate(coords):
+                self.polygon(poly, f"{path}[{i}]")
+
+    def array_of_depth(self, value: Any, depth: int, path: str) -> bool:
+        if depth == 0:
+            return self.position(value, path)
+        if not isinstance(value, list):
+            self.error(path, f"expected an array, found {show_value(value)}", "fix the nesting")
+            return False
+        ok = True
+        for i, item in enumerate(value):
+            ok = self.array_of_depth(item, depth - 1, f"{path}[{i}]") and ok
+        return ok
+
+    def position(self, pos: Any, path: str) -> bool:
+        if not isinstance(pos, list) or len(pos) < 2 or not all(_is_number(v) for v in pos):
+            self.error(
+                path,
+                f"position {show_value(pos)} is not 2 or 3 numbers",
+                "write [lon, lat] with numbers (not strings)",
+            )
+            return False
+        if len(pos) > 3:
+            self.warn(
+                path,
+                f"position has {len(pos)} numbers; RFC 7946 allows at most 3 (lon, lat, height)",
+                "drop the extra numbers (they are ignored)",
+            )
+        lon, lat = pos[0], pos[1]
+        if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+            swapped = -180 <= lat <= 180 and -90 <= lon <= 90
+            self.error(
+                path,
+                f"position [{lon}, {lat}] is outside lon -180..180 / lat -90..90",
+                "write [lon, lat] in WGS84 degrees"
+                + (" (lat and lon look swapped)" if swapped else "; unwrap or split the shape"),
+                kind="geometry",
+            )
+            return False
+        return True
+
+    def line(self, line: list[Any], path: str) -> None:
+        if len(line) < 2:
+            self.error(path, "a line needs at least 2 positions", "add positions or drop it")
+            return
+        self.antimeridian(line, path)
+
+    def polygon(self, rings: list[Any], path: str) -> None:
+        if not rings:
+            self.error(path, "a polygon needs at least one ring", "add the exterior ring")
+            return
+        for i, ring in enumerate(rings):
+            where = f"{path}[{i}]"
+            if len(ring) < 4:
+                self.error(where, "a ring needs at least 4 positions", "close the ring")
+                continue
+            if ring[0][:2] != ring[-1][:2]:
+                self.error(
+                    where,
+                    f"ring is not closed: first {show_value(ring[0])} != last "
+                    f"{show_value(ring[-1])}",
+                    "repeat the first position exactly at the end",
+                )
+                continue
+            self.antimeridian(ring, where)
+            area = _signed_area(ring)
+            if (i == 0 and area < 0) or (i > 0 and area > 0):
+                self.warn(
+                    where,
+                    f"{'exterior' if i == 0 else 'interior'} ring winds "
+                    f"{'clockwise' if i == 0 else 'counter-clockwise'} (RFC 7946 §3.1.6 asks "
+                    "for exterior rings counter-clockwise, holes clockwise)",
+                    "reverse the ring (it is read anyway)",
+                )
+
+    def antimeridian(self, positions: list[Any], path: str) -> None:
+        for a, b in itertools.pairwise(positions):
+            if abs(a[0] - b[0]) > 180:
+                self.warn(
+                    path,
+                    f"segment {show_value(a)} -> {show_value(b)} crosses the antimeridian; read "
+                    "naively it wraps the whole world",
+                    "split the shape at 180° (RFC 7946 §3.1.9)",
+                    kind="geometry",
+                )
+                return
+
+    # -- features -------------------------------------------------------------------------------
+    def feature(self, feat: Any, path: str) -> None:
+        kind = self.type_of(feat, path, ("Feature",))
+        if kind is None:
+            return
+        fid = feat.get("id")
+        if fid is not None:
+            if isinstance(fid, str) or _is_number(fid):
+                self.feature_id = str(fid)
+            else:
+                self.error(
+                    f"{path}.id",
+                    f"feature id {show_value(fid)} must be a string or a number",
+                    "write a string id",
+                )
+        props = feat.get("properties", ...)
+        if props is ...:
+            self.error(f"{path}.properties", 'the feature has no "properties" member', "add one")
+        elif props is not None and not isinstance(props, dict):
+            self.error(
+                f"{path}.properties",
+                f"properties must be an object or null, found {show_value(props)}",
+                "write the properties as an object",
+            )
+        elif isinstance(props, dict) and self.feature_id is None:
+            pid = props.get("id")
+            if isinstance(pid, str):
+                self.feature_id = pid
+        self.common(feat, path)
+        if "geometry" not in feat:
+            self.error(
+                f"{path}.geometry",
+                'the feature has no "geometry" member',
+                "add the geometry, or null",
+            )
+        elif feat["geometry"] is not None:
+            self.geometry(feat["geometry"], f"{path}.geometry")
+
+
+def _signed_area(ring: list[list[float]]) -> float:
+    return sum(a[0] * b[1] - b[0] * a[1] for a, b in itertools.pairwise(ring)) / 2.0
+
+
+def check_geojson(doc: Any) -> list[Problem]:
+    """Check any GeoJSON object against RFC 7946.
+
+    Parameters
+    ----------
+    doc : object
+        A parsed JSON value.
+
+    Returns
+    -------
+    list of Problem
+        Errors for what the RFC forbids, warnings for what it advises against. Problems inside a
+        FeatureCollection carry the feature's index and id.
+    """
+    checker = _Checker()
+    kind = checker.type_of(doc, "$", _ALL_TYPES)
+    if kind is None:
+        return checker.problems
+    checker.common(doc, "$")
+    if kind == "FeatureCollection":
+        features = doc.get("features")
+        if not isinstance(features, list):
+            checker.error(
+                "features",
+                f'"features" must be an array, found {show_value(features)}',
+                "list the features in an array",
+            )
+            return checker.problems
+        for i, feat in enumerate(features):
+            checker.index, checker.feature_id = i, None
+            checker.feature(feat, "feature")
+    elif kind == "Feature":
+        checker.feature(doc, "$")
+    else:
+        checker.geometry(doc, "$")
+    return checker.problems

@@ -1,0 +1,182 @@
+"""Each filter of Criteria, through the library and through the CLI's options."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from helpers import SMALL
+
+import geoevents
+from geoevents.errors import EmptySelectionError, UsageError
+from geoevents.filters import Criteria, parse_partial_date
+
+
+@pytest.fixture(scope="module")
+def gdf():
+    return geoevents.load(SMALL)
+
+
+def ids(frame) -> set[str]:
+    return set(frame["id"])
+
+
+@pytest.mark.parametrize(
+    ("text", "end", "expected"),
+    [
+        ("2017", False, dt.date(2017, 1, 1)),
+        ("2017", True, dt.date(2017, 12, 31)),
+        ("2017-10", False, dt.date(2017, 10, 1)),
+        ("2017-10", True, dt.date(2017, 10, 31)),
+        ("2016-02", True, dt.date(2016, 2, 29)),
+        ("2017-10-16", True, dt.date(2017, 10, 16)),
+    ],
+)
+def test_partial_dates_cover_their_period(text, end, expected):
+    assert parse_partial_date(text, end=end) == expected
+
+
+@pytest.mark.parametrize("text", ["2020-13", "2017-02-30", "16/10/2017", "17", "2017-1-5", ""])
+def test_impossible_or_malformed_dates_are_usage_errors(text):
+    with pytest.raises(UsageError):
+        parse_partial_date(text)
+
+
+def test_month_range_keeps_everything_that_overlaps_it(gdf):
+    out = geoevents.filter_incidents(gdf, start="2017-10", end="2017-10")
+    assert ids(out) == {"t-kirkuk", "t-raqqa", "t-tongo", "t-sulay"}
+
+
+def test_multi_day_incident_is_kept_at_either_edge(gdf):
+    # The embassy assault runs 2019-12-31 .. 2020-01-01.
+    assert "t-embassy" in ids(geoevents.filter_incidents(gdf, start="2020-01-01"))
+    assert "t-embassy" in ids(geoevents.filter_incidents(gdf, end="2019-12-31"))
+    assert "t-embassy" in ids(geoevents.filter_incidents(gdf, start="2020", end="2020"))
+    assert "t-embassy" not in ids(geoevents.filter_incidents(gdf, start="2020-01-02"))
+    # The Raqqa fight runs 13..17 Oct: a range inside it keeps it.
+    assert ids(geoevents.filter_incidents(gdf, start="2017-10-15", end="2017-10-15")) == {"t-raqqa"}
+
+
+def test_inclusive_day_bounds(gdf):
+    out = geoevents.filter_incidents(gdf, start="2017-10-04", end="2017-10-04")
+    assert ids(out) == {"t-tongo"}
+    out = geoevents.filter_incidents(gdf, start="2017-10-05", end="2017-10-12")
+    assert ids(out) == set()
+
+
+def test_start_after_end_is_a_usage_error():
+    with pytest.raises(UsageError, match="after"):
+        Criteria(start="2018", end="2017")
+
+
+def test_type_is_case_insensitive_and_repeatable(gdf):
+    out = geoevents.filter_incidents(gdf, types=["battles", "RIOTS"])
+    assert ids(out) == {"t-kirkuk", "t-raqqa", "t-tongo", "t-embassy"}
+
+
+def test_unknown_type_suggests_the_nearest():
+    with pytest.raises(UsageError, match='did you mean "Battles"'):
+        Criteria(types=["Battle"])
+
+
+def test_actor_matches_any_actor_field(gdf):
+    assert ids(geoevents.filter_incidents(gdf, actors=["puk"])) == {"t-kirkuk", "t-sulay"}
+    assert ids(geoevents.filter_incidents(gdf, actors=["United States"])) == {"t-tongo"}
+
+
+def test_country_by_name_or_iso3(gdf):
+    assert ids(geoevents.filter_incidents(gdf, countries=["syria"])) == {"t-raqqa", "t-deir"}
+    assert ids(geoevents.filter_incidents(gdf, countries=["NER"])) == {"t-tongo"}
+
+
+def test_bbox(gdf):
+    out = geoevents.filter_incidents(gdf, bbox=(43.0, 34.0, 46.0, 36.0))
+    assert ids(out) == {"t-kirkuk", "t-sulay"}
+
+
+def test_bbox_across_the_antimeridian_wraps():
+    gdf = geoevents.load(SMALL)
+    assert len(geoevents.filter_incidents(gdf, bbox=(170.0, -90.0, -170.0, 90.0))) == 0
+    assert len(geoevents.filter_incidents(gdf, bbox=(40.0, -90.0, 2.0, 90.0))) == 5
+
+
+def test_near_within_uses_geodesic_distance(gdf):
+    # Kirkuk to Sulaymaniyah is about 95 km.
+    assert ids(geoevents.filter_incidents(gdf, near=(35.4681, 44.3922), within_km=90)) == {
+        "t-kirkuk"
+    }
+    near = geoevents.filter_incidents(gdf, near=(35.4681, 44.3922), within_km=100)
+    assert ids(near) == {"t-kirkuk", "t-sulay"}
+
+
+def test_near_without_within_is_a_usage_error():
+    with pytest.raises(UsageError, match="together"):
+        Criteria(near=(35.0, 44.0))
+
+
+def test_min_fatalities_drops_unreported(gdf):
+    assert ids(geoevents.filter_incidents(gdf, min_fatalities=0)) == {
+        "t-raqqa",
+        "t-tongo",
+        "t-deir",
+    }
+    assert ids(geoevents.filter_incidents(gdf, min_fatalities=10)) == {"t-deir"}
+
+
+def test_max_precision(gdf):
+    out = geoevents.filter_incidents(gdf, max_precision=1)
+    assert "t-tongo" not in ids(out) and "t-deir" not in ids(out)
+    assert len(geoevents.filter_incidents(gdf, max_precision=2)) == 5
+
+
+def test_text_searches_title_summary_and_sources(gdf):
+    assert ids(geoevents.filter_incidents(gdf, text="stadium")) == {"t-raqqa"}
+    assert ids(geoevents.filter_incidents(gdf, text="allied militia")) == {"t-kirkuk"}
+    assert ids(geoevents.filter_incidents(gdf, text="daily beast")) == {"t-raqqa"}
+    assert ids(geoevents.filter_incidents(gdf, text="FINAL REDOUBT")) == {"t-raqqa"}
+
+
+def test_empty_selection_names_the_filter_that_emptied_it(gdf):
+    with pytest.raises(EmptySelectionError, match="country Niger") as info:
+        geoevents.filter_incidents(
+            gdf, Criteria(start="2019", countries=["Niger"]), allow_empty=False
+        )
+    assert info.value.exit_code == 5
+
+
+def test_cli_filters_and_usage_errors(run):
+    result = run(
+        "list",
+        SMALL,
+        "--start",
+        "2017-10",
+        "--end",
+        "2017-10",
+        "--type",
+        "battles",
+        "--format",
+        "json",
+    )
+    assert result.exit_code == 0
+    import json
+
+    assert {r["id"] for r in json.loads(result.stdout)} == {"t-kirkuk", "t-raqqa", "t-tongo"}
+    for args, message in [
+        (["--start", "2020-13"], "not a date that exists"),
+        (["--start", "2018", "--end", "2017"], "after"),
+        (["--type", "Batles"], 'did you mean "Battles"'),
+        (["--bbox", "1,2,3"], "four numbers"),
+        (["--near", "35,44"], "together"),
+        (["--near", "95,44", "--within", "5"], "out of range"),
+        (["--max-precision", "4"], "4"),
+    ]:
+        result = run("list", SMALL, *args)
+        assert result.exit_code == 2, args
+        assert message in result.stderr, (args, result.stderr)
+        assert "Traceback" not in result.output
+
+
+def test_cli_empty_selection_exits_5(run):
+    result = run("list", SMALL, "--country", "France")
+    assert result.exit_code == 5
+    assert "country France" in result.stderr
