@@ -75,7 +75,8 @@ class _Checker:
     def strings(self, name: str, required: bool) -> list[str | None]:
         out: list[str | None] = []
         for i, value in enumerate(self.column(name)):
-            if _missing(value) or (isinstance(value, str) and not value.strip() and required):
+            # An empty string is no value: CSV cannot tell them apart, so no format may.
+            if _missing(value) or (isinstance(value, str) and not value.strip()):
                 if required:
                     self.error(i, name, f"{name} is missing", "every incident needs one")
                 out.append(None)

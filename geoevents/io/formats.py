@@ -274,8 +274,9 @@ def write_incidents(
             table = _as_table(gdf, schema.LIST_FIELDS)
             points = table.geometry.geom_type == "Point"
             frame = pd.DataFrame(table.drop(columns=table.geometry.name))
-            frame["lon"] = table.geometry.x.where(points)
-            frame["lat"] = table.geometry.y.where(points)
+            frame["lon"] = shapely.get_x(table.geometry.values).round(7)
+            frame["lat"] = shapely.get_y(table.geometry.values).round(7)
+            frame.loc[~points, ["lon", "lat"]] = None
             frame["wkt"] = table.geometry.to_wkt().where(~points)
             frame.to_csv(tmp, index=False)
     return dest
