@@ -7,9 +7,12 @@ and the error's exit code in one place, :class:`_Group`; usage mistakes stay Cli
 from __future__ import annotations
 
 import csv
+import datetime as dt
+import hashlib
 import io
 import json
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -20,7 +23,7 @@ import geopandas as gpd
 
 from geoevents import __version__, schema
 from geoevents._options import filter_options, input_argument, skip_invalid_option
-from geoevents.errors import EmptySelectionError, GeoeventsError, OutputError, ValidationError
+from geoevents.errors import GeoeventsError, OutputError, ValidationError
 from geoevents.filters import Criteria, filter_incidents
 from geoevents.io import read_incidents, write_incidents
 from geoevents.io.geojson import to_feature_collection
@@ -336,4 +339,124 @@ def convert_cmd(src: str, dest: str, force: bool) -> None:
     click.echo(f"{dest}: {len(gdf)} incident{'s' if len(gdf) != 1 else ''}", err=True)
 
 
-__all__ = ["EmptySelectionError", "cli", "main"]
+def _is_geoevents_map(path: Path) -> bool:
+    """True when ``path`` holds a map geoevents wrote (safe to replace without --force)."""
+    try:
+        with open(path, "rb") as fh:
+            return b"geoeventsReady" in fh.read()
+    except OSError:
+        return False
+
+
+def _timestamp(given: str | None) -> str | None:
+    """--timestamp wins; else SOURCE_DATE_EPOCH (reproducible builds); else none at all."""
+    if given:
+        return given
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if not epoch:
+        return None
+    try:
+        moment = dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc)
+    except (ValueError, OverflowError, OSError):
+        raise click.UsageError(
+            f"SOURCE_DATE_EPOCH={epoch!r} is not a Unix time in seconds"
+        ) from None
+    return moment.strftime("%Y-%m-%d %H:%M UTC")
+
+
+@cli.command("map")
+@input_argument
+@filter_options
+@skip_invalid_option
+@click.option(
+    "-o",
+    "--output",
+    default="output/incidents.html",
+    show_default=True,
+    metavar="FILE",
+    help="The HTML file to write (its folder is created).",
+)
+@click.option(
+    "--layer-by",
+    default="event_type",
+    show_default=True,
+    metavar="FIELD",
+    help="One overlay per value of FIELD (e.g. country, actor1, confidence, date_precision).",
+)
+@click.option("--cluster", is_flag=True, help="Cluster nearby incidents (per category).")
+@click.option("--heatmap", is_flag=True, help="Add a heat-map overlay.")
+@click.option("--timeline", is_flag=True, help="Add a date-range slider to the map.")
+@click.option(
+    "--tiles",
+    default="osm",
+    show_default=True,
+    metavar="NAME",
+    help="Background tiles: osm, none, or an xyzservices provider name. Tiles need the network; "
+    "borders and incidents do not.",
+)
+@click.option("--title", default=None, help="Title shown on the map (default: the file name).")
+@click.option(
+    "--timestamp",
+    default=None,
+    metavar="TEXT",
+    help="Show when the map was made (default: nothing, or SOURCE_DATE_EPOCH if set), so the "
+    "same input gives the same bytes.",
+)
+@click.option("--force", is_flag=True, help="Replace OUTPUT even if it is not a geoevents map.")
+def map_cmd(
+    path: str,
+    criteria: Criteria,
+    skip_invalid: bool,
+    output: str,
+    layer_by: str,
+    cluster: bool,
+    heatmap: bool,
+    timeline: bool,
+    tiles: str,
+    title: str | None,
+    timestamp: str | None,
+    force: bool,
+) -> None:
+    """Draw the incidents as a layered map in one self-contained HTML file.
+
+    The file opens from disk with no network: scripts, styles and country borders are inside it.
+    Each category (event type by default) is an overlay you can switch off; popups show every
+    field and source as text; incidents known only to a region are drawn as areas.
+
+    \b
+    Example:
+      geoevents map --start 2017-10 --end 2017-10 --timeline -o output/oct-2017.html
+    """
+    from geoevents.render import MapInfo, build_map, save_map
+
+    dest = Path(output)
+    if dest.is_dir():
+        raise OutputError(f"{dest}: is a directory; name an .html file, e.g. {dest}/map.html")
+    if dest.exists() and not force and not _is_geoevents_map(dest):
+        raise OutputError(
+            f"{dest}: exists and is not a geoevents map; pass --force to replace it, or choose "
+            "another -o"
+        )
+    stamp = _timestamp(timestamp)
+    gdf = _select(path, criteria, skip_invalid)
+    info = MapInfo(
+        source_name=Path(path).name,
+        sha256=hashlib.sha256(Path(path).read_bytes()).hexdigest(),
+        filters=tuple(criteria.describe()),
+        timestamp=stamp,
+    )
+    m = build_map(
+        gdf,
+        layer_by=layer_by,
+        cluster=cluster,
+        heatmap=heatmap,
+        timeline=timeline,
+        tiles=tiles,
+        title=title or Path(path).name,
+        info=info,
+    )
+    save_map(m, dest)
+    click.echo(f"{dest}: {len(gdf)} incident{'s' if len(gdf) != 1 else ''}")
+
+
+__all__ = ["cli", "main"]

@@ -165,3 +165,11 @@ def test_convert_keeps_lines_and_polygons(tmp_path):
         back = geoevents.load(path)
         assert back.geometry[0].geom_type == "LineString", fmt
         assert back.geometry[1].equals(gdf.geometry[1]), fmt
+
+
+def test_the_seed_store_validates_cleanly(run):
+    from helpers import SEED_STORE
+
+    result = run("validate", SEED_STORE)
+    assert result.exit_code == 0, result.stdout
+    assert result.stdout.startswith(f"valid: {SEED_STORE}: 0 errors, 0 warnings")

@@ -1,0 +1,79 @@
+/* geoevents map runtime, part 1: the namespace, DOM helpers, dates, borders, readiness.
+ *
+ * Rule for all geoevents scripts: data reaches the page only through textContent,
+ * setAttribute and DOM properties, never as HTML (no innerHTML, no string templates of markup).
+ */
+(function () {
+  "use strict";
+  var GE = (window.geoevents = window.geoevents || {});
+  GE.maps = GE.maps || {};
+
+  var SVG_NS = "http://www.w3.org/2000/svg";
+  var DAY_MS = 86400000;
+
+  /** Create an element with an optional class and text (inserted as text, never as HTML). */
+  GE.el = function (tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    return node;
+  };
+
+  /** Create an SVG element with attributes. */
+  GE.svg = function (tag, attrs) {
+    var node = document.createElementNS(SVG_NS, tag);
+    Object.keys(attrs || {}).forEach(function (key) {
+      node.setAttribute(key, String(attrs[key]));
+    });
+    return node;
+  };
+
+  /** Parse the JSON data block (a script element of type application/json) with this id. */
+  GE.readJson = function (id) {
+    return JSON.parse(document.getElementById(id).textContent);
+  };
+
+  /** Day number (days since 1970-01-01, UTC) of an ISO YYYY-MM-DD date. */
+  GE.isoDay = function (iso) {
+    var date = new Date(0);
+    // setUTCFullYear, unlike Date.UTC, does not map years 0-99 to 1900-1999.
+    date.setUTCFullYear(+iso.slice(0, 4), +iso.slice(5, 7) - 1, +iso.slice(8, 10));
+    return Math.round(date.getTime() / DAY_MS);
+  };
+
+  /** ISO YYYY-MM-DD date of a day number. */
+  GE.dayIso = function (day) {
+    return new Date(day * DAY_MS).toISOString().slice(0, 10);
+  };
+
+  /** Keep clicks, drags and wheel turns on a control from reaching the map. */
+  GE.isolate = function (node) {
+    L.DomEvent.disableClickPropagation(node);
+    L.DomEvent.disableScrollPropagation(node);
+  };
+
+  /** Draw the offline country borders in a pane under the tiles (they are the basemap offline). */
+  GE.drawBorders = function (map, dataId) {
+    var pane = map.createPane("geoeventsBorders");
+    pane.style.zIndex = 150;
+    pane.style.pointerEvents = "none";
+    L.geoJSON(GE.readJson(dataId), {
+      pane: "geoeventsBorders",
+      interactive: false,
+      style: {
+        color: "#8c939c",
+        weight: 0.8,
+        opacity: 1,
+        fillColor: "#f4f2ed",
+        fillOpacity: 1,
+        className: "ge-border"
+      }
+    }).addTo(map);
+  };
+
+  /** Mark the page as drawn: <html data-geoevents-ready="true">. */
+  GE.ready = function (state) {
+    state.ready = true;
+    document.documentElement.dataset.geoeventsReady = "true";
+  };
+})();

@@ -1,0 +1,144 @@
+"""``build_map``: incidents in, a layered, offline, deterministic folium map out."""
+
+from __future__ import annotations
+
+import re
+
+import folium
+import geopandas as gpd
+from folium.map import LayerControl
+
+from geoevents.render.basemap import BlankBase, CountryBorders, tile_layer
+from geoevents.render.categories import categorize, check_layer_by
+from geoevents.render.embed import escape_html
+from geoevents.render.figure import CleanFigure
+from geoevents.render.ids import assign_ids
+from geoevents.render.info import MapInfo
+from geoevents.render.inline import InlineAssets
+from geoevents.render.layers import HeatLayer, IncidentLayer, Ready, category_groups
+from geoevents.render.legend import Legend, precision_counts
+from geoevents.render.panel import ProvenancePanel, panel_lines
+from geoevents.render.records import date_span, incident_records
+from geoevents.render.timeline import TimelineControl
+from geoevents.render.view import FitIncidents
+from geoevents.schema import CRS
+
+__all__ = ["build_map"]
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+#: Above this many categories the layer control starts collapsed, or it would cover the map.
+EXPANDED_CONTROL_MAX = 12
+
+#: Map zoom limits; clustering needs an explicit maximum when there are no tiles.
+MIN_ZOOM = 1
+MAX_ZOOM = 18
+
+
+def _as_wgs84(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    if not isinstance(gdf, gpd.GeoDataFrame):
+        raise TypeError(f"build_map needs a GeoDataFrame, not {type(gdf).__name__}")
+    if gdf.crs is not None and not gdf.crs.equals(CRS):
+        return gdf.to_crs(CRS)
+    return gdf
+
+
+def build_map(
+    gdf: gpd.GeoDataFrame,
+    *,
+    layer_by: str = "event_type",
+    cluster: bool = False,
+    heatmap: bool = False,
+    timeline: bool = False,
+    tiles: str | None = "osm",
+    title: str = "geoevents map",
+    info: MapInfo | None = None,
+) -> folium.Map:
+    """Build the analyst's map of ``gdf``: one overlay per category, legend, provenance panel.
+
+    The map needs nothing from the network: Leaflet and every script and style are inlined,
+    and Natural Earth country borders are always drawn. All data reaches the page as JSON and
+    is shown as text, so hostile text in any field is displayed literally and runs nothing.
+    Built twice from the same input and options, the map renders to the same bytes.
+
+    Parameters
+    ----------
+    gdf : geopandas.GeoDataFrame
+        Incidents with the columns of ``geoevents.schema.COLUMNS`` (missing optional columns
+        count as empty) and a geometry; reprojected to EPSG:4326 if needed.
+    layer_by : str, default "event_type"
+        The field that splits incidents into overlays (see ``categories.LAYER_FIELDS``).
+    cluster : bool, default False
+        Cluster points, per category, so the clusters follow the layer toggles.
+    heatmap : bool, default False
+        Add a heat-map overlay of the visible incidents.
+    timeline : bool, default False
+        Add a date-range control that hides incidents outside the chosen range.
+    tiles : str or None, default "osm"
+        ``"osm"``, ``"none"``/``None``, or a key-less xyzservices provider name. Tiles are an
+        optional extra the analyst can switch off in the layer control.
+    title : str, default "geoevents map"
+        The page title and the heading of the provenance panel.
+    info : MapInfo, optional
+        Provenance for the panel (input file, SHA-256, filters, version, timestamp).
+
+    Returns
+    -------
+    folium.Map
+        Displays inline in Jupyter; write it with ``save_map``.
+
+    Raises
+    ------
+    UsageError
+        If ``layer_by`` is not a categorical incident field (the message lists the valid
+        ones) or ``tiles`` is unknown.
+    TypeError
+        If ``gdf`` is not a GeoDataFrame.
+    """
+    check_layer_by(layer_by)
+    base = tile_layer(tiles)
+    gdf = _as_wgs84(gdf)
+    info = info if info is not None else MapInfo()
+
+    column = gdf[layer_by].tolist() if layer_by in gdf.columns else [None] * len(gdf)
+    categories, codes = categorize(column, layer_by)
+    records = incident_records(gdf, codes)
+    span = date_span(records)
+    points = [r["point"] for r in records if "point" in r]
+
+    m = folium.Map(location=None, tiles=None, zoom_start=2, control_scale=True)
+    m.options.update(min_zoom=MIN_ZOOM, max_zoom=MAX_ZOOM)
+    # Map.default_js/css would link jQuery, Bootstrap and awesome-markers from CDNs.
+    m.default_js = []
+    m.default_css = []
+    CleanFigure(title=escape_html(title)).add_child(m)
+
+    m.add_child(InlineAssets(cluster=cluster))
+    if base is not None:
+        m.add_child(base)
+        m.add_child(BlankBase(show=False))
+    m.add_child(CountryBorders())
+    groups = category_groups(categories)
+    for group in groups:
+        m.add_child(group)
+    incidents = IncidentLayer(records, categories, groups, layer_by=layer_by, cluster=cluster)
+    m.add_child(incidents)
+    if heatmap:
+        m.add_child(HeatLayer(incidents, show=True))
+    m.add_child(Legend(layer_by, categories, precision_counts(records)))
+    lines = panel_lines(
+        count=len(records),
+        undrawn=len(records) - len(points),
+        span=span,
+        layer_by=layer_by,
+        info=info,
+    )
+    m.add_child(ProvenancePanel(title, lines))
+    if timeline and span is not None and all(_ISO_DATE.match(d) for d in span):
+        m.add_child(TimelineControl(incidents, span))
+    if points:
+        m.add_child(FitIncidents(points))
+    m.add_child(LayerControl(position="topright", collapsed=len(categories) > EXPANDED_CONTROL_MAX))
+    m.add_child(Ready(incidents))
+    assign_ids(m)
+    return m

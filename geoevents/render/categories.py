@@ -1,0 +1,151 @@
+"""Which field the overlays are split by, and the categories of one map.
+
+Each category becomes one overlay in the layer control and one line of the legend. Incidents
+whose field is missing go to the ``(unknown)`` category, drawn last and in grey.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from geoevents.errors import UsageError
+from geoevents.render.palette import (
+    EVENT_TYPE_COLORS,
+    OTHER_EVENT_PALETTE,
+    UNKNOWN_COLOR,
+    assign_colors,
+)
+from geoevents.render.values import is_missing
+from geoevents.schema import EVENT_TYPES
+
+if TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Iterable
+
+__all__ = ["LAYER_FIELDS", "UNKNOWN", "Category", "categorize", "check_layer_by"]
+
+#: Fields an analyst can split the map by: the single-valued, categorical ones.
+LAYER_FIELDS: tuple[str, ...] = (
+    "event_type",
+    "sub_event_type",
+    "actor1",
+    "actor2",
+    "country",
+    "iso3",
+    "admin1",
+    "location",
+    "date_precision",
+    "geo_precision",
+    "confidence",
+)
+
+UNKNOWN = "(unknown)"
+
+
+@dataclass(frozen=True)
+class Category:
+    """One overlay of the map.
+
+    Parameters
+    ----------
+    name : str
+        The category as shown to the analyst (plain text, not escaped).
+    color : str
+        ``#rrggbb``.
+    count : int
+        How many incidents it holds.
+    """
+
+    name: str
+    color: str
+    count: int
+
+
+def check_layer_by(layer_by: str) -> None:
+    """Raise ``UsageError`` unless ``layer_by`` is a field the map can be split by.
+
+    Parameters
+    ----------
+    layer_by : str
+        The field name.
+
+    Raises
+    ------
+    UsageError
+        Naming the bad value and listing the valid fields.
+    """
+    if layer_by not in LAYER_FIELDS:
+        raise UsageError(
+            f"cannot split the map by {layer_by!r}: not a categorical incident field; "
+            f"choose one of: {', '.join(LAYER_FIELDS)}"
+        )
+
+
+def category_label(value: object) -> str:
+    """Return the category name of one field value (``UNKNOWN`` when missing).
+
+    Parameters
+    ----------
+    value : object
+        A cell of the ``layer_by`` column.
+
+    Returns
+    -------
+    str
+        The label; whole floats (``2.0`` from a nullable integer column) lose the ``.0``.
+    """
+    if is_missing(value):
+        return UNKNOWN
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    text = str(value).strip()
+    return text if text else UNKNOWN
+
+
+def categorize(values: Iterable[object], layer_by: str) -> tuple[list[Category], list[int]]:
+    """Split incidents into categories.
+
+    Parameters
+    ----------
+    values : iterable
+        The ``layer_by`` value of each incident, in row order.
+    layer_by : str
+        The field name, which decides the order and the colours.
+
+    Returns
+    -------
+    categories : list of Category
+        In display order: ACLED order for event types, then sorted, with ``(unknown)`` last.
+    codes : list of int
+        For each incident (row order), the index of its category in ``categories``.
+    """
+    labels = [category_label(v) for v in values]
+    counts: dict[str, int] = {}
+    for label in labels:
+        counts[label] = counts.get(label, 0) + 1
+    known = [name for name in counts if name != UNKNOWN]
+    if layer_by == "event_type":
+        rank = {name: i for i, name in enumerate(EVENT_TYPES)}
+        order = sorted(known, key=lambda n: (rank.get(n, len(rank)), n))
+        colors = assign_colors(known, fixed=EVENT_TYPE_COLORS, palette=OTHER_EVENT_PALETTE)
+    else:
+        order = sorted(known, key=_natural_key)
+        colors = assign_colors(known)
+    if UNKNOWN in counts:
+        order.append(UNKNOWN)
+        colors[UNKNOWN] = UNKNOWN_COLOR
+    categories = [Category(name, colors[name], counts[name]) for name in order]
+    index = {c.name: i for i, c in enumerate(categories)}
+    return categories, [index[label] for label in labels]
+
+
+def _natural_key(name: str) -> tuple[int, float, str]:
+    # Numbers in numeric order (geo_precision "1", "2", "3", ...), then text.
+    try:
+        number = float(name)
+    except ValueError:
+        number = math.nan
+    if math.isfinite(number):
+        return (0, number, name)
+    return (1, 0.0, name.casefold())

@@ -1,0 +1,88 @@
+"""The panel that states what the map shows: title, count, dates, filters, source, version."""
+
+from __future__ import annotations
+
+from folium.template import Template
+
+from geoevents.render.elements import VerbatimMacroElement
+from geoevents.render.embed import script_json
+from geoevents.render.info import MapInfo
+
+__all__ = ["ProvenancePanel", "panel_lines"]
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def panel_lines(
+    *,
+    count: int,
+    undrawn: int,
+    span: tuple[str, str] | None,
+    layer_by: str,
+    info: MapInfo,
+) -> list[tuple[str, str]]:
+    """Return the panel's lines as ``(label, text)`` pairs (an empty label for a plain line).
+
+    Parameters
+    ----------
+    count : int
+        Incidents in the map.
+    undrawn : int
+        Of those, how many have no usable geometry.
+    span : tuple of str or None
+        First and last date.
+    layer_by : str
+        The field the overlays are split by.
+    info : MapInfo
+        Provenance.
+    """
+    lines = [("", _plural(count, "incident"))]
+    if undrawn:
+        lines.append(("", f"{_plural(undrawn, 'incident')} without a location, not drawn"))
+    if span is not None:
+        lines.append(("Dates", span[0] if span[0] == span[1] else f"{span[0]} to {span[1]}"))
+    lines.append(("Filters", "; ".join(info.filters) if info.filters else "none"))
+    lines.append(("Layers by", layer_by))
+    if info.source_name is not None:
+        lines.append(("Source", info.source_name))
+    if info.sha256 is not None:
+        lines.append(("SHA-256", info.sha256))
+    lines.append(("Made with", f"geoevents {info.version}"))
+    if info.timestamp is not None:
+        lines.append(("Made on", info.timestamp))
+    return lines
+
+
+class ProvenancePanel(VerbatimMacroElement):
+    """A collapsible panel (top left) built by ``controls.js`` from JSON with ``textContent``.
+
+    Parameters
+    ----------
+    title : str
+        The map's title (plain text).
+    lines : list of (str, str)
+        From ``panel_lines``.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            geoevents.addPanel({{ this._parent.get_name() }}, {{ this.config }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, title: str, lines: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self._name = "ProvenancePanel"
+        self.title = title
+        self.lines = lines
+
+    @property
+    def config(self) -> str:
+        """The script-safe JSON handed to ``geoevents.addPanel``."""
+        return script_json(
+            {"title": self.title, "lines": [{"label": k, "text": v} for k, v in self.lines]}
+        )

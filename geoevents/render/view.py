@@ -1,0 +1,53 @@
+"""The view the map opens on: the incidents' extent, set at once (no zoom animation).
+
+folium's ``FitBounds`` animates from the world view, so the map is still moving when the page
+reports itself ready, and Leaflet ignores any other view change until the animation ends.
+"""
+
+from __future__ import annotations
+
+from folium.template import Template
+
+from geoevents.render.elements import VerbatimMacroElement
+from geoevents.render.embed import script_json
+
+__all__ = ["FIT_MAX_ZOOM", "FitIncidents"]
+
+#: Zoom limit when fitting the incidents: a single incident should not fill the screen.
+FIT_MAX_ZOOM = 9
+
+
+class FitIncidents(VerbatimMacroElement):
+    """Open the map on the bounding box of ``points`` (``[lat, lon]`` pairs).
+
+    Parameters
+    ----------
+    points : list of [lat, lon]
+        Where the incidents are drawn; must not be empty.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            {{ this._parent.get_name() }}.fitBounds({{ this.bounds }}, {{ this.options }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, points: list[list[float]]) -> None:
+        super().__init__()
+        self._name = "FitIncidents"
+        lats = [p[0] for p in points]
+        lons = [p[1] for p in points]
+        self.south_west = [min(lats), min(lons)]
+        self.north_east = [max(lats), max(lons)]
+
+    @property
+    def bounds(self) -> str:
+        """The bounds as JSON."""
+        return script_json([self.south_west, self.north_east])
+
+    @property
+    def options(self) -> str:
+        """Leaflet's fitBounds options as JSON."""
+        return script_json({"padding": [30, 30], "maxZoom": FIT_MAX_ZOOM, "animate": False})

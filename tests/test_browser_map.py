@@ -1,0 +1,437 @@
+"""The map in a real browser: headless Chromium, from file://, with every http(s) request blocked.
+
+One browser per module; each test opens a fresh page (a saved map loads in a fraction of a
+second) and waits for ``<html data-geoevents-ready="true">`` rather than sleeping.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+from browser import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    FIXTURES,
+    MapPage,
+    block_network,
+    open_map,
+    read_incidents,
+    seed_path,
+    sync_playwright,
+)
+
+from geoevents.render import build_map, save_map
+from geoevents.render.categories import categorize
+from geoevents.render.describe import describe_map
+from geoevents.render.records import incident_records
+
+pytestmark = pytest.mark.browser
+
+HOSTILE = FIXTURES / "hostile.geojson"
+VISIBLE_IDS = "(s) => s.items.filter(s.isVisible).map((i) => i.rec.id)"
+
+
+@pytest.fixture(scope="module")
+def context() -> Any:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        context = browser.new_context()
+        block_network(context)
+        yield context
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def maps(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """Saved maps (seed with timeline; seed clustered with heat map; hostile; seed with OSM)."""
+    folder = tmp_path_factory.mktemp("maps")
+    seed = read_incidents(seed_path())
+    hostile = read_incidents(HOSTILE)
+    built = {
+        "seed": build_map(seed, timeline=True, tiles="none"),
+        "cluster": build_map(seed, cluster=True, heatmap=True, tiles="none"),
+        "hostile": build_map(hostile, timeline=True, cluster=False, heatmap=True, tiles="none"),
+        "osm": build_map(seed, tiles="osm"),
+    }
+    out: dict[str, Any] = {name: save_map(m, folder / f"{name}.html") for name, m in built.items()}
+    out["describe"] = {name: describe_map(m) for name, m in built.items()}
+    _, codes = categorize(seed["event_type"].tolist(), "event_type")
+    out["seed_records"] = incident_records(seed, codes)
+    _, codes = categorize(hostile["event_type"].tolist(), "event_type")
+    out["hostile_records"] = incident_records(hostile, codes)
+    return out
+
+
+def web_requests(opened: MapPage) -> list[str]:
+    return [url for url in opened.requests if url.startswith(("http:", "https:"))]
+
+
+def overlay_labels(opened: MapPage) -> list[str]:
+    labels = opened.page.locator(".leaflet-control-layers-overlays label").all_inner_texts()
+    return [label.strip() for label in labels]
+
+
+def drawn_points(records: list[dict]) -> list[dict]:
+    return [r for r in records if "point" in r and "shape" not in r]
+
+
+def overlaps(record: dict, start: str, end: str) -> bool:
+    first = record["date_start"]
+    return first <= end and record.get("date_end", first) >= start
+
+
+def click_incident(opened: MapPage, record: dict) -> None:
+    """Centre the map on an incident at a close zoom and click its marker with the mouse."""
+    x, y = opened.state(
+        """(s, p) => {
+            s.map.setView(p, 12, {animate: false});
+            const pt = s.map.latLngToContainerPoint(p);
+            const box = s.map.getContainer().getBoundingClientRect();
+            return [box.left + pt.x, box.top + pt.y];
+        }""",
+        record["point"],
+    )
+    opened.page.mouse.click(x, y)
+
+
+def popup_text(opened: MapPage) -> str:
+    popup = opened.page.locator(".leaflet-popup-content")
+    popup.wait_for(state="visible", timeout=5_000)
+    return popup.inner_text()
+
+
+def isolated_point(records: list[dict]) -> dict:
+    """A point incident far from every other one, preferring one with sources and no count."""
+    points = drawn_points(records)
+
+    def distance_to_others(record: dict) -> float:
+        return min(
+            (math.dist(record["point"], other["point"]) for other in points if other is not record),
+            default=math.inf,
+        )
+
+    def preference(record: dict) -> tuple:
+        return (
+            distance_to_others(record) > 0.05,
+            bool(record.get("sources")),
+            "fatalities" not in record,
+            distance_to_others(record),
+        )
+
+    return max(points, key=preference)
+
+
+# --- the seed map ----------------------------------------------------------------------------
+
+
+def test_seed_map_loads_offline_without_errors(context, maps):
+    opened = open_map(context, maps["seed"])
+    assert opened.errors == []
+    assert web_requests(opened) == []
+    page = opened.page
+    assert page.locator("path.ge-border").count() > 100  # the basemap, without any tiles
+    drawn = opened.state("(s) => s.drawnCount()")
+    assert opened.state("(s) => s.visibleCount()") == drawn
+    assert drawn == sum("point" in r for r in maps["seed_records"])
+    panel = page.locator(".ge-panel").inner_text()
+    assert f"{len(maps['seed_records'])} incident" in panel
+    assert "geoevents" in panel
+    legend = page.locator(".ge-legend").inner_text()
+    for category in maps["describe"]["seed"]["categories"]:
+        assert category["name"] in legend
+    assert "only the region is known" in legend
+    page.close()
+
+
+def test_layer_control_lists_each_category(context, maps):
+    opened = open_map(context, maps["seed"])
+    assert overlay_labels(opened) == maps["describe"]["seed"]["overlays"]
+    opened.page.close()
+
+
+def test_unchecking_a_category_removes_its_incidents(context, maps):
+    opened = open_map(context, maps["seed"])
+    page = opened.page
+    categories = maps["describe"]["seed"]["categories"]
+    drawn = [
+        sum(r["c"] == k and "point" in r for r in maps["seed_records"])
+        for k in range(len(categories))
+    ]
+    k = max(range(len(categories)), key=drawn.__getitem__)
+    label = f"{categories[k]['name']} ({categories[k]['count']})"
+    paths = page.locator(f"path.ge-cat-{k}")
+    before, visible = paths.count(), opened.state("(s) => s.visibleCount()")
+    assert before >= drawn[k] > 0
+
+    page.get_by_role("checkbox", name=label, exact=True).uncheck()
+    assert paths.count() == 0
+    assert opened.state("(s) => s.visibleCount()") == visible - drawn[k]
+    for other in range(len(categories)):
+        if other != k and drawn[other]:
+            assert page.locator(f"path.ge-cat-{other}").count() > 0
+
+    page.get_by_role("checkbox", name=label, exact=True).check()
+    assert paths.count() == before
+    assert opened.state("(s) => s.visibleCount()") == visible
+    assert opened.errors == []
+    page.close()
+
+
+def test_clicking_an_incident_opens_its_popup(context, maps):
+    record = isolated_point(maps["seed_records"])
+    opened = open_map(context, maps["seed"])
+    click_incident(opened, record)
+    text = popup_text(opened)
+    assert record["title"] in text
+    assert record["date_start"] in text
+    fatalities = "not reported" if "fatalities" not in record else str(record["fatalities"])
+    assert re.search(rf"Fatalities\s+{fatalities}", text)
+    assert f"Date precision\t{record.get('date_precision', 'day')}" in text.replace("\n", "\t")
+    for field in ("location", "actor1", "summary"):
+        if field in record:
+            assert record[field] in text
+    for source in record.get("sources", []):
+        if "name" in source:
+            assert source["name"] in text
+        if "quote" in source:
+            assert source["quote"] in text
+    hrefs = opened.page.locator(".leaflet-popup-content a").evaluate_all(
+        "(a) => a.map((x) => x.href)"
+    )
+    web_urls = [
+        s["url"] for s in record.get("sources", []) if re.match(r"https?://", s.get("url", ""))
+    ]
+    assert len(hrefs) == len(web_urls)
+    assert all(href.startswith(("http://", "https://")) for href in hrefs)
+    assert opened.errors == []
+    opened.page.close()
+
+
+def test_hovering_an_incident_shows_title_and_date(context, maps):
+    record = isolated_point(maps["seed_records"])
+    opened = open_map(context, maps["seed"])
+    x, y = opened.state(
+        """(s, p) => {
+            s.map.setView(p, 12, {animate: false});
+            const pt = s.map.latLngToContainerPoint(p);
+            return [pt.x, pt.y];
+        }""",
+        record["point"],
+    )
+    opened.page.mouse.move(x, y)
+    tooltip = opened.page.locator(".leaflet-tooltip")
+    tooltip.wait_for(state="visible", timeout=5_000)
+    assert tooltip.inner_text().split("\n") == [
+        record["title"],
+        record["date_start"]
+        if record.get("date_end", record["date_start"]) == record["date_start"]
+        else f"{record['date_start']} to {record['date_end']}",
+    ]
+    opened.page.close()
+
+
+def test_imprecise_incidents_are_drawn_with_an_area_not_a_pin(context, maps):
+    opened = open_map(context, maps["seed"])
+    page = opened.page
+    points = drawn_points(maps["seed_records"])
+    by_code = {code: [r for r in points if r.get("geo_precision", 1) == code] for code in (1, 2, 3)}
+    assert page.locator("path.ge-area").count() == len(by_code[2]) + len(by_code[3])
+    for code in (1, 2, 3):
+        assert page.locator(f"path.ge-incident.ge-p{code}").count() == len(by_code[code])
+    radii = opened.state(
+        "(s) => s.items.filter((i) => i.area).map((i) => [i.rec.geo_precision, i.area.getRadius()])"
+    )
+    assert {code: radius for code, radius in radii} in (
+        {},
+        {2: 15000},
+        {3: 75000},
+        {2: 15000, 3: 75000},
+    )
+    page.close()
+
+
+def test_timeline_hides_incidents_outside_the_chosen_range(context, maps):
+    records = [r for r in maps["seed_records"] if "point" in r]
+    starts = sorted({r["date_start"] for r in records})
+    start, end = starts[len(starts) // 3], starts[(2 * len(starts)) // 3]
+    opened = open_map(context, maps["seed"])
+    page = opened.page
+    first, last = maps["describe"]["seed"]["timeline"]
+    assert page.locator(".ge-range-start").inner_text() == first
+    assert page.locator(".ge-range-end").inner_text() == last
+
+    # Move both handles as a drag would: set the value, fire "input".
+    page.evaluate(
+        """([start, end]) => {
+            const day = (iso) => Date.parse(iso + "T00:00:00Z") / 864e5;
+            const [lo, hi] = document.querySelectorAll(".ge-range-input");
+            const first = day(document.querySelector(".ge-range-start").textContent);
+            for (const [input, iso] of [[lo, start], [hi, end]]) {
+                input.value = String(day(iso) - first);
+                input.dispatchEvent(new Event("input", {bubbles: true}));
+            }
+        }""",
+        [start, end],
+    )
+    expected = [r["id"] for r in records if overlaps(r, start, end)]
+    assert 0 < len(expected) < len(records)
+    assert opened.state(VISIBLE_IDS) == expected
+    assert page.locator(".ge-range-start").inner_text() == start
+    assert page.locator(".ge-range-end").inner_text() == end
+    assert (
+        page.locator(".ge-visible-count").inner_text()
+        == f"{len(expected)} of {len(records)} incidents shown"
+    )
+    shown_points = [r for r in drawn_points(records) if overlaps(r, start, end)]
+    assert page.locator("path.ge-incident").count() == len(shown_points)
+
+    # The keyboard works too: Home on the last-date handle pulls it down onto the first one.
+    page.locator(".ge-range-input").nth(1).focus()
+    page.keyboard.press("Home")
+    only_start = [r["id"] for r in records if overlaps(r, start, start)]
+    assert opened.state(VISIBLE_IDS) == only_start
+    assert page.locator(".ge-range-end").inner_text() == start
+    assert opened.errors == []
+    page.close()
+
+
+# --- clusters and heat map -------------------------------------------------------------------
+
+
+HEAT_PIXELS = """() => {
+    const canvas = document.querySelector("canvas.ge-heat");
+    const data = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
+    let painted = 0;
+    for (let i = 3; i < data.length; i += 4) if (data[i]) painted++;
+    return painted;
+}"""
+
+
+def test_clusters_and_heat_map_follow_the_category_toggles(context, maps):
+    opened = open_map(context, maps["cluster"])
+    page = opened.page
+    assert opened.errors == []
+    assert page.locator(".ge-cluster").count() + page.locator("path.ge-incident").count() > 0
+    assert page.evaluate(HEAT_PIXELS) > 0
+    categories = maps["describe"]["cluster"]["categories"]
+    for category in categories:
+        page.get_by_role("checkbox", name=f"{category['name']} ({category['count']})").uncheck()
+    assert page.locator(".ge-cluster").count() == 0
+    assert page.locator("path.ge-incident").count() == 0
+    assert page.evaluate(HEAT_PIXELS) == 0
+    first = categories[0]
+    page.get_by_role("checkbox", name=f"{first['name']} ({first['count']})").check()
+    assert page.evaluate(HEAT_PIXELS) > 0
+    page.get_by_role("checkbox", name="Heatmap").uncheck()
+    assert page.locator("canvas.ge-heat").count() == 0
+    assert opened.errors == []
+    page.close()
+
+
+def test_osm_tiles_are_the_only_network_use_and_borders_remain(context, maps):
+    opened = open_map(context, maps["osm"])
+    assert web_requests(opened)
+    assert all(url.startswith("https://tile.openstreetmap.org/") for url in web_requests(opened))
+    # The only errors are the tiles the blocked network could not deliver.
+    assert all(error.startswith("Failed to load resource") for error in opened.errors)
+    assert opened.page.locator("path.ge-border").count() > 100
+    opened.page.get_by_role("radio", name="No tiles (borders only)").check()
+    assert opened.page.locator(".leaflet-tile").count() == 0
+    opened.page.close()
+
+
+# --- hostile text ----------------------------------------------------------------------------
+
+ATTRIBUTE_HANDLERS = """() => Array.from(document.querySelectorAll("*")).flatMap((node) =>
+    Array.from(node.attributes)
+        .filter((a) => a.name.toLowerCase().startsWith("on"))
+        .map((a) => node.tagName + " " + a.name))"""
+POPUP_LINKS = """(s, i) => Array.from(
+    s.items[i].marker.getPopup().getElement().querySelectorAll(".leaflet-popup-content a"),
+    (a) => a.href)"""
+INJECTED = "() => [window.__pwned, document.querySelectorAll('img, iframe, object, embed').length]"
+
+
+class _ScriptCounter(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.scripts = 0
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        self.scripts += tag == "script"
+
+
+def assert_nothing_ran(opened: MapPage, html: Path) -> None:
+    assert opened.dialogs == []
+    assert opened.page.evaluate(INJECTED) == [None, 0]
+    assert opened.page.evaluate(ATTRIBUTE_HANDLERS) == []
+    parser = _ScriptCounter()
+    parser.feed(html.read_text(encoding="utf-8"))
+    assert opened.page.evaluate("() => document.scripts.length") == parser.scripts
+    assert opened.errors == []
+
+
+def test_hostile_map_shows_text_literally_and_runs_nothing(context, maps):
+    opened = open_map(context, maps["hostile"])
+    page = opened.page
+    assert_nothing_ran(opened, maps["hostile"])
+    hostile_label = '<svg onload="window.__pwned=(window.__pwned||0)+1"> (1)'
+    assert overlay_labels(opened) == maps["describe"]["hostile"]["overlays"]
+    assert hostile_label in overlay_labels(opened)
+    assert hostile_label[:-4] in page.locator(".ge-legend").inner_text()
+
+    # A real click on the first incident: its markup-laden title is shown as text.
+    click_incident(opened, maps["hostile_records"][0])
+    assert maps["hostile_records"][0]["title"] in popup_text(opened)
+
+    for index, record in enumerate(maps["hostile_records"]):
+        text = opened.state(
+            """(s, i) => {
+                const item = s.items[i];
+                item.marker.openPopup();
+                item.marker.openTooltip();
+                return [
+                    item.marker.getPopup().getElement().textContent,
+                    item.marker.getTooltip().getElement().textContent,
+                ];
+            }""",
+            index,
+        )
+        popup, tooltip = text
+        assert record["title"] in popup and record["title"] in tooltip
+        for field in ("summary", "actor1", "actor2", "sub_event_type", "confidence", "id"):
+            if field in record:
+                assert record[field] in popup, field
+        for source in record.get("sources", []):
+            for key in ("name", "quote", "document", "published"):
+                if key in source:
+                    assert source[key] in popup, key
+        hrefs = opened.state(POPUP_LINKS, index)
+        assert all(href.startswith(("http://", "https://")) for href in hrefs)
+        for source in record.get("sources", []):
+            if not source.get("url", "").strip().lower().startswith(("http://", "https://")):
+                assert f"Address (not a web link): {source['url']}" in popup
+    # The one real link survives, normalised and percent-encoded, never as markup.
+    hrefs = opened.state(POPUP_LINKS, 0)
+    assert hrefs == ["https://example.org/a?b=%3Cc%3E&d=%22e%22"]
+
+    # Narrow the timeline, toggle the hostile category off and on: redrawn, still inert.
+    page.evaluate(
+        """() => {
+            const s = Object.values(geoevents.maps)[0];
+            s.timeline.setDates(s.meta.incidents[0].date_start, s.meta.incidents[0].date_start);
+        }"""
+    )
+    assert opened.state("(s) => s.visibleCount()") == 1
+    page.get_by_role("checkbox", name=hostile_label, exact=True).uncheck()
+    assert opened.state("(s) => s.visibleCount()") == 0
+    page.get_by_role("checkbox", name=hostile_label, exact=True).check()
+    assert opened.state("(s) => s.visibleCount()") == 1
+    assert_nothing_ran(opened, maps["hostile"])
+    assert web_requests(opened) == []
+    page.close()

@@ -1,0 +1,103 @@
+"""``geoevents map`` through the CLI: output, overwrite rules, empty selections, determinism.
+
+What the map shows (layers, popups, escaping, timeline) is tested in test_render_*.py and, in a
+real browser, test_browser_map.py.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from helpers import SEED_STORE, SMALL
+
+
+def test_map_writes_the_file_and_says_where(run, tmp_path):
+    out = tmp_path / "new" / "dir" / "map.html"
+    result = run("map", SMALL, "-o", out, "--tiles", "none")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"{out}: 6 incidents\n"
+    html = out.read_text(encoding="utf-8")
+    assert "geoeventsReady" in html
+    assert hashlib.sha256(SMALL.read_bytes()).hexdigest() in html
+    assert not list(out.parent.glob(".*.tmp*")), "temporary file left behind"
+
+
+def test_default_output_is_output_incidents_html(run, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "incidents.geojson").write_bytes(SEED_STORE.read_bytes())
+    result = run("map")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "output" / "incidents.html").is_file()
+    assert result.stdout.startswith("output/incidents.html: ")
+
+
+def test_filters_reach_the_map_and_its_panel(run, tmp_path):
+    out = tmp_path / "m.html"
+    result = run("map", SMALL, "-o", out, "--country", "Syria", "--start", "2017")
+    assert result.stdout == f"{out}: 2 incidents\n"
+    html = out.read_text(encoding="utf-8")
+    assert "country Syria" in html and "2017-01-01" in html
+
+
+def test_refuses_to_overwrite_a_file_that_is_not_a_map(run, tmp_path):
+    out = tmp_path / "notes.html"
+    out.write_text("<p>my notes</p>")
+    result = run("map", SMALL, "-o", out)
+    assert result.exit_code == 6
+    assert "not a geoevents map; pass --force" in result.stderr
+    assert out.read_text() == "<p>my notes</p>"
+    assert run("map", SMALL, "-o", out, "--force").exit_code == 0
+    assert "geoeventsReady" in out.read_text(encoding="utf-8")
+
+
+def test_replaces_its_own_map_without_force(run, tmp_path):
+    out = tmp_path / "m.html"
+    assert run("map", SMALL, "-o", out).exit_code == 0
+    result = run("map", SMALL, "-o", out, "--type", "Riots")
+    assert result.exit_code == 0
+    assert result.stdout == f"{out}: 1 incident\n"
+
+
+def test_empty_selection_writes_nothing_and_names_the_filter(run, tmp_path):
+    out = tmp_path / "m.html"
+    result = run("map", SMALL, "-o", out, "--start", "2019", "--type", "Protests")
+    assert result.exit_code == 5
+    assert "type Protests" in result.stderr
+    assert not out.exists()
+
+
+def test_unknown_layer_by_lists_the_valid_fields(run, tmp_path):
+    result = run("map", SMALL, "-o", tmp_path / "m.html", "--layer-by", "colour")
+    assert result.exit_code == 2
+    assert "event_type" in result.stderr and "country" in result.stderr
+    assert not (tmp_path / "m.html").exists()
+
+
+def test_invalid_store_writes_no_map(run, tmp_path):
+    store = tmp_path / "s.geojson"
+    store.write_text(SMALL.read_text(encoding="utf-8").replace("2017-10-16", "2017-02-30", 1))
+    result = run("map", store, "-o", tmp_path / "m.html")
+    assert result.exit_code == 4
+    assert "2017-02-30" in result.stderr
+    assert not (tmp_path / "m.html").exists()
+    assert run("map", store, "-o", tmp_path / "m.html", "--skip-invalid").exit_code == 0
+
+
+def test_two_builds_are_byte_identical_and_timestamps_are_opt_in(run, tmp_path, monkeypatch):
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    a, b = tmp_path / "a.html", tmp_path / "b.html"
+    args = ["--timeline", "--cluster", "--heatmap"]
+    assert run("map", SEED_STORE, "-o", a, *args).exit_code == 0
+    assert run("map", SEED_STORE, "-o", b, *args).exit_code == 0
+    assert a.read_bytes() == b.read_bytes()
+    assert not re.search(rb"20[2-9]\d-\d\d-\d\d \d\d:\d\d", a.read_bytes())
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    assert run("map", SEED_STORE, "-o", a).exit_code == 0
+    assert "2023-11-14 22:13 UTC" in a.read_text(encoding="utf-8")
+    assert run("map", SEED_STORE, "-o", a, "--timestamp", "made on the 3rd").exit_code == 0
+    assert "made on the 3rd" in a.read_text(encoding="utf-8")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "soon")
+    assert run("map", SEED_STORE, "-o", a).exit_code == 2
