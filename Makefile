@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	touch $(STAMP)
 
 map: $(STAMP)
-	$(BIN)/geoevents map data/incidents.geojson -o output/incidents.html --force
+	$(BIN)/geoevents map data/incidents.geojson -o output/incidents.html
 
 test: $(STAMP)
 	$(BIN)/python -m ruff check .
