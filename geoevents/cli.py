@@ -459,4 +459,308 @@ def map_cmd(
     click.echo(f"{dest}: {len(gdf)} incident{'s' if len(gdf) != 1 else ''}")
 
 
+# -- from article to incident ------------------------------------------------------------------
+
+
+@cli.command("geocode")
+@click.argument("name")
+@click.option("--country", metavar="ISO3|NAME", help="Only places in this country.")
+@click.option("--limit", type=click.IntRange(min=1), default=10, show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
+def geocode_cmd(name: str, country: str | None, limit: int, fmt: str) -> None:
+    """Look a place name up in the offline gazetteer (GeoNames + a curated supplement).
+
+    Spelling variants are matched the way analysts write them (Sulaimaniya / Slemani,
+    Tuz Kharmato, Ar-Raqqah, Ayn Isa, Deir Ezzor, Abu Kamal, ...); best match first.
+
+    \b
+    Example:
+      geoevents geocode "Tuz Kharmato" --country IRQ
+    """
+    from geoevents.gazetteer import geocode
+
+    places = geocode(name, country=country, limit=limit)
+    if fmt == "json":
+        click.echo(json.dumps([p.to_dict() for p in places], ensure_ascii=False, indent=2))
+        return
+    rows = [
+        (p.name, f"{p.lat:.4f}", f"{p.lon:.4f}", p.iso3, p.admin1, p.population, f"{p.score:.2f}")
+        for p in places
+    ]
+    headers = ["name", "lat", "lon", "iso3", "admin1", "population", "score"]
+    click.echo(_table(rows, headers, right={1, 2, 5, 6}))
+
+
+def _lonlat(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
+    if value is None:
+        return None
+    try:
+        lon, lat = (float(v) for v in value.split(","))
+    except ValueError:
+        raise click.BadParameter(f"{value!r} must be LON,LAT, e.g. 44.39,35.47") from None
+    if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+        raise click.BadParameter(f"{value!r} is out of range: LON -180..180, LAT -90..90")
+    return lon, lat
+
+
+@cli.command("add")
+@click.argument("store", default="data/incidents.geojson", required=False)
+@click.option("--title", help="One-line title (required unless --from-json).")
+@click.option("--date", "date_start", metavar="YYYY-MM-DD", help="First day (required).")
+@click.option("--date-end", metavar="YYYY-MM-DD", help="Last day (default: --date).")
+@click.option("--date-precision", type=click.Choice(schema.DATE_PRECISIONS))
+@click.option("--type", "event_type", metavar="TYPE", help="ACLED event type (required).")
+@click.option("--sub-type", "sub_event_type", metavar="SUBTYPE", help="ACLED sub-event type.")
+@click.option("--place", metavar="NAME", help="Locate by place name (offline gazetteer).")
+@click.option("--lonlat", callback=_lonlat, metavar="LON,LAT", help="Locate by coordinates.")
+@click.option("--country", metavar="ISO3|NAME", help="Country (also narrows --place).")
+@click.option("--admin1")
+@click.option("--location", help="Place name to record (default: the gazetteer's name).")
+@click.option("--geo-precision", type=click.IntRange(1, 3))
+@click.option("--actor1")
+@click.option("--actor2")
+@click.option("--assoc-actor", "assoc_actors", multiple=True)
+@click.option(
+    "--fatalities", type=click.IntRange(min=0), help="Reported deaths (omit if none reported)."
+)
+@click.option("--summary")
+@click.option("--source-name", help="Where it was reported.")
+@click.option("--source-url")
+@click.option("--source-quote", help="The supporting passage, verbatim.")
+@click.option("--source-published", metavar="YYYY-MM-DD")
+@click.option("--confidence", type=click.Choice(schema.CONFIDENCE))
+@click.option("--tag", "tags", multiple=True)
+@click.option("--id", "ident", help="Incident id (default: a new unique inc-NNNNNN).")
+@click.option(
+    "--from-json",
+    type=click.File("r", encoding="utf-8"),
+    help="Read the incident (a GeoJSON Feature, or its properties plus lon/lat) from a file, "
+    "or - for stdin.",
+)
+def add_cmd(
+    store: str,
+    place: str | None,
+    lonlat: tuple[float, float] | None,
+    from_json: Any,
+    ident: str | None,
+    **fields: Any,
+) -> None:
+    """Add one incident to a store: validated, then appended atomically under a file lock.
+
+    Locate it with --place NAME (an ambiguous name lists the candidates: add --country or use
+    --lonlat) or --lonlat LON,LAT. A failed add leaves the store unchanged.
+
+    \b
+    Example:
+      geoevents add --title "Clashes in Tuz Khurmatu" --date 2017-10-16 \\
+        --type Battles --sub-type "Armed clash" --place "Tuz Kharmato" --country IRQ
+    """
+    import shapely
+
+    from geoevents.store import add_incidents
+
+    props: dict[str, Any] = {}
+    geometry = None
+    if from_json is not None:
+        try:
+            doc = json.load(from_json)
+        except json.JSONDecodeError as exc:
+            raise click.BadParameter(f"not JSON: {exc}", param_hint="--from-json") from None
+        if not isinstance(doc, dict):
+            raise click.BadParameter("expected a JSON object", param_hint="--from-json")
+        if doc.get("type") == "Feature":
+            props = dict(doc.get("properties") or {})
+            if isinstance(doc.get("geometry"), dict):
+                geometry = shapely.geometry.shape(doc["geometry"])
+        else:
+            props = dict(doc)
+            if "lon" in props and "lat" in props:
+                geometry = shapely.Point(props.pop("lon"), props.pop("lat"))
+    sources = {k: fields.pop(f"source_{k}") for k in ("name", "url", "quote", "published")}
+    for key, value in fields.items():
+        if value not in (None, ()):
+            props[key] = list(value) if isinstance(value, tuple) else value
+    if any(sources.values()):
+        if not sources["name"]:
+            raise click.UsageError("--source-url/--source-quote need --source-name")
+        props["sources"] = [{k: v for k, v in sources.items() if v}]
+    if ident:
+        props["id"] = ident
+    if place and lonlat:
+        raise click.UsageError("give --place or --lonlat, not both")
+    if lonlat:
+        geometry = shapely.Point(*lonlat)
+    elif place:
+        from geoevents.gazetteer import resolve
+
+        found = resolve(place, country=fields.get("country"))
+        geometry = shapely.Point(found.lon, found.lat)
+        props.setdefault("location", found.name)
+        props.setdefault("admin1", found.admin1)
+        props.setdefault("geo_precision", found.geo_precision)
+        props["iso3"] = props.get("iso3") or found.iso3
+        if props.get("country") in (None, found.iso3):
+            props["country"] = found.country
+        click.echo(f"place: {found.describe()}", err=True)
+    elif geometry is None:
+        raise click.UsageError("say where: --place NAME or --lonlat LON,LAT")
+    if props.get("country") and len(props["country"]) == 3 and props["country"].isupper():
+        props.setdefault("iso3", props["country"])
+    added = add_incidents(store, [props], [geometry])
+    click.echo(f"{store}: added {added['id'][0]}")
+
+
+@cli.command("extract")
+@click.argument("article", type=click.Path(dir_okay=True, path_type=str))
+@click.option(
+    "--published",
+    required=True,
+    metavar="YYYY-MM-DD",
+    help='Publication date: relative dates ("last Friday") are resolved against it.',
+)
+@click.option(
+    "-o",
+    "--output",
+    metavar="FILE|-",
+    default="-",
+    show_default=True,
+    help="Where to write the candidates (GeoJSON, or any store format by extension).",
+)
+@click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
+def extract_cmd(article: str, published: str, output: str, force: bool) -> None:
+    """Find candidate incidents in an article, for an analyst to review.
+
+    Each place mention is resolved through the offline gazetteer, each date against the
+    publication date; every candidate carries its supporting sentence verbatim as a quote and
+    confidence "possible".
+
+    \b
+    Example:
+      geoevents extract report.txt --published 2017-10-20 -o output/candidates.geojson
+    """
+    from geoevents.extract import extract, parse_published, read_article
+
+    try:
+        day = parse_published(published)
+    except GeoeventsError as exc:
+        raise click.BadParameter(str(exc), param_hint="--published") from None
+    text = read_article(article)
+    found = extract(text, published=day, document=Path(article).name)
+    if found.empty:
+        click.echo(f"{article}: no candidate incidents (no recognisable place and date)", err=True)
+        return
+    if output == "-":
+        click.echo(json.dumps(to_feature_collection(found), ensure_ascii=False, indent=2))
+    else:
+        write_incidents(found, output, overwrite=force)
+    click.echo(f"{article}: {len(found)} candidate incident(s)", err=True)
+
+
+# -- importing ---------------------------------------------------------------------------------
+
+
+def _show_progress() -> bool:
+    return sys.stderr.isatty() and os.environ.get("CI", "").lower() not in ("true", "1")
+
+
+@cli.command("import")
+@click.argument("fmt", metavar="FORMAT", type=click.Choice(["acled", "ucdp", "gdelt", "csv"]))
+@click.argument("src", type=click.Path(dir_okay=True, path_type=str))
+@click.option("-o", "--output", metavar="DEST", help="Write a new store (format by extension).")
+@click.option("--merge", metavar="STORE", help="Add to (and update) an existing store by id.")
+@click.option("--force", is_flag=True, help="Replace DEST if it exists.")
+@click.option("--strict", is_flag=True, help="Refuse the import if any row cannot be imported.")
+@click.option("--id-prefix", default="", help="Prefix for imported ids (e.g. ucdp:).")
+@click.option("--lat", metavar="COLUMN", help="csv: the latitude column.")
+@click.option("--lon", metavar="COLUMN", help="csv: the longitude column.")
+@click.option("--date", metavar="COLUMN", help="csv: the date column.")
+@click.option(
+    "--mapping",
+    type=click.Path(exists=True, dir_okay=False, path_type=str),
+    help="csv: a JSON file mapping schema fields to your columns.",
+)
+@click.option("--keep-other", is_flag=True, help="gdelt: keep non-conflict CAMEO codes.")
+def import_cmd(
+    fmt: str,
+    src: str,
+    output: str | None,
+    merge: str | None,
+    force: bool,
+    strict: bool,
+    id_prefix: str,
+    lat: str | None,
+    lon: str | None,
+    date: str | None,
+    mapping: str | None,
+    keep_other: bool,
+) -> None:
+    """Import ACLED, UCDP GED or GDELT 2.0 events, or a CSV table of your own.
+
+    Each source's time and place precision is mapped onto the schema (docs/import.md). Rows
+    that cannot be imported are listed with their line number and reason; the store is written
+    atomically, or not at all.
+
+    \b
+    Examples:
+      geoevents import ucdp ged191.csv -o output/ucdp.parquet
+      geoevents import acled acled-iraq.csv --merge data/incidents.geojson
+      geoevents import csv sheet.csv --lat y --lon x --date day -o output/sheet.geojson
+    """
+    from geoevents.ingest import import_file
+    from geoevents.store import merge_incidents
+
+    if (output is None) == (merge is None):
+        raise click.UsageError("give exactly one of -o DEST or --merge STORE")
+    options: dict[str, Any] = {"id_prefix": id_prefix} if id_prefix else {}
+    if fmt == "csv":
+        options.update(
+            {
+                k: v
+                for k, v in (("lat", lat), ("lon", lon), ("date", date), ("mapping", mapping))
+                if v
+            }
+        )
+    elif lat or lon or date or mapping:
+        raise click.UsageError("--lat/--lon/--date/--mapping are for the csv format")
+    if keep_other:
+        if fmt != "gdelt":
+            raise click.UsageError("--keep-other is for the gdelt format")
+        options["keep_other"] = True
+    dest = Path(output or merge)  # type: ignore[arg-type]
+    if output and dest.exists() and not force:
+        raise OutputError(f"{dest}: already exists; pass --force to replace it, or --merge")
+
+    bar = None
+    if _show_progress():
+        size = Path(src).stat().st_size if Path(src).is_file() else 0
+        bar = click.progressbar(length=size, label=f"importing {Path(src).name}", file=sys.stderr)
+        bar.__enter__()
+    done = 0
+
+    def progress(rows: int, bytes_done: int, bytes_total: int) -> None:
+        nonlocal done
+        if bar is not None:
+            bar.update(bytes_done - done)
+            done = bytes_done
+
+    try:
+        result = import_file(fmt, src, strict=strict, on_progress=progress, **options)
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    for problem in result.report().problems[:20]:
+        click.echo(problem.format(src), err=True)
+    if len(result.report().problems) > 20:
+        click.echo(f"... and {len(result.report().problems) - 20} more", err=True)
+    click.echo(result.summary(), err=True)
+    if output:
+        write_incidents(result.incidents, dest, overwrite=force)
+        click.echo(f"{dest}: {len(result.incidents)} incidents")
+    else:
+        added, updated, kept = merge_incidents(dest, result.incidents)
+        click.echo(f"{dest}: {added} added, {updated} updated, {kept} kept (stored copy newer)")
+
+
 __all__ = ["cli", "main"]
