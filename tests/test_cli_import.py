@@ -105,3 +105,23 @@ def test_refuses_to_overwrite_and_strict_rejects(run, tmp_path):
     )
     assert result.exit_code == 4
     assert not (tmp_path / "c.geojson").exists()
+
+
+def test_progress_bar_on_a_terminal_only(run, tmp_path, monkeypatch):
+    import geoevents.cli
+
+    monkeypatch.setenv("CI", "true")
+    assert not geoevents.cli._show_progress()
+    monkeypatch.setattr(geoevents.cli, "_show_progress", lambda: True)
+    result = run("import", "ucdp", HDX, "-o", tmp_path / "bgd.geojson")
+    assert result.exit_code == 0
+    assert "importing conflict_data_BGD.csv" in result.stderr
+
+
+def test_import_gdelt(run, tmp_path):
+    out = tmp_path / "gdelt.geojson"
+    result = run("import", "gdelt", INGEST / "20191231150000.export.CSV", "-o", out)
+    assert result.exit_code == 0, result.output
+    gdf = geoevents.load(out)
+    embassy = gdf[gdf["date_start"] == "2019-12-31"]
+    assert len(embassy) >= 1 and set(embassy["iso3"]) <= {"IRQ"}
