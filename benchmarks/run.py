@@ -198,6 +198,7 @@ class Result:
     html: str = ""
     draw: str = ""
     draw_s: float | None = None
+    draw_timeout_s: float | None = None  # set when the page was not drawn within the timeout
     step: str = "n/a"
     step_ms: float | None = None
     step_times_ms: list[float] = field(default_factory=list)
@@ -443,6 +444,9 @@ def ratio_cell(ref: Result | None, peer: Result) -> str:
     ratio = _ratio(ref.draw_s, peer.draw_s)
     if ratio:
         parts.append(f"draw {ratio}")
+    elif ref.draw_s is not None and peer.draw_timeout_s:
+        # The peer was still not drawn when the wait ended: the ratio is at most this.
+        parts.append(f"draw <{ref.draw_s / peer.draw_timeout_s:.2f}×")
     return " · ".join(parts) or "—"
 
 
@@ -472,11 +476,22 @@ def table(results: list[Result]) -> str:
 
 
 def footnotes(results: list[Result]) -> list[str]:
-    notes = []
+    """One line per distinct note of a tool, with the sizes it applies to."""
+    sizes: dict[tuple[str, str], list[int]] = {}
     for r in results:
         for note in r.notes:
-            notes.append(f"- {r.size:,} {r.label}: {note}")
-    return notes
+            sizes.setdefault((r.label, note), []).append(r.size)
+    return [
+        f"- {label} at {', '.join(f'{n:,}' for n in ns)}: {note}"
+        for (label, note), ns in sizes.items()
+    ]
+
+
+LEGEND = (
+    "geoevents ratio = geoevents' value ÷ the peer's at the same size (geoevents from GeoJSON, "
+    "else GeoParquet): below 1 means geoevents is faster or smaller. draw s: from navigation "
+    "start to the first painted frame with every incident in the DOM (see benchmarks/run.py)."
+)
 
 
 # -- the machine ------------------------------------------------------------------------------
@@ -678,6 +693,8 @@ def draw_measure(
         result.notes.append(f"page errors: {'; '.join(outcome['errors'][:2])[:200]}")
     if "drawn_ms" not in outcome:
         result.draw = outcome.get("status", "not drawn")
+        if result.draw.startswith("timeout"):
+            result.draw_timeout_s = args.timeout
         result.step = "—" if tool == "geoevents" else "n/a"
         given_up[draw_key] = f"{result.draw} at {result.size:,}"
         say(f"    draw: {result.draw}")
@@ -739,6 +756,8 @@ def main(argv: list[str] | None = None) -> int:
         *describe_machine(info),
         "",
         text,
+        "",
+        LEGEND,
         "",
         *(["Notes:", "", *notes, ""] if notes else []),
     ]
