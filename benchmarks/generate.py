@@ -12,7 +12,7 @@ The same size and seed always give the same bytes.
 
 What the incidents look like (the numbers are made up; the vocabulary is real):
 
-* places: about 80 real towns in nine countries with an ACLED-like share of the events (Syria,
+* places: about 85 real towns in nine countries with an ACLED-like share of the events (Syria,
   Yemen, Afghanistan, Nigeria, Iraq, Mali, Burkina Faso, Somalia, Niger), each incident jittered
   around its town (more for geo_precision 2 and 3) and kept inside the country it names;
 * dates over 2017-2024, mostly day-precise, some week and month ranges, a few multi-day events;
