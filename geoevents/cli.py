@@ -26,6 +26,7 @@ from geoevents._options import filter_options, input_argument, skip_invalid_opti
 from geoevents.errors import GeoeventsError, OutputError, ValidationError
 from geoevents.filters import Criteria, filter_incidents
 from geoevents.io import read_incidents, write_incidents
+from geoevents.io.formats import usable_incidents
 from geoevents.io.geojson import to_feature_collection
 from geoevents.stats import STATS_BY, incident_stats
 
@@ -79,19 +80,10 @@ def _load(path: str, *, skip_invalid: bool = False) -> gpd.GeoDataFrame:
             len(report.warnings),
             path,
         )
-    file_level = [p for p in report.errors if p.index is None]
-    if gdf is None or file_level or (report.errors and not skip_invalid):
-        errors = report.errors
-        shown = "\n".join(p.format(report.source) for p in errors[:10])
-        more = f"\n... and {len(errors) - 10} more" if len(errors) > 10 else ""
-        hint = "" if gdf is None or file_level else " (or pass --skip-invalid to map the rest)"
-        raise ValidationError(
-            f"{path} has {len(errors)} error(s); fix them{hint}:\n{shown}{more}", report
-        )
+    usable = usable_incidents(gdf, report, bad, skip_invalid=skip_invalid)
     if bad:
         log.warning("%s: skipped %d invalid incident(s)", path, len(bad))
-        gdf = gdf.drop(index=sorted(bad)).reset_index(drop=True)
-    return gdf
+    return usable
 
 
 def _select(path: str, criteria: Criteria, skip_invalid: bool = False) -> gpd.GeoDataFrame:

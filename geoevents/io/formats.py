@@ -24,7 +24,14 @@ from geoevents.io.geojson import read_geojson, write_geojson
 from geoevents.problems import ValidationReport
 from geoevents.validate import check_frame
 
-__all__ = ["FORMATS", "format_for", "load", "read_incidents", "write_incidents"]
+__all__ = [
+    "FORMATS",
+    "format_for",
+    "load",
+    "read_incidents",
+    "usable_incidents",
+    "write_incidents",
+]
 
 #: File extension -> format name.
 FORMATS: dict[str, str] = {
@@ -131,13 +138,30 @@ def load(path: str | os.PathLike[str], *, skip_invalid: bool = False) -> gpd.Geo
     >>> import geoevents
     >>> gdf = geoevents.load("data/incidents.geojson")  # doctest: +SKIP
     """
-    gdf, report, bad = read_incidents(path)
+    return usable_incidents(*read_incidents(path), skip_invalid=skip_invalid)
+
+
+def usable_incidents(
+    gdf: gpd.GeoDataFrame | None,
+    report: ValidationReport,
+    bad: set[int],
+    *,
+    skip_invalid: bool = False,
+) -> gpd.GeoDataFrame:
+    """Decide what :func:`read_incidents` gave: the incidents to use, or a ValidationError.
+
+    Errors of the file as a whole always refuse it; errors of single incidents refuse it
+    unless ``skip_invalid``, which drops those incidents instead.
+    """
     file_level = [p for p in report.errors if p.index is None]
     if gdf is None or file_level or (report.errors and not skip_invalid):
-        n = len(report.errors)
-        first = report.errors[0].format(report.source)
-        more = f" (and {n - 1} more; run geoevents validate {path})" if n > 1 else ""
-        raise ValidationError(f"{first}{more}", report)
+        errors = report.errors
+        shown = "\n".join(p.format(report.source) for p in errors[:10])
+        more = f"\n... and {len(errors) - 10} more" if len(errors) > 10 else ""
+        hint = "" if gdf is None or file_level else " (or pass --skip-invalid to use the rest)"
+        raise ValidationError(
+            f"{report.source} has {len(errors)} error(s); fix them{hint}:\n{shown}{more}", report
+        )
     if bad:
         gdf = gdf.drop(index=sorted(bad)).reset_index(drop=True)
     return gdf
