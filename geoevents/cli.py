@@ -86,6 +86,15 @@ def _load(path: str, *, skip_invalid: bool = False) -> gpd.GeoDataFrame:
     return usable
 
 
+def _sha256(path: str) -> str:
+    """The file's SHA-256, read in blocks (a large store need not fit in memory twice)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
 def _select(path: str, criteria: Criteria, skip_invalid: bool = False) -> gpd.GeoDataFrame:
     gdf = _load(path, skip_invalid=skip_invalid)
     return filter_incidents(gdf, criteria, allow_empty=False)
@@ -394,6 +403,14 @@ def _timestamp(given: str | None) -> str | None:
     help="Show when the map was made (default: nothing, or SOURCE_DATE_EPOCH if set), so the "
     "same input gives the same bytes.",
 )
+@click.option(
+    "--engine",
+    type=click.Choice(["auto", "classic", "large"]),
+    default="auto",
+    show_default=True,
+    help="classic: one Leaflet layer per incident; large: compressed columns drawn on a canvas "
+    "(for tens of thousands to millions of incidents); auto: large from 10,001 incidents on.",
+)
 @click.option("--force", is_flag=True, help="Replace OUTPUT even if it is not a geoevents map.")
 def map_cmd(
     path: str,
@@ -407,6 +424,7 @@ def map_cmd(
     tiles: str,
     title: str | None,
     timestamp: str | None,
+    engine: str,
     force: bool,
 ) -> None:
     """Draw the incidents as a layered map in one self-contained HTML file.
@@ -420,6 +438,7 @@ def map_cmd(
       geoevents map --start 2017-10 --end 2017-10 --timeline -o output/oct-2017.html
     """
     from geoevents.render import MapInfo, build_map, save_map
+    from geoevents.render.build import choose_engine
 
     dest = Path(output)
     if dest.is_dir():
@@ -430,10 +449,11 @@ def map_cmd(
             "another -o"
         )
     stamp = _timestamp(timestamp)
+    choose_engine(engine, 0, cluster=cluster)  # refuse --engine large --cluster before reading
     gdf = _select(path, criteria, skip_invalid)
     info = MapInfo(
         source_name=Path(path).name,
-        sha256=hashlib.sha256(Path(path).read_bytes()).hexdigest(),
+        sha256=_sha256(path),
         filters=tuple(criteria.describe()),
         timestamp=stamp,
     )
@@ -446,6 +466,7 @@ def map_cmd(
         tiles=tiles,
         title=title or Path(path).name,
         info=info,
+        engine=engine,
     )
     save_map(m, dest)
     click.echo(f"{dest}: {len(gdf)} incident{'s' if len(gdf) != 1 else ''}")

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import logging
 import re
 
 import folium
 import geopandas as gpd
+import numpy as np
 from folium.map import LayerControl
 
+from geoevents.errors import UsageError
 from geoevents.render.basemap import BlankBase, CountryBorders, tile_layer
 from geoevents.render.categories import categorize, check_layer_by
+from geoevents.render.columnar import encode_incidents
 from geoevents.render.embed import escape_html
 from geoevents.render.figure import CleanFigure
 from geoevents.render.ids import assign_ids
 from geoevents.render.info import MapInfo
 from geoevents.render.inline import InlineAssets
+from geoevents.render.large import LargeIncidentLayer
 from geoevents.render.layers import HeatLayer, IncidentLayer, Ready, category_groups
 from geoevents.render.legend import Legend, precision_counts
 from geoevents.render.panel import ProvenancePanel, panel_lines
@@ -23,7 +28,19 @@ from geoevents.render.timeline import TimelineControl
 from geoevents.render.view import FitIncidents
 from geoevents.schema import CRS
 
-__all__ = ["build_map"]
+__all__ = ["ENGINES", "LARGE_ENGINE_MIN", "build_map", "choose_engine"]
+
+log = logging.getLogger(__name__)
+
+#: How the incidents are drawn: one Leaflet layer each, or the canvas of the large-data layer.
+ENGINES = ("auto", "classic", "large")
+
+#: From this many incidents on, "auto" draws with the large-data layer: below it, one Leaflet
+#: layer per incident still draws within about a second.
+LARGE_ENGINE_MIN = 10_001
+
+#: Clustering needs one Leaflet marker per incident; "auto" keeps it up to this many.
+CLUSTER_MAX = 100_000
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -43,6 +60,44 @@ def _as_wgs84(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return gdf
 
 
+def choose_engine(engine: str, count: int, *, cluster: bool = False) -> str:
+    """Return the engine that draws ``count`` incidents: ``"classic"`` or ``"large"``.
+
+    Parameters
+    ----------
+    engine : {"auto", "classic", "large"}
+        What was asked for; ``"auto"`` picks the large-data layer from ``LARGE_ENGINE_MIN``
+        incidents on (from ``CLUSTER_MAX`` when clustering was asked for).
+    count : int
+        Number of incidents.
+    cluster : bool
+        Whether clustering was asked for (only the classic engine clusters).
+
+    Raises
+    ------
+    UsageError
+        For an unknown engine, or clustering with the large engine.
+    """
+    if engine not in ENGINES:
+        raise UsageError(f"unknown engine {engine!r}; choose one of: {', '.join(ENGINES)}")
+    if engine == "large" and cluster:
+        raise UsageError(
+            "--cluster works with the classic engine only (the large engine thins dense points "
+            "itself); drop --cluster or use --engine classic"
+        )
+    if engine != "auto":
+        return engine
+    if count >= (CLUSTER_MAX if cluster else LARGE_ENGINE_MIN):
+        if cluster:
+            log.warning(
+                "%d incidents are too many to cluster: drawing them with the large engine, "
+                "without clusters",
+                count,
+            )
+        return "large"
+    return "classic"
+
+
 def build_map(
     gdf: gpd.GeoDataFrame,
     *,
@@ -53,6 +108,7 @@ def build_map(
     tiles: str | None = "osm",
     title: str = "geoevents map",
     info: MapInfo | None = None,
+    engine: str = "auto",
 ) -> folium.Map:
     """Build the analyst's map of ``gdf``: one overlay per category, legend, provenance panel.
 
@@ -81,6 +137,11 @@ def build_map(
         The page title and the heading of the provenance panel.
     info : MapInfo, optional
         Provenance for the panel (input file, SHA-256, filters, version, timestamp).
+    engine : {"auto", "classic", "large"}, default "auto"
+        ``"classic"`` makes one Leaflet layer per incident; ``"large"`` embeds the incidents
+        as compressed binary columns and draws them on one canvas, which keeps a million
+        incidents interactive. ``"auto"`` picks ``"large"`` from ``LARGE_ENGINE_MIN``
+        incidents on.
 
     Returns
     -------
@@ -91,7 +152,7 @@ def build_map(
     ------
     UsageError
         If ``layer_by`` is not a categorical incident field (the message lists the valid
-        ones) or ``tiles`` is unknown.
+        ones), ``tiles`` or ``engine`` is unknown, or clustering is asked of the large engine.
     TypeError
         If ``gdf`` is not a GeoDataFrame.
     """
@@ -100,11 +161,22 @@ def build_map(
     gdf = _as_wgs84(gdf)
     info = info if info is not None else MapInfo()
 
-    column = gdf[layer_by].tolist() if layer_by in gdf.columns else [None] * len(gdf)
+    engine = choose_engine(engine, len(gdf), cluster=cluster)
+    column = gdf[layer_by] if layer_by in gdf.columns else [None] * len(gdf)
     categories, codes = categorize(column, layer_by)
-    records = incident_records(gdf, codes)
-    span = date_span(records)
-    points = [r["point"] for r in records if "point" in r]
+    if engine == "large":
+        cluster = False
+        data = encode_incidents(gdf, np.asarray(codes, dtype=np.int64))
+        span = data.date_span
+        precision = data.precision_counts
+        bounds = data.bounds
+    else:
+        records = incident_records(gdf, codes)
+        span = date_span(records)
+        precision = precision_counts(records)
+        points = [r["point"] for r in records if "point" in r]
+        bounds = FitIncidents.bounds_of(points) if points else None
+    drawn = sum(precision.values())
 
     m = folium.Map(location=None, tiles=None, zoom_start=2, control_scale=True)
     m.options.update(min_zoom=MIN_ZOOM, max_zoom=MAX_ZOOM)
@@ -113,7 +185,7 @@ def build_map(
     m.default_css = []
     CleanFigure(title=escape_html(title)).add_child(m)
 
-    m.add_child(InlineAssets(cluster=cluster))
+    m.add_child(InlineAssets(cluster=cluster, large=engine == "large"))
     if base is not None:
         m.add_child(base)
         m.add_child(BlankBase(show=False))
@@ -121,14 +193,18 @@ def build_map(
     groups = category_groups(categories)
     for group in groups:
         m.add_child(group)
-    incidents = IncidentLayer(records, categories, groups, layer_by=layer_by, cluster=cluster)
+    incidents: IncidentLayer | LargeIncidentLayer
+    if engine == "large":
+        incidents = LargeIncidentLayer(data, categories, groups, layer_by=layer_by)
+    else:
+        incidents = IncidentLayer(records, categories, groups, layer_by=layer_by, cluster=cluster)
     m.add_child(incidents)
     if heatmap:
         m.add_child(HeatLayer(incidents, show=True))
-    m.add_child(Legend(layer_by, categories, precision_counts(records)))
+    m.add_child(Legend(layer_by, categories, precision))
     lines = panel_lines(
-        count=len(records),
-        undrawn=len(records) - len(points),
+        count=len(gdf),
+        undrawn=len(gdf) - drawn,
         span=span,
         layer_by=layer_by,
         info=info,
@@ -136,8 +212,8 @@ def build_map(
     m.add_child(ProvenancePanel(title, lines))
     if timeline and span is not None and all(_ISO_DATE.match(d) for d in span):
         m.add_child(TimelineControl(incidents, span))
-    if points:
-        m.add_child(FitIncidents(points))
+    if bounds is not None:
+        m.add_child(FitIncidents(bounds))
     m.add_child(LayerControl(position="topright", collapsed=len(categories) > EXPANDED_CONTROL_MAX))
     m.add_child(Ready(incidents))
     assign_ids(m)

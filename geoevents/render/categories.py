@@ -10,6 +10,9 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import numpy as np
+import pandas as pd
+
 from geoevents.errors import UsageError
 from geoevents.render.palette import (
     EVENT_TYPE_COLORS,
@@ -120,10 +123,17 @@ def categorize(values: Iterable[object], layer_by: str) -> tuple[list[Category],
     codes : list of int
         For each incident (row order), the index of its category in ``categories``.
     """
-    labels = [category_label(v) for v in values]
+    # Label each distinct value once: a million rows hold a few dozen categories.
+    cells = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype=object)
+    try:
+        row_codes, distinct = pd.factorize(cells, use_na_sentinel=False)
+    except TypeError:  # unhashable cells (lists): label them one by one
+        row_codes, distinct = pd.factorize(pd.Series([category_label(v) for v in cells]))
+    distinct_labels = [category_label(v) for v in distinct]
+    tally = np.bincount(row_codes, minlength=len(distinct)) if len(row_codes) else []
     counts: dict[str, int] = {}
-    for label in labels:
-        counts[label] = counts.get(label, 0) + 1
+    for label, count in zip(distinct_labels, tally, strict=True):
+        counts[label] = counts.get(label, 0) + int(count)
     known = [name for name in counts if name != UNKNOWN]
     if layer_by == "event_type":
         rank = {name: i for i, name in enumerate(EVENT_TYPES)}
@@ -137,7 +147,8 @@ def categorize(values: Iterable[object], layer_by: str) -> tuple[list[Category],
         colors[UNKNOWN] = UNKNOWN_COLOR
     categories = [Category(name, colors[name], counts[name]) for name in order]
     index = {c.name: i for i, c in enumerate(categories)}
-    return categories, [index[label] for label in labels]
+    lookup = np.array([index[label] for label in distinct_labels], dtype=np.int64)
+    return categories, lookup[row_codes].tolist() if len(row_codes) else []
 
 
 def _natural_key(name: str) -> tuple[int, float, str]:

@@ -95,6 +95,8 @@ class InlineAssets(VerbatimMacroElement):
     ----------
     cluster : bool
         Whether to include Leaflet.markercluster.
+    large : bool
+        Whether to include the large-data layer's script.
     """
 
     _template = Template(
@@ -110,7 +112,7 @@ class InlineAssets(VerbatimMacroElement):
         """
     )
 
-    def __init__(self, *, cluster: bool = False) -> None:
+    def __init__(self, *, cluster: bool = False, large: bool = False) -> None:
         super().__init__()
         self._name = "InlineAssets"
         self.cluster = cluster
@@ -121,5 +123,7 @@ class InlineAssets(VerbatimMacroElement):
             scripts.append(inline_js("leaflet_markercluster", "leaflet.markercluster.js"))
         styles.extend(own_asset(name) for name in OWN_STYLES)
         scripts.extend(own_asset(name) for name in OWN_SCRIPTS)
+        if large:
+            scripts.append(own_asset("large.js"))
         self.styles = styles
         self.scripts = scripts

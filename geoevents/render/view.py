@@ -18,12 +18,12 @@ FIT_MAX_ZOOM = 9
 
 
 class FitIncidents(VerbatimMacroElement):
-    """Open the map on the bounding box of ``points`` (``[lat, lon]`` pairs).
+    """Open the map on the incidents' bounding box.
 
     Parameters
     ----------
-    points : list of [lat, lon]
-        Where the incidents are drawn; must not be empty.
+    bounds : list
+        ``[[south, west], [north, east]]``, e.g. from ``FitIncidents.bounds_of``.
     """
 
     _template = Template(
@@ -34,13 +34,17 @@ class FitIncidents(VerbatimMacroElement):
         """
     )
 
-    def __init__(self, points: list[list[float]]) -> None:
+    def __init__(self, bounds: list[list[float]]) -> None:
         super().__init__()
         self._name = "FitIncidents"
+        self.south_west, self.north_east = bounds
+
+    @staticmethod
+    def bounds_of(points: list[list[float]]) -> list[list[float]]:
+        """Return the bounding box ``[[south, west], [north, east]]`` of ``[lat, lon]`` points."""
         lats = [p[0] for p in points]
         lons = [p[1] for p in points]
-        self.south_west = [min(lats), min(lons)]
-        self.north_east = [max(lats), max(lons)]
+        return [[min(lats), min(lons)], [max(lats), max(lons)]]
 
     @property
     def bounds(self) -> str:

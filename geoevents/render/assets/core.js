@@ -71,9 +71,13 @@
     }).addTo(map);
   };
 
-  /** Mark the page as drawn: <html data-geoevents-ready="true">. */
+  /** Mark the page as drawn: <html data-geoevents-ready="true"> (after an asynchronous draw). */
   GE.ready = function (state) {
-    state.ready = true;
-    document.documentElement.dataset.geoeventsReady = "true";
+    function done() {
+      state.ready = true;
+      document.documentElement.dataset.geoeventsReady = "true";
+    }
+    if (state.drawn) state.drawn.then(done);
+    else done();
   };
 })();

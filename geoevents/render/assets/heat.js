@@ -11,6 +11,7 @@
   var RADIUS = 18; // pixels
   var BLUR = 12; // pixels of shadow blur that soften each disc
   var STAMP_ALPHA = 0.35;
+  var CELL = 3; // pixels: stamps closer than this are merged
   var RAMP = [
     [0.2, "#2c7bb6"],
     [0.45, "#00a6ca"],
@@ -83,14 +84,30 @@
       ctx.clearRect(0, 0, size.x, size.y);
       var stamp = (this._stamp = this._stamp || makeStamp());
       var offset = RADIUS + BLUR;
-      var state = this._state;
-      ctx.globalAlpha = STAMP_ALPHA;
-      state.items.forEach(function (item) {
-        if (!state.isVisible(item)) return;
-        var p = map.latLngToContainerPoint(item.rec.point);
-        if (p.x < -offset || p.y < -offset || p.x > size.x + offset || p.y > size.y + offset) return;
-        ctx.drawImage(stamp, p.x - offset, p.y - offset);
-      });
+      var points = this._state.viewPoints();
+      // Stamps that fall in the same small cell are drawn once, with the alpha that k
+      // stamps of STAMP_ALPHA would add up to: a million incidents cost as much as the cells.
+      var cols = Math.ceil(size.x / CELL) + 1;
+      var rows = Math.ceil(size.y / CELL) + 1;
+      var counts = new Uint32Array(cols * rows);
+      var sumX = new Float64Array(cols * rows);
+      var sumY = new Float64Array(cols * rows);
+      for (var k = 0; k < points.count; k++) {
+        var x = points.xs[k];
+        var y = points.ys[k];
+        if (x < -offset || y < -offset || x > size.x + offset || y > size.y + offset) continue;
+        var cell = Math.max(0, Math.min(rows - 1, Math.floor(y / CELL))) * cols +
+          Math.max(0, Math.min(cols - 1, Math.floor(x / CELL)));
+        counts[cell]++;
+        sumX[cell] += x;
+        sumY[cell] += y;
+      }
+      for (var c = 0; c < counts.length; c++) {
+        var count = counts[c];
+        if (!count) continue;
+        ctx.globalAlpha = 1 - Math.pow(1 - STAMP_ALPHA, count);
+        ctx.drawImage(stamp, sumX[c] / count - offset, sumY[c] / count - offset);
+      }
       if (!size.x || !size.y) return;
       var ramp = (this._ramp = this._ramp || makeRamp());
       var image = ctx.getImageData(0, 0, size.x, size.y);

@@ -204,6 +204,18 @@
         listener(state);
       });
     };
+    /** Container points of the visible incidents (for the heat layer). */
+    state.viewPoints = function () {
+      var xs = [];
+      var ys = [];
+      state.items.forEach(function (item) {
+        if (!state.isVisible(item)) return;
+        var p = map.latLngToContainerPoint(item.rec.point);
+        xs.push(p.x);
+        ys.push(p.y);
+      });
+      return { xs: xs, ys: ys, count: xs.length };
+    };
     state.setRange = function (range) {
       state.range = range;
       var toAdd = [];

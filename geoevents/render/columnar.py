@@ -1,0 +1,407 @@
+"""The incidents in compact columnar form, for the large-data layer.
+
+A JSON record per incident (``records.py``) costs a full parse before the first point is drawn,
+and beyond a few hundred thousand incidents it no longer fits in one JavaScript string. Here
+every field becomes one or two little-endian binary buffers instead, built with numpy and
+pyarrow without a Python loop over the rows:
+
+- coordinates as ``float32`` arrays, dates as day numbers, categories and precision codes as
+  small integers: what the page needs to draw and filter;
+- text as Arrow-style UTF-8 data plus ``int32`` offsets, dictionary-encoded (codes into a list
+  of distinct values) when values repeat, as actor, place and type names do;
+- list fields and sources as offsets into flattened child columns.
+
+The page decodes a string only when a popup or tooltip shows it, so text is never parsed as a
+whole, and text never becomes markup: the browser reads it with ``TextDecoder`` and inserts it
+with ``textContent``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import shapely
+
+from geoevents.render import values
+from geoevents.render.records import COORD_DIGITS, round_coords
+from geoevents.schema import FIELDS, SOURCE_KEYS
+
+if TYPE_CHECKING:  # pragma: no cover
+    import geopandas as gpd
+
+__all__ = ["Buffer", "ColumnarIncidents", "encode_incidents"]
+
+#: A text column is dictionary-encoded when it has at most this share of distinct values.
+DICTIONARY_SHARE = 0.5
+
+#: Rows looked at to decide whether a text column repeats enough for a dictionary.
+SAMPLE_ROWS = 4096
+
+#: Day number that stands for "no date" in the ``int32`` date columns.
+NO_DAY = -(2**31)
+
+_EPOCH = np.datetime64("1970-01-01", "D")
+
+#: Fields the page draws and filters with, encoded as numbers rather than text.
+_NUMERIC = {"date_start", "date_end", "geo_precision", "fatalities"}
+
+
+@dataclass
+class Buffer:
+    """One binary array of the payload.
+
+    Parameters
+    ----------
+    dtype : str
+        The JavaScript typed array it becomes: ``"f32"``, ``"f64"``, ``"i32"``, ``"u8"``,
+        ``"u16"`` or ``"bytes"`` (UTF-8 text).
+    data : bytes
+        Little-endian contents.
+    """
+
+    dtype: str
+    data: bytes
+
+
+@dataclass
+class ColumnarIncidents:
+    """The incidents as buffers plus a JSON-ready description of the columns.
+
+    Attributes
+    ----------
+    count : int
+        Number of incidents.
+    buffers : list of Buffer
+        Referred to by index from ``columns``.
+    columns : dict
+        Field name -> description (``kind`` and buffer indexes), JSON-ready.
+    shapes : list of [row, geometry]
+        GeoJSON geometries of the incidents that are lines or polygons.
+    date_span : tuple of str, optional
+        First ``date_start`` and last ``date_end`` (ISO), when there are dates.
+    precision_counts : dict
+        Drawable incidents per precision symbol (1, 2, 3).
+    bounds : list, optional
+        ``[[south, west], [north, east]]`` of the drawable incidents.
+    """
+
+    count: int
+    buffers: list[Buffer] = field(default_factory=list)
+    columns: dict[str, Any] = field(default_factory=dict)
+    shapes: list[list[Any]] = field(default_factory=list)
+    date_span: tuple[str, str] | None = None
+    precision_counts: dict[int, int] = field(default_factory=dict)
+    bounds: list[list[float]] | None = None
+
+    def add(self, dtype: str, array: np.ndarray | bytes) -> int:
+        """Append a buffer and return its index."""
+        data = array if isinstance(array, bytes) else np.ascontiguousarray(array).tobytes()
+        self.buffers.append(Buffer(dtype, data))
+        return len(self.buffers) - 1
+
+
+# -- text -------------------------------------------------------------------------------------
+
+
+def _text_array(cells: pd.Series | list[Any] | pa.Array) -> pa.Array:
+    """Text of one column as an Arrow string array; missing and blank cells are null."""
+    if isinstance(cells, pa.Array):
+        array = cells
+    else:
+        try:
+            array = pa.array(cells, type=pa.string(), from_pandas=True)
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            # Not all text (a notebook frame with numbers or dates in a text column).
+            array = pa.array([values.text(v) for v in cells], type=pa.string())
+    array = pa.concat_arrays([array]) if array.offset else array
+    if len(array) == 0:
+        return array
+    # Only an empty text or one that starts with white space (ASCII, or a multi-byte character
+    # that may be a Unicode space) can be blank; look closer only at those.
+    offsets = np.frombuffer(array.buffers()[1], dtype="<i4", count=len(array) + 1)
+    data = array.buffers()[2]
+    if data is None or len(data) == 0:
+        maybe_blank = np.ones(len(array), dtype=bool)
+    else:
+        raw = np.frombuffer(data, dtype=np.uint8)
+        starts = offsets[:-1]
+        empty = offsets[1:] == starts
+        first = raw[np.minimum(starts, len(raw) - 1)]
+        maybe_blank = empty | np.isin(first, _SPACE_STARTS) | (first >= 0x80)
+    if not maybe_blank.any():
+        return array
+    blank = pc.fill_null(pc.match_substring_regex(array, _BLANK), False)
+    blank = pc.and_(blank, pa.array(maybe_blank))
+    return pc.if_else(blank, pa.scalar(None, pa.string()), array)
+
+
+# What Python's str.strip() removes: ASCII white space, the separators \x1c-\x1f, NEL and the
+# Unicode space, line and paragraph separators.
+_BLANK = r"^[\s\x{0b}\x{1c}-\x{1f}\x{85}\p{Z}]*$"
+_SPACE_STARTS = np.frombuffer(b" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f", dtype=np.uint8)
+
+
+def _string_buffers(out: ColumnarIncidents, array: pa.Array) -> dict[str, Any]:
+    """Offsets and UTF-8 data of a string array; a null is an empty range (blank = missing)."""
+    array = array.fill_null("") if array.null_count else array
+    array = pa.concat_arrays([array]) if array.offset else array
+    offsets = np.frombuffer(array.buffers()[1], dtype="<i4", count=len(array) + 1)
+    data_buffer = array.buffers()[2]
+    start, end = int(offsets[0]), int(offsets[-1])
+    data = data_buffer.to_pybytes()[start:end] if data_buffer is not None else b""
+    return {"offsets": out.add("i32", offsets - start), "data": out.add("bytes", data)}
+
+
+def _code_dtype(size: int) -> tuple[str, str]:
+    if size < 2**8:
+        return "u8", "<u1"
+    if size < 2**16:
+        return "u16", "<u2"
+    return "i32", "<i4"
+
+
+def _text_column(out: ColumnarIncidents, array: pa.Array) -> dict[str, Any]:
+    """A text column, dictionary-encoded when values repeat enough to make that smaller."""
+    # Hashing every long, unique text (summaries) costs more than it saves: decide on a sample.
+    sample = array.slice(0, SAMPLE_ROWS)
+    if len(sample) and len(sample.dictionary_encode().dictionary) > DICTIONARY_SHARE * len(sample):
+        return {"kind": "str", **_string_buffers(out, array)}
+    encoded = array.dictionary_encode()
+    distinct = len(encoded.dictionary)
+    # Code 0 means missing; code k is the dictionary's (k-1)th value.
+    codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64) + 1
+    dtype, numpy_dtype = _code_dtype(distinct + 1)
+    return {
+        "kind": "dict",
+        "codes": out.add(dtype, codes.astype(numpy_dtype)),
+        "values": _string_buffers(out, encoded.dictionary),
+    }
+
+
+def _list_column(out: ColumnarIncidents, cells: pd.Series) -> dict[str, Any]:
+    """A list-of-text column: offsets into one flattened text column."""
+    try:
+        array = pa.array(cells, type=pa.list_(pa.string()), from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        array = pa.array([values.text_list(v) for v in cells], type=pa.list_(pa.string()))
+    array = array.fill_null([]) if array.null_count else array
+    array = pa.concat_arrays([array]) if array.offset else array
+    offsets = array.offsets.to_numpy().astype("<i4")
+    items = _text_array(array.values.slice(offsets[0], offsets[-1] - offsets[0]))
+    return {
+        "kind": "list",
+        "offsets": out.add("i32", offsets - offsets[0]),
+        "items": _text_column(out, items),
+    }
+
+
+_SOURCE_TYPE = pa.list_(pa.struct([(key, pa.string()) for key in SOURCE_KEYS]))
+
+
+def _sources_column(out: ColumnarIncidents, cells: pd.Series) -> dict[str, Any]:
+    """Sources: offsets into flattened source entries, one text column per source key."""
+    try:
+        array = pa.array(cells, type=_SOURCE_TYPE, from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError):
+        array = pa.array([values.sources(v) for v in cells], type=_SOURCE_TYPE)
+    array = array.fill_null([]) if array.null_count else array
+    array = pa.concat_arrays([array]) if array.offset else array
+    offsets = array.offsets.to_numpy().astype("<i4")
+    entries = array.values.slice(offsets[0], offsets[-1] - offsets[0])
+    keys = {key: _text_column(out, _text_array(entries.field(key))) for key in SOURCE_KEYS}
+    return {"kind": "sources", "offsets": out.add("i32", offsets - offsets[0]), "keys": keys}
+
+
+# -- numbers and dates ------------------------------------------------------------------------
+
+
+def _day_numbers(cells: pd.Series) -> np.ndarray | None:
+    """Dates as days since 1970-01-01 (``NO_DAY`` where missing), or None if one is not ISO."""
+    array = _text_array(cells)
+    numbers = np.full(len(array), NO_DAY, dtype="<i4")
+    present = array.is_valid().to_numpy(zero_copy_only=False)
+    valid = array.drop_null()
+    if len(valid) == 0:
+        return numbers
+    valid = pa.concat_arrays([valid])
+    lengths = np.diff(np.frombuffer(valid.buffers()[1], dtype="<i4", count=len(valid) + 1))
+    if not (lengths == 10).all() or not pc.all(pc.match_substring_regex(valid, _ISO)).as_py():
+        return None
+    text = np.frombuffer(valid.buffers()[2], dtype="S10", count=len(valid))
+    try:
+        days = text.astype("datetime64[D]")
+    except ValueError:  # a day that does not exist, such as 2017-02-30
+        return None
+    numbers[present] = (days - _EPOCH).astype("int64")
+    return numbers
+
+
+_ISO = r"^\d{4}-\d{2}-\d{2}$"
+
+
+def _numbers(cells: pd.Series) -> np.ndarray | None:
+    """Numbers as float64 (NaN where missing), or None when a cell is not a number."""
+    series = pd.Series(cells)
+    if pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series):
+        return series.to_numpy(dtype="float64", na_value=np.nan)
+    if not all(
+        values.is_missing(v) or (isinstance(v, (int, float)) and not isinstance(v, bool))
+        for v in series
+    ):
+        return None
+    return pd.to_numeric(series.astype(object), errors="coerce").to_numpy(dtype="float64")
+
+
+def _precision_codes(cells: pd.Series | None, n: int) -> np.ndarray:
+    """The precision symbol of each incident, as ``legend.precision_code`` decides it."""
+    if cells is None:
+        return np.ones(n, dtype="<u1")
+    numbers = _numbers(cells)
+    if numbers is None:
+        numbers = np.array(
+            [
+                v if isinstance(v, (int, float)) and not isinstance(v, bool) else np.nan
+                for v in cells
+            ],
+            dtype="float64",
+        )
+    codes = np.ones(n, dtype="<u1")
+    codes[(numbers == 2) | (numbers == 3)] = numbers[(numbers == 2) | (numbers == 3)]
+    codes[numbers > 3] = 3
+    return codes
+
+
+# -- geometry ---------------------------------------------------------------------------------
+
+
+def _anchors(
+    out: ColumnarIncidents, geoms: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Where each incident is drawn (lat, lon; NaN when it cannot be), and which are shapes."""
+    n = len(geoms)
+    present = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+    kinds = shapely.get_type_id(geoms)
+    points = present & (kinds == 0)
+    others = present & ~points & (kinds != 7)  # a GeometryCollection cannot be drawn
+    lat = np.full(n, np.nan)
+    lon = np.full(n, np.nan)
+    lon[points] = shapely.get_x(geoms[points])
+    lat[points] = shapely.get_y(geoms[points])
+    shape_rows = np.flatnonzero(others)
+    if len(shape_rows):
+        anchors = shapely.point_on_surface(geoms[shape_rows])
+        coords_ok = [np.isfinite(shapely.get_coordinates(g)).all() for g in geoms[shape_rows]]
+        for row, anchor, ok in zip(shape_rows, anchors, coords_ok, strict=True):
+            if not ok:
+                continue
+            lon[row], lat[row] = anchor.x, anchor.y
+            shape = shapely.geometry.mapping(geoms[row])
+            out.shapes.append(
+                [
+                    int(row),
+                    {
+                        "type": shape["type"],
+                        "coordinates": round_coords(shape["coordinates"], COORD_DIGITS),
+                    },
+                ]
+            )
+    bad = ~(np.isfinite(lat) & np.isfinite(lon))
+    lat[bad] = np.nan
+    lon[bad] = np.nan
+    is_shape = np.zeros(n, dtype=bool)
+    is_shape[[row for row, _ in out.shapes]] = True
+    return lat, lon, is_shape
+
+
+# -- the whole table --------------------------------------------------------------------------
+
+
+def encode_incidents(gdf: gpd.GeoDataFrame, codes: np.ndarray) -> ColumnarIncidents:
+    """Encode incidents (EPSG:4326) into columnar buffers.
+
+    Parameters
+    ----------
+    gdf : geopandas.GeoDataFrame
+        The incidents; schema columns it lacks count as missing.
+    codes : numpy.ndarray
+        The category index of each row.
+
+    Returns
+    -------
+    ColumnarIncidents
+        The buffers and their description; nothing in it is markup.
+    """
+    n = len(gdf)
+    out = ColumnarIncidents(count=n)
+    geoms = np.asarray(gdf.geometry.values, dtype=object)
+    lat, lon, is_shape = _anchors(out, geoms)
+    drawable = np.isfinite(lat)
+    category_dtype, numpy_dtype = _code_dtype(int(codes.max(initial=0)) + 1)
+    precision = _precision_codes(gdf.get("geo_precision"), n)
+    out.columns["_lat"] = {"kind": "num", "data": out.add("f32", lat.astype("<f4"))}
+    out.columns["_lon"] = {"kind": "num", "data": out.add("f32", lon.astype("<f4"))}
+    out.columns["_cat"] = {
+        "kind": "num",
+        "data": out.add(category_dtype, np.asarray(codes).astype(numpy_dtype)),
+    }
+    # Precision 0: nothing to draw; shapes are drawn by Leaflet, not on the canvas.
+    drawn_precision = np.where(drawable, precision, 0).astype("<u1")
+    out.columns["_prec"] = {"kind": "num", "data": out.add("u8", drawn_precision)}
+    out.columns["_shape"] = {"kind": "num", "data": out.add("u8", is_shape.astype("<u1"))}
+    out.precision_counts = {
+        code: int(np.count_nonzero(drawn_precision == code)) for code in (1, 2, 3)
+    }
+    if drawable.any():
+        out.bounds = [
+            [
+                round(float(lat[drawable].min()), COORD_DIGITS),
+                round(float(lon[drawable].min()), COORD_DIGITS),
+            ],
+            [
+                round(float(lat[drawable].max()), COORD_DIGITS),
+                round(float(lon[drawable].max()), COORD_DIGITS),
+            ],
+        ]
+
+    for spec in FIELDS:
+        if spec.name not in gdf.columns:
+            continue
+        cells = gdf[spec.name]
+        if spec.kind == "date":
+            days = _day_numbers(cells)
+            if days is not None:
+                out.columns[spec.name] = {"kind": "day", "data": out.add("i32", days)}
+                continue
+        elif spec.kind == "int":
+            numbers = _numbers(cells)
+            if numbers is not None and np.isfinite(numbers[~np.isnan(numbers)]).all():
+                out.columns[spec.name] = {"kind": "num", "data": out.add("f64", numbers)}
+                continue
+        elif spec.kind == "list[str]":
+            out.columns[spec.name] = _list_column(out, cells)
+            continue
+        elif spec.kind == "list[source]":
+            out.columns[spec.name] = _sources_column(out, cells)
+            continue
+        out.columns[spec.name] = _text_column(out, _text_array(cells))
+    out.date_span = _date_span(out, gdf)
+    return out
+
+
+def _date_span(out: ColumnarIncidents, gdf: gpd.GeoDataFrame) -> tuple[str, str] | None:
+    """First ``date_start`` and last ``date_end`` (a missing end is the start), as text."""
+    if "date_start" not in gdf.columns:
+        return None
+    starts = _text_array(gdf["date_start"])
+    if starts.null_count == len(starts):
+        return None
+    ends = _text_array(gdf["date_end"]) if "date_end" in gdf.columns else starts
+    ends = pc.if_else(pc.is_null(starts), pa.scalar(None, pa.string()), pc.coalesce(ends, starts))
+    first = pc.min(starts).as_py()
+    last = pc.max(ends).as_py()
+    return (first, last) if first is not None and last is not None else None
