@@ -39,6 +39,9 @@ __all__ = ["Buffer", "ColumnarIncidents", "encode_incidents"]
 #: A text column is dictionary-encoded when it has at most this share of distinct values.
 DICTIONARY_SHARE = 0.5
 
+#: Average length in bytes up to which a text column is always tried as a dictionary.
+SHORT_TEXT = 16
+
 #: Rows looked at to decide whether a text column repeats enough for a dictionary.
 SAMPLE_ROWS = 4096
 
@@ -153,26 +156,40 @@ def _string_buffers(out: ColumnarIncidents, array: pa.Array) -> dict[str, Any]:
     offsets = np.frombuffer(array.buffers()[1], dtype="<i4", count=len(array) + 1)
     data_buffer = array.buffers()[2]
     start, end = int(offsets[0]), int(offsets[-1])
-    data = data_buffer.to_pybytes()[start:end] if data_buffer is not None else b""
-    return {"offsets": out.add("i32", offsets - start), "data": out.add("bytes", data)}
+    data = memoryview(data_buffer)[start:end] if data_buffer is not None else b""
+    return {"lengths": _add_counts(out, np.diff(offsets)), "data": out.add("bytes", bytes(data))}
 
 
 def _code_dtype(size: int) -> tuple[str, str]:
-    if size < 2**8:
+    """The smallest typed array that holds the numbers ``0 .. size - 1``."""
+    if size <= 2**8:
         return "u8", "<u1"
-    if size < 2**16:
+    if size <= 2**16:
         return "u16", "<u2"
     return "i32", "<i4"
 
 
+def _add_counts(out: ColumnarIncidents, counts: np.ndarray) -> int:
+    """Add non-negative counts (text lengths, list sizes) in the smallest integer type.
+
+    Lengths compress far better than the running offsets they replace; the page adds them up.
+    """
+    dtype, numpy_dtype = _code_dtype(int(counts.max(initial=0)) + 1)
+    return out.add(dtype, counts.astype(numpy_dtype))
+
+
 def _text_column(out: ColumnarIncidents, array: pa.Array) -> dict[str, Any]:
     """A text column, dictionary-encoded when values repeat enough to make that smaller."""
-    # Hashing every long, unique text (summaries) costs more than it saves: decide on a sample.
+    # Hashing every long, unique text (summaries) costs more than it saves: judge those by a
+    # sample. Short texts (ids, dates) are cheap to hash, and worth it when they repeat.
     sample = array.slice(0, SAMPLE_ROWS)
-    if len(sample) and len(sample.dictionary_encode().dictionary) > DICTIONARY_SHARE * len(sample):
+    varied = len(sample.dictionary_encode().dictionary) > DICTIONARY_SHARE * len(sample)
+    if varied and (pc.sum(pc.binary_length(array)).as_py() or 0) > SHORT_TEXT * len(array):
         return {"kind": "str", **_string_buffers(out, array)}
     encoded = array.dictionary_encode()
     distinct = len(encoded.dictionary)
+    if distinct > DICTIONARY_SHARE * len(array):
+        return {"kind": "str", **_string_buffers(out, array)}
     # Code 0 means missing; code k is the dictionary's (k-1)th value.
     codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64) + 1
     dtype, numpy_dtype = _code_dtype(distinct + 1)
@@ -195,7 +212,7 @@ def _list_column(out: ColumnarIncidents, cells: pd.Series) -> dict[str, Any]:
     items = _text_array(array.values.slice(offsets[0], offsets[-1] - offsets[0]))
     return {
         "kind": "list",
-        "offsets": out.add("i32", offsets - offsets[0]),
+        "lengths": _add_counts(out, np.diff(offsets)),
         "items": _text_column(out, items),
     }
 
@@ -214,7 +231,7 @@ def _sources_column(out: ColumnarIncidents, cells: pd.Series) -> dict[str, Any]:
     offsets = array.offsets.to_numpy().astype("<i4")
     entries = array.values.slice(offsets[0], offsets[-1] - offsets[0])
     keys = {key: _text_column(out, _text_array(entries.field(key))) for key in SOURCE_KEYS}
-    return {"kind": "sources", "offsets": out.add("i32", offsets - offsets[0]), "keys": keys}
+    return {"kind": "sources", "lengths": _add_counts(out, np.diff(offsets)), "keys": keys}
 
 
 # -- numbers and dates ------------------------------------------------------------------------
@@ -242,6 +259,47 @@ def _day_numbers(cells: pd.Series) -> np.ndarray | None:
 
 
 _ISO = r"^\d{4}-\d{2}-\d{2}$"
+
+
+def _num_column(out: ColumnarIncidents, numbers: np.ndarray) -> dict[str, Any]:
+    """Numbers (NaN = missing) in the smallest type that holds them exactly.
+
+    Whole numbers from 0 up get an unsigned or 32-bit type whose largest value (or -2**31)
+    stands for "missing"; anything else stays float64 with NaN.
+    """
+    present = numbers[~np.isnan(numbers)]
+    whole = bool(
+        len(present) == 0
+        or (np.all(present == np.round(present)) and present.min() >= 0 and present.max() < 2**31)
+    )
+    if not whole:
+        return {"kind": "num", "data": out.add("f64", numbers.astype("<f8"))}
+    top = int(present.max()) if len(present) else 0
+    dtype, numpy_dtype = _code_dtype(top + 2)
+    missing = {"u8": 255, "u16": 65535, "i32": NO_DAY}[dtype]
+    encoded = np.where(np.isnan(numbers), missing, numbers).astype(numpy_dtype)
+    return {"kind": "num", "data": out.add(dtype, encoded), "missing": missing}
+
+
+def _day_column(
+    out: ColumnarIncidents, days: np.ndarray, start: np.ndarray | None = None
+) -> dict[str, Any]:
+    """Day numbers as small offsets: from the earliest day, or (an end) from its start.
+
+    Offsets of a few thousand days, or the zeros of one-day events, compress to a fraction of
+    absolute 32-bit day numbers.
+    """
+    present = days != NO_DAY
+    if start is not None:
+        both = present & (start != NO_DAY)
+        if (present == both).all() and (days[both] >= start[both]).all():
+            delta = np.where(both, days - np.where(both, start, 0), -1).astype(np.int64)
+            column = _num_column(out, np.where(delta < 0, np.nan, delta.astype(float)))
+            return {**column, "kind": "day", "base": "date_start"}
+    base = int(days[present].min()) if present.any() else 0
+    offsets = np.where(present, days.astype(np.int64) - base, -1)
+    column = _num_column(out, np.where(offsets < 0, np.nan, offsets.astype(float)))
+    return {**column, "kind": "day", "base": base}
 
 
 def _numbers(cells: pd.Series) -> np.ndarray | None:
@@ -368,6 +426,7 @@ def encode_incidents(gdf: gpd.GeoDataFrame, codes: np.ndarray) -> ColumnarIncide
             ],
         ]
 
+    days_start: np.ndarray | None = None
     for spec in FIELDS:
         if spec.name not in gdf.columns:
             continue
@@ -375,12 +434,15 @@ def encode_incidents(gdf: gpd.GeoDataFrame, codes: np.ndarray) -> ColumnarIncide
         if spec.kind == "date":
             days = _day_numbers(cells)
             if days is not None:
-                out.columns[spec.name] = {"kind": "day", "data": out.add("i32", days)}
+                relative = days_start if spec.name == "date_end" else None
+                out.columns[spec.name] = _day_column(out, days, relative)
+                if spec.name == "date_start":
+                    days_start = days
                 continue
         elif spec.kind == "int":
             numbers = _numbers(cells)
             if numbers is not None and np.isfinite(numbers[~np.isnan(numbers)]).all():
-                out.columns[spec.name] = {"kind": "num", "data": out.add("f64", numbers)}
+                out.columns[spec.name] = _num_column(out, numbers)
                 continue
         elif spec.kind == "list[str]":
             out.columns[spec.name] = _list_column(out, cells)

@@ -69,21 +69,41 @@
 
   var utf8 = new TextDecoder("utf-8");
 
+  /** Running offsets (n + 1 of them) from lengths: where each text or list starts. */
+  function offsetsOf(lengths) {
+    var offsets = new Float64Array(lengths.length + 1);
+    for (var i = 0; i < lengths.length; i++) offsets[i + 1] = offsets[i] + lengths[i];
+    return offsets;
+  }
+
+  /** Day numbers (NO_DAY where missing) of a "day" column; an end is stored from its start. */
+  function dayNumbers(desc, buffers, columns) {
+    var raw = buffers[desc.data];
+    var days = new Int32Array(raw.length);
+    var base = desc.base;
+    var starts = typeof base === "string" ? dayNumbers(columns[base], buffers, columns) : null;
+    for (var i = 0; i < raw.length; i++) {
+      if (raw[i] === desc.missing) days[i] = NO_DAY;
+      else days[i] = (starts ? starts[i] : base) + raw[i];
+    }
+    return days;
+  }
+
   /** Column readers: get(i) returns the value of row i, or undefined when it is missing. */
-  function makeColumn(desc, buffers) {
+  function makeColumn(desc, buffers, columns) {
     switch (desc.kind) {
       case "num":
         var numbers = buffers[desc.data];
+        var missing = desc.missing;
         return {
           get: function (i) {
             var v = numbers[i];
-            return v === v ? v : undefined; // NaN is missing
+            return v !== v || v === missing ? undefined : v; // NaN or the sentinel: missing
           }
         };
       case "day":
-        var days = buffers[desc.data];
+        var days = dayNumbers(desc, buffers, columns);
         return {
-          days: days,
           get: function (i) {
             return days[i] === NO_DAY ? undefined : GE.dayIso(days[i]);
           }
@@ -100,8 +120,8 @@
           }
         };
       case "list":
-        var listOffsets = buffers[desc.offsets];
-        var items = makeColumn(desc.items, buffers);
+        var listOffsets = offsetsOf(buffers[desc.lengths]);
+        var items = makeColumn(desc.items, buffers, columns);
         return {
           get: function (i) {
             var out = [];
@@ -113,9 +133,9 @@
           }
         };
       case "sources":
-        var sourceOffsets = buffers[desc.offsets];
+        var sourceOffsets = offsetsOf(buffers[desc.lengths]);
         var keys = Object.keys(desc.keys).map(function (key) {
-          return [key, makeColumn(desc.keys[key], buffers)];
+          return [key, makeColumn(desc.keys[key], buffers, columns)];
         });
         return {
           get: function (i) {
@@ -140,11 +160,12 @@
   }
 
   function stringColumn(desc, buffers) {
-    var offsets = buffers[desc.offsets];
+    var offsets = null;
     var data = buffers[desc.data];
     var cache = {};
     return {
       get: function (i) {
+        offsets = offsets || offsetsOf(buffers[desc.lengths]);
         var start = offsets[i];
         var end = offsets[i + 1];
         if (end === start) return undefined;
@@ -154,12 +175,13 @@
     };
   }
 
-  /** Which buffers a column description refers to. */
+  var BUFFER_KEYS = ["data", "codes", "lengths"];
+
+  /** Which buffers a column description refers to (nested ones included). */
   function bufferIndexes(desc, into) {
     Object.keys(desc).forEach(function (key) {
       var value = desc[key];
-      if (key === "kind") return;
-      if (typeof value === "number") into.push(value);
+      if (BUFFER_KEYS.indexOf(key) >= 0) into.push(value);
       else if (value && typeof value === "object") bufferIndexes(value, into);
     });
     return into;
@@ -611,8 +633,9 @@
         prec = buffers[meta.columns._prec.data];
         isShape = buffers[meta.columns._shape.data];
         if (meta.columns.date_start && meta.columns.date_start.kind === "day") {
-          starts = buffers[meta.columns.date_start.data];
-          ends = meta.columns.date_end ? buffers[meta.columns.date_end.data] : null;
+          starts = dayNumbers(meta.columns.date_start, buffers, meta.columns);
+          var end = meta.columns.date_end;
+          ends = end && end.kind === "day" ? dayNumbers(end, buffers, meta.columns) : null;
         }
         // Web Mercator, normalised to [0, 1]: x = lon / 360 + 0.5, y grows southwards.
         mx = new Float64Array(n);
@@ -648,7 +671,7 @@
       });
       return load(names).then(function () {
         names.forEach(function (name) {
-          cols[name] = makeColumn(meta.columns[name], buffers);
+          cols[name] = makeColumn(meta.columns[name], buffers, meta.columns);
         });
         state.textReady = true;
       });

@@ -1,0 +1,290 @@
+"""The large-data layer in a real browser: 50,000 generated incidents, mapped by the CLI.
+
+The map is built the way an analyst builds it (``geoevents map store.parquet --timeline
+--heatmap``; above 10,000 incidents "auto" picks the large engine) and opened from file://
+in headless Chromium with every http(s) request blocked. The tests check what the classic
+layer's tests check: categories toggle, popups open on a real click and show hostile text
+as text, the timeline applies the --start/--end overlap rule, the heat map follows.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pytest
+from browser import CHROMIUM, CHROMIUM_ARGS, MapPage, block_network, open_map, sync_playwright
+from shapely import points
+
+from geoevents.cli import cli
+from geoevents.io.formats import write_incidents
+from geoevents.render.palette import EVENT_TYPE_COLORS
+from geoevents.schema import EVENT_TYPES, SUB_EVENT_TYPES
+
+pytestmark = pytest.mark.browser
+
+N = 50_000
+HOSTILE = 4  # rows 0..3 carry hostile text and sit far from the others
+PWNED = "window.__pwned"
+TITLE = '<img src=x onerror="window.__pwned=1"> {{ 7*7 }} </script><script>window.__pwned=2'
+
+
+def generate(n: int = N, seed: int = 11) -> gpd.GeoDataFrame:
+    """Incidents in a 10 x 7 degree box (Syria and Iraq), plus a few hostile ones in Chad."""
+    rng = np.random.default_rng(seed)
+    kinds = rng.choice(len(EVENT_TYPES), n, p=[0.3, 0.25, 0.2, 0.12, 0.05, 0.08])
+    start = np.datetime64("2017-01-01") + rng.integers(0, 2500, n)
+    length = np.where(rng.random(n) < 0.9, 0, rng.integers(1, 30, n))
+    lon = rng.uniform(38.0, 48.0, n)
+    lat = rng.uniform(30.0, 37.0, n)
+    lon[:HOSTILE] = 17.0 + 2.0 * np.arange(HOSTILE)
+    lat[:HOSTILE] = 13.0
+    precision = rng.choice([1, 2, 3], n, p=[0.8, 0.15, 0.05])
+    precision[:HOSTILE] = 1
+    event_types = [EVENT_TYPES[k] for k in kinds]
+    titles = [f"Incident {i}" for i in range(n)]
+    summaries = [f"Summary of incident {i}: what happened, where and to whom." for i in range(n)]
+    sources = [[{"name": f"Source {i % 17}", "url": f"https://example.org/{i}"}] for i in range(n)]
+    for i in range(HOSTILE):
+        titles[i] = f"{TITLE} #{i}"
+        summaries[i] = "<b>bold?</b> &amp; javascript:alert(1) {% raw %}"
+        sources[i] = [
+            {"name": '<a href="javascript:window.__pwned=3">x</a>', "url": "javascript:1"}
+        ]
+    return gpd.GeoDataFrame(
+        {
+            "id": [f"g{i}" for i in range(n)],
+            "title": titles,
+            "date_start": np.datetime_as_string(start, unit="D"),
+            "date_end": np.datetime_as_string(start + length, unit="D"),
+            "event_type": event_types,
+            "sub_event_type": [SUB_EVENT_TYPES[t][0] for t in event_types],
+            "actor1": [f"Actor {i % 40}" for i in range(n)],
+            "location": [f"Town {i % 90}" for i in range(n)],
+            "geo_precision": precision,
+            "fatalities": np.where(rng.random(n) < 0.3, None, rng.integers(0, 50, n)),
+            "summary": summaries,
+            "sources": sources,
+        },
+        geometry=points(np.column_stack([lon, lat])),
+        crs="EPSG:4326",
+    )
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    from click.testing import CliRunner
+
+    folder = tmp_path_factory.mktemp("large")
+    gdf = generate()
+    store = write_incidents(gdf, folder / "incidents.parquet")
+    out = folder / "map.html"
+    result = CliRunner().invoke(
+        cli, ["map", str(store), "-o", str(out), "--timeline", "--heatmap", "--tiles", "none"]
+    )
+    assert result.exit_code == 0, result.output
+    assert f"{N} incidents" in result.output
+    return {"gdf": gdf, "map": out}
+
+
+@pytest.fixture(scope="module")
+def context() -> Any:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        context = browser.new_context()
+        block_network(context)
+        yield context
+        browser.close()
+
+
+def colour_pixels(opened: MapPage, hex_colour: str) -> int:
+    """How many pixels of the incident canvas have exactly this colour."""
+    rgb = [int(hex_colour[i : i + 2], 16) for i in (1, 3, 5)]
+    return opened.page.evaluate(
+        """(rgb) => {
+            const canvas = document.querySelector("canvas.ge-large");
+            const ctx = canvas.getContext("2d");
+            const data = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
+            let n = 0;
+            for (let i = 0; i < data.length; i += 4) {
+                if (data[i] === rgb[0] && data[i + 1] === rgb[1] && data[i + 2] === rgb[2]
+                    && data[i + 3] === 255) n++;
+            }
+            return n;
+        }""",
+        rgb,
+    )
+
+
+HEAT_PIXELS = """() => {
+    const canvas = document.querySelector("canvas.ge-heat");
+    const data = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
+    let painted = 0;
+    for (let i = 3; i < data.length; i += 4) if (data[i]) painted++;
+    return painted;
+}"""
+
+
+def checkbox(opened: MapPage, name: str, count: int) -> Any:
+    return opened.page.get_by_role("checkbox", name=f"{name} ({count})", exact=True)
+
+
+def overlaps(gdf: gpd.GeoDataFrame, start: str, end: str) -> int:
+    return int(((gdf["date_start"] <= end) & (gdf["date_end"] >= start)).sum())
+
+
+def test_large_map_draws_every_incident_offline(context, built):
+    page_html = built["map"].read_text(encoding="utf-8")
+    assert "geoevents.drawLarge(" in page_html
+    assert built["map"].stat().st_size < 12_000_000
+    opened = open_map(context, built["map"])
+    assert opened.errors == []
+    assert [u for u in opened.requests if u.startswith(("http:", "https:"))] == []
+    assert opened.state("(s) => [s.large, s.visibleCount(), s.drawnCount()]") == [True, N, N]
+    assert opened.page.locator(".ge-visible-count").inner_text() == f"{N} of {N} incidents shown"
+    counts = built["gdf"]["event_type"].value_counts()
+    legend = opened.page.locator(".ge-legend").inner_text()
+    for name, count in counts.items():
+        assert re.search(rf"{re.escape(name)}\s+{count}", legend)
+    precision = built["gdf"]["geo_precision"].value_counts()
+    assert re.search(rf"exact place\s+{precision[1]}", legend)
+    opened.page.close()
+
+
+def test_unchecking_a_category_removes_its_incidents(context, built):
+    opened = open_map(context, built["map"])
+    counts = built["gdf"]["event_type"].value_counts()
+    battles, riots = "Battles", "Riots"
+    assert colour_pixels(opened, EVENT_TYPE_COLORS[battles]) > 0
+    checkbox(opened, battles, counts[battles]).uncheck()
+    assert opened.state("(s) => s.visibleCount()") == N - counts[battles]
+    assert colour_pixels(opened, EVENT_TYPE_COLORS[battles]) == 0
+    assert colour_pixels(opened, EVENT_TYPE_COLORS[riots]) > 0
+    assert (
+        opened.page.locator(".ge-visible-count")
+        .inner_text()
+        .startswith(f"{N - counts[battles]} of {N}")
+    )
+    checkbox(opened, battles, counts[battles]).check()
+    assert opened.state("(s) => s.visibleCount()") == N
+    assert colour_pixels(opened, EVENT_TYPE_COLORS[battles]) > 0
+    assert opened.errors == []
+    opened.page.close()
+
+
+def test_timeline_applies_the_overlap_rule(context, built):
+    gdf = built["gdf"]
+    start, end = "2018-03-01", "2018-06-30"
+    opened = open_map(context, built["map"])
+    page = opened.page
+    page.evaluate(
+        """([start, end]) => {
+            const day = (iso) => Date.parse(iso + "T00:00:00Z") / 864e5;
+            const [lo, hi] = document.querySelectorAll(".ge-range-input");
+            const first = day(document.querySelector(".ge-range-start").textContent);
+            for (const [input, iso] of [[lo, start], [hi, end]]) {
+                input.value = String(day(iso) - first);
+                input.dispatchEvent(new Event("input", {bubbles: true}));
+            }
+        }""",
+        [start, end],
+    )
+    expected = overlaps(gdf, start, end)
+    assert 0 < expected < N
+    assert opened.state("(s) => s.visibleCount()") == expected
+    assert page.locator(".ge-visible-count").inner_text() == f"{expected} of {N} incidents shown"
+    # The same rule, row by row: every visible incident overlaps, every hidden one does not.
+    shown = opened.state(
+        "(s) => { const out = []; for (let i = 0; i < s.count; i++) out.push(s.isVisible(i)); "
+        "return out; }"
+    )
+    want = ((gdf["date_start"] <= end) & (gdf["date_end"] >= start)).tolist()
+    assert shown == want
+    opened.state("(s) => s.timeline.setDates('2016-01-01', '2030-01-01')")
+    assert opened.state("(s) => s.visibleCount()") == N
+    assert opened.errors == []
+    page.close()
+
+
+def test_click_opens_a_popup_that_shows_hostile_text_as_text(context, built):
+    gdf = built["gdf"]
+    opened = open_map(context, built["map"])
+    page = opened.page
+    x, y = opened.state(
+        """(s, p) => {
+            s.map.setView(p, 12, {animate: false});
+            const pt = s.map.latLngToContainerPoint(p);
+            const box = s.map.getContainer().getBoundingClientRect();
+            return [box.left + pt.x, box.top + pt.y];
+        }""",
+        [13.0, 17.0],
+    )
+    assert opened.state("(s) => s.mode") == "symbols"
+    page.mouse.move(x, y)
+    page.mouse.click(x, y)
+    popup = page.locator(".leaflet-popup-content .ge-popup")
+    popup.wait_for(state="visible", timeout=10_000)
+    text = popup.inner_text()
+    assert gdf["title"][0] in text
+    assert gdf["summary"][0] in text
+    assert '<a href="javascript:window.__pwned=3">x</a>' in text
+    assert "Address (not a web link): javascript:1" in text
+    assert page.locator(".leaflet-popup-content img, .leaflet-popup-content b").count() == 0
+    hrefs = page.locator(".leaflet-popup-content a").evaluate_all("(a) => a.map((x) => x.href)")
+    assert hrefs == []
+    # Hovering shows the title and the dates, as text too.
+    page.mouse.move(x + 1, y)
+    tooltip = page.locator(".leaflet-tooltip .ge-tooltip")
+    tooltip.wait_for(state="visible", timeout=5_000)
+    assert gdf["title"][0] in tooltip.inner_text()
+    assert gdf["date_start"][0] in tooltip.inner_text()
+    assert page.evaluate(f"() => {PWNED}") is None
+    assert opened.errors == []
+    page.close()
+
+
+def test_zooming_in_draws_the_precision_symbols(context, built):
+    gdf = built["gdf"]
+    opened = open_map(context, built["map"])
+    assert opened.state("(s) => s.mode") == "stamps"
+    row = int(np.flatnonzero(gdf["geo_precision"].to_numpy() == 3)[HOSTILE])
+    point = [gdf.geometry.y[row], gdf.geometry.x[row]]
+    opened.state("(s, p) => s.map.setView(p, 10, {animate: false})", point)
+    assert opened.state("(s) => s.mode") == "symbols"
+    assert 0 < opened.state("(s) => s.drawnInView") <= 15_000
+    # A region-only incident opens with its record, which says how precise it is.
+    opened.state(f"(s) => s.openPopup({row})")
+    popup = opened.page.locator(".leaflet-popup-content .ge-popup")
+    popup.wait_for(state="visible", timeout=10_000)
+    assert "3 – only the region is known" in popup.inner_text()
+    assert opened.errors == []
+    opened.page.close()
+
+
+def test_heat_map_follows_the_category_toggles(context, built):
+    opened = open_map(context, built["map"])
+    page = opened.page
+    assert page.evaluate(HEAT_PIXELS) > 0
+    counts = built["gdf"]["event_type"].value_counts()
+    for name in counts.index:
+        checkbox(opened, name, counts[name]).uncheck()
+    assert opened.state("(s) => s.visibleCount()") == 0
+    assert page.evaluate(HEAT_PIXELS) == 0
+    first = counts.index[0]
+    checkbox(opened, first, counts[first]).check()
+    assert page.evaluate(HEAT_PIXELS) > 0
+    assert opened.errors == []
+    page.close()
+
+
+def test_the_same_store_gives_the_same_bytes(built, tmp_path):
+    from click.testing import CliRunner
+
+    store = Path(built["map"]).parent / "incidents.parquet"
+    again = tmp_path / "again.html"
+    args = ["map", str(store), "-o", str(again), "--timeline", "--heatmap", "--tiles", "none"]
+    assert CliRunner().invoke(cli, args).exit_code == 0
+    assert again.read_bytes() == built["map"].read_bytes()

@@ -1,0 +1,245 @@
+"""The large-data layer's columns hold exactly what the classic layer's JSON records hold.
+
+A small Python decoder reads the buffers the way ``assets/large.js`` does (lengths into
+offsets, dictionary codes, day numbers from a base or from the start, sentinels for missing)
+and every row is compared with ``records.incident_records`` of the same frame.
+"""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import json
+import re
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+from browser import FIXTURES, read_incidents
+from shapely.geometry import LineString, Point, Polygon
+
+from geoevents.render import build_map
+from geoevents.render.categories import categorize
+from geoevents.render.columnar import NO_DAY, encode_incidents
+from geoevents.render.large import compress
+from geoevents.render.legend import precision_counts
+from geoevents.render.records import date_span, incident_records
+from geoevents.render.save import render_html
+from geoevents.schema import COLUMNS
+
+DTYPES = {"f32": "<f4", "f64": "<f8", "i32": "<i4", "u8": "<u1", "u16": "<u2", "bytes": "<u1"}
+DAY0 = np.datetime64("1970-01-01", "D")
+
+
+class Decoder:
+    """Reads ``ColumnarIncidents`` back into records, following large.js line by line."""
+
+    def __init__(self, encoded: Any) -> None:
+        self.encoded = encoded
+        self.arrays = [np.frombuffer(b.data, dtype=DTYPES[b.dtype]) for b in encoded.buffers]
+
+    def days(self, desc: dict) -> np.ndarray:
+        raw = self.arrays[desc["data"]].astype(np.int64)
+        base = desc["base"]
+        start = self.days(self.encoded.columns[base]) if isinstance(base, str) else base
+        out = np.asarray(start + raw, dtype=np.int64)
+        return np.where(raw == desc["missing"], NO_DAY, out)
+
+    def column(self, desc: dict) -> Any:
+        kind = desc["kind"]
+        if kind == "num":
+            data, missing = self.arrays[desc["data"]], desc.get("missing")
+
+            def number(i: int) -> Any:
+                v = data[i].item()
+                return None if v != v or v == missing else v
+
+            return number
+        if kind == "day":
+            days = self.days(desc)
+            return lambda i: None if days[i] == NO_DAY else str(DAY0 + int(days[i]))
+        if kind == "str":
+            offsets = np.concatenate([[0], np.cumsum(self.arrays[desc["lengths"]], dtype=np.int64)])
+            data = self.encoded.buffers[desc["data"]].data
+
+            def text(i: int) -> Any:
+                start, end = offsets[i], offsets[i + 1]
+                return data[start:end].decode("utf-8") if end > start else None
+
+            return text
+        if kind == "dict":
+            codes, values = (
+                self.arrays[desc["codes"]],
+                self.column({**desc["values"], "kind": "str"}),
+            )
+            return lambda i: values(int(codes[i]) - 1) if codes[i] else None
+        offsets = np.concatenate([[0], np.cumsum(self.arrays[desc["lengths"]], dtype=np.int64)])
+        if kind == "list":
+            items = self.column(desc["items"])
+
+            def listed(i: int) -> Any:
+                out = [items(j) for j in range(offsets[i], offsets[i + 1])]
+                return [v for v in out if v is not None] or None
+
+            return listed
+        assert kind == "sources"
+        keys = {key: self.column(sub) for key, sub in desc["keys"].items()}
+
+        def sources(i: int) -> Any:
+            out = []
+            for j in range(offsets[i], offsets[i + 1]):
+                entry = {k: v for k, read in keys.items() if (v := read(j)) is not None}
+                if entry:
+                    out.append(entry)
+            return out or None
+
+        return sources
+
+    def records(self) -> list[dict[str, Any]]:
+        columns = {n: self.column(d) for n, d in self.encoded.columns.items()}
+        shapes = dict((row, shape) for row, shape in self.encoded.shapes)
+        out = []
+        for i in range(self.encoded.count):
+            record: dict[str, Any] = {"c": columns["_cat"](i)}
+            for name, read in columns.items():
+                if not name.startswith("_") and (value := read(i)) is not None:
+                    record[name] = value
+            if columns["_prec"](i):
+                record["point"] = [columns["_lat"](i), columns["_lon"](i)]
+            if i in shapes:
+                record["shape"] = shapes[i]
+            out.append(record)
+        return out
+
+
+def frame(rows: list[dict]) -> gpd.GeoDataFrame:
+    records = []
+    for i, row in enumerate(rows):
+        record = {c: None for c in COLUMNS}
+        record.update(id=f"t{i}", title=f"Incident {i}", date_start="2020-01-01")
+        record.update({k: v for k, v in row.items() if k != "geometry"})
+        record["geometry"] = row.get("geometry", Point(44.0 + i / 10, 33.0 + i / 100))
+        records.append(record)
+    return gpd.GeoDataFrame(records, geometry="geometry", crs="EPSG:4326")
+
+
+def same_records(gdf: gpd.GeoDataFrame) -> None:
+    _, codes = categorize(gdf["event_type"], "event_type")
+    expected = incident_records(gdf, codes)
+    encoded = encode_incidents(gdf, np.asarray(codes))
+    got = Decoder(encoded).records()
+    for want, have in zip(expected, got, strict=True):
+        # Coordinates travel as float32: a metre or two, far below any geocoding precision.
+        for key in ("point",):
+            if key in want:
+                assert have[key] == pytest.approx(want[key], abs=2e-5)
+                have[key] = want[key]
+        assert have == want
+    assert encoded.date_span == date_span(expected)
+    assert encoded.precision_counts == precision_counts(expected)
+
+
+EDGE_ROWS = [
+    {},
+    {"title": "  ", "summary": "\u00a0", "actor1": "", "country": " Iraq "},
+    {"title": 'Ünïcödé «quotes» </script><img src=x onerror="alert(1)"> {{ 7*7 }}'},
+    {"fatalities": 0, "geo_precision": 2, "date_end": "2020-01-03"},
+    {"fatalities": 12345678, "geo_precision": 3},
+    {"fatalities": 2.5, "geo_precision": 7},
+    {"date_start": "1850-03-01", "date_end": "2150-12-31"},
+    {"assoc_actors": ["A", " ", "B"], "tags": ["x"]},
+    {"assoc_actors": [], "tags": None},
+    {"sources": [{"name": "N", "url": "https://example.org/a?b=<c>"}, {"name": "M"}]},
+    {"sources": [{"name": "Q", "quote": "“quoted”", "published": "2020-01-02", "document": "d"}]},
+    {"geometry": LineString([(44, 33), (45, 34)]), "event_type": "Battles"},
+    {"geometry": Polygon([(40, 30), (41, 30), (41, 31), (40, 30)]), "geo_precision": 3},
+    {"geometry": Point()},
+    {"geometry": None},
+    {"geometry": Point(float("nan"), 3)},
+    {"event_type": "Riots", "id": 17},
+    {"event_type": "Protests", "iso3": "IRQ", "confidence": "confirmed"},
+]
+
+
+def test_edge_cases_decode_to_the_classic_records():
+    same_records(frame(EDGE_ROWS))
+
+
+def test_fixture_incidents_decode_to_the_classic_records():
+    same_records(read_incidents(FIXTURES / "incidents.geojson"))
+    same_records(read_incidents(FIXTURES / "hostile.geojson"))
+
+
+def test_many_rows_use_dictionaries_and_narrow_types():
+    n = 20_000
+    rng = np.random.default_rng(3)
+    gdf = frame(
+        [
+            {
+                "actor1": f"Actor {i % 40}",
+                "summary": f"Summary number {i} " + "x" * int(rng.integers(0, 300)),
+                "date_start": str(np.datetime64("2017-01-01") + int(rng.integers(0, 2000))),
+                "geo_precision": int(rng.integers(1, 4)),
+                "fatalities": None if i % 3 else int(rng.integers(0, 90)),
+            }
+            for i in range(n)
+        ]
+    )
+    encoded = encode_incidents(gdf, np.zeros(n, dtype=np.int64))
+    kinds = {name: desc["kind"] for name, desc in encoded.columns.items()}
+    assert kinds["actor1"] == "dict" and kinds["summary"] == "str" and kinds["id"] == "str"
+    dtypes = {
+        name: encoded.buffers[desc["data"]].dtype
+        for name, desc in encoded.columns.items()
+        if "data" in desc and desc["kind"] in ("num", "day")
+    }
+    assert dtypes["geo_precision"] == "u8" and dtypes["fatalities"] == "u8"
+    assert dtypes["date_end"] == "u8"  # stored from date_start: all zeros
+    assert dtypes["date_start"] == "u16"
+    sample = Decoder(encoded).records()[:50]
+    assert sample == [
+        {k: v for k, v in r.items() if k != "point"} | {"point": sample[i]["point"]}
+        for i, r in enumerate(incident_records(gdf.iloc[:50], [0] * 50))
+    ]
+
+
+def test_dates_that_are_not_iso_stay_text():
+    gdf = frame([{"date_start": "2020-01-01"}, {"date_start": "spring 2020"}])
+    encoded = encode_incidents(gdf, np.zeros(2, dtype=np.int64))
+    assert encoded.columns["date_start"]["kind"] in ("dict", "str")
+    same_records(gdf)
+
+
+def test_pieces_are_gzip_members_that_round_trip():
+    data = bytes(range(256)) * 1000
+    assert gzip.decompress(base64.b64decode(compress(data, 6))) == data
+    assert compress(data, 4) == compress(data, 4)
+
+
+def test_the_large_page_embeds_base64_pieces_and_no_json_records():
+    gdf = read_incidents(FIXTURES / "hostile.geojson")
+    page = render_html(build_map(gdf, tiles="none", engine="large"))
+    assert "geoevents.drawLarge(" in page and "geoevents.drawIncidents(" not in page
+    blocks = re.findall(
+        r'<script type="application/octet-stream" id="[^"]+">([^<]*)</script>', page
+    )
+    assert blocks and all(re.fullmatch(r"[A-Za-z0-9+/]*={0,2}", b) for b in blocks)
+    meta = re.search(r'<script type="application/json" id="[^"]+_meta">([^<]*)</script>', page)
+    assert json.loads(meta.group(1))["count"] == len(gdf)
+    # Hostile text is inside the compressed buffers only: never in the page as markup.
+    assert "onerror" not in page.split("<script>")[0]
+
+
+def test_numbers_stored_as_text_in_a_frame_still_show():
+    gdf = frame([{"fatalities": "about 10"}, {"fatalities": 3}])
+    encoded = encode_incidents(gdf, np.zeros(2, dtype=np.int64))
+    assert encoded.columns["fatalities"]["kind"] in ("dict", "str")
+    # The popup shows a count as text either way.
+    assert [r["fatalities"] for r in Decoder(encoded).records()] == ["about 10", "3"]
+
+
+def test_missing_columns_count_as_missing():
+    gdf = frame([{}, {}])[["id", "title", "date_start", "geometry"]]
+    same_records(gdf.assign(event_type=pd.Series([None, None], dtype=object)))
