@@ -68,10 +68,14 @@ def main() -> None:
 # -- helpers ----------------------------------------------------------------------------------
 
 
+#: Problems listed one per line before a summary line.
+SHOWN_PROBLEMS = 20
+
+
 def _load(path: str, *, skip_invalid: bool = False) -> gpd.GeoDataFrame:
     """Read and validate a store; log its warnings; raise on errors (unless skipping them)."""
     gdf, report, bad = read_incidents(path)
-    for line in [p.format(report.source) for p in report.warnings][:20]:
+    for line in [p.format(report.source) for p in report.warnings][:SHOWN_PROBLEMS]:
         log.info("%s", line)
     if report.warnings:
         log.warning(
@@ -82,6 +86,13 @@ def _load(path: str, *, skip_invalid: bool = False) -> gpd.GeoDataFrame:
         )
     usable = usable_incidents(gdf, report, bad, skip_invalid=skip_invalid)
     if bad:
+        # Name what was left out: an analyst must be able to find and fix those rows.
+        errors = report.errors
+        for line in [p.format(report.source) for p in errors][:SHOWN_PROBLEMS]:
+            log.warning("%s", line)
+        more = len(errors) - SHOWN_PROBLEMS
+        if more > 0:
+            log.warning("... and %d more; run `geoevents validate %s` to see them all", more, path)
         log.warning("%s: skipped %d invalid incident(s)", path, len(bad))
     return usable
 

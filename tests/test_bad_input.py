@@ -167,6 +167,7 @@ def test_skip_invalid_maps_the_rest(run, tmp_path):
     assert result.exit_code == 0
     assert len(json.loads(result.stdout)) == 5
     assert "skipped 1 invalid incident" in result.stderr
+    assert "2017-02-30" in result.stderr and "feature 0" in result.stderr
 
 
 def test_legacy_crs_is_rejected(run):

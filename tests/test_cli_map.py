@@ -101,3 +101,55 @@ def test_two_builds_are_byte_identical_and_timestamps_are_opt_in(run, tmp_path, 
     assert "made on the 3rd" in a.read_text(encoding="utf-8")
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "soon")
     assert run("map", SEED_STORE, "-o", a).exit_code == 2
+
+
+# --- engines and stores at scale ----------------------------------------------------------------
+
+
+def test_engine_auto_switches_to_the_large_layer_above_the_threshold(run, tmp_path, monkeypatch):
+    from geoevents.render import build
+
+    small, large = tmp_path / "small.html", tmp_path / "large.html"
+    assert run("map", SMALL, "-o", small, "--tiles", "none").exit_code == 0
+    assert "geoevents.drawIncidents(" in small.read_text(encoding="utf-8")
+    monkeypatch.setattr(build, "LARGE_ENGINE_MIN", 6)
+    assert run("map", SMALL, "-o", large, "--tiles", "none").exit_code == 0
+    assert "geoevents.drawLarge(" in large.read_text(encoding="utf-8")
+    forced = tmp_path / "forced.html"
+    result = run("map", SMALL, "-o", forced, "--tiles", "none", "--engine", "classic")
+    assert result.exit_code == 0
+    assert "geoevents.drawIncidents(" in forced.read_text(encoding="utf-8")
+
+
+def test_large_engine_refuses_to_cluster_before_reading(run, tmp_path):
+    out = tmp_path / "m.html"
+    result = run("map", SMALL, "-o", out, "--engine", "large", "--cluster")
+    assert result.exit_code == 2
+    assert "--cluster works with the classic engine only" in result.stderr
+    assert not out.exists()
+
+
+def test_invalid_rows_in_a_large_store_are_named_and_skipped_only_on_request(run, tmp_path):
+    import synthetic
+
+    from geoevents.io.formats import write_incidents
+
+    gdf = synthetic.incidents(30_000)
+    bad = {1234: ("date_start", "2019-02-30"), 20000: ("event_type", "Riot"), 29999: ("id", None)}
+    for row, (field, value) in bad.items():
+        gdf.loc[row, field] = value
+    store = write_incidents(gdf, tmp_path / "store.parquet")
+    out = tmp_path / "m.html"
+    refused = run("map", store, "-o", out, "--tiles", "none")
+    assert refused.exit_code == 4
+    assert "3 error(s)" in refused.stderr and "--skip-invalid" in refused.stderr
+    assert "g1234" in refused.stderr and "2019-02-30" in refused.stderr
+    assert "g20000" in refused.stderr and '"Riot"' in refused.stderr
+    assert "feature 29999" in refused.stderr
+    assert not out.exists()
+
+    result = run("map", store, "-o", out, "--tiles", "none", "--skip-invalid")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"{out}: 29997 incidents\n"
+    assert "skipped 3 invalid incident(s)" in result.stderr
+    assert "g1234" in result.stderr and "g20000" in result.stderr
