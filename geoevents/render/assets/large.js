@@ -276,7 +276,9 @@
     };
     var cols = {};
     var buffers = new Array(meta.buffers.length);
-    var lat, lon, cat, prec, isShape, starts, ends, mx, my;
+    var lat, lon, cat, prec, isShape, mx, my;
+    var starts = null;
+    var ends = null;
     var visible = new Uint8Array(n);
     var visibleTotal = 0;
     var drawable = 0;
@@ -329,10 +331,22 @@
         hi = GE.isoDay(state.range[1]);
       }
       var total = 0;
+      var on = new Uint8Array(catOn.length);
+      catOn.forEach(function (value, index) {
+        on[index] = value ? 1 : 0;
+      });
+      var dated = starts && state.range;
       for (var i = 0; i < n; i++) {
-        var on = prec[i] !== 0 && catOn[cat[i]] && inRange(i, lo, hi) ? 1 : 0;
-        visible[i] = on;
-        total += on;
+        var show = prec[i] !== 0 && on[cat[i]] === 1;
+        if (show && dated) {
+          var d0 = starts[i];
+          if (d0 !== NO_DAY) {
+            var d1 = ends !== null && ends[i] !== NO_DAY ? ends[i] : d0;
+            show = d0 <= hi && d1 >= lo;
+          }
+        }
+        visible[i] = show ? 1 : 0;
+        total += visible[i];
       }
       visibleTotal = total;
       // Shapes are Leaflet layers inside their category group: add or remove them by date.
@@ -382,13 +396,25 @@
       }
     }
 
+    var image = null;
+
     function drawStamps(ctx, width, height) {
-      var image = ctx.createImageData(width, height);
+      if (!image || image.width !== width || image.height !== height) {
+        image = ctx.createImageData(width, height);
+      }
       var pixels = new Uint32Array(image.data.buffer);
+      pixels.fill(0);
       var small = viewCount > DENSE_MIN;
+      var r = small ? 1 : 2;
       var stamps = {};
       [1, 2, 3].forEach(function (code) {
-        stamps[code] = stampShape(code, small);
+        var cells = stampShape(code, small);
+        // As offsets into the pixel array, with the colour (1) or white (2) to write.
+        var flat = [];
+        for (var s = 0; s < cells.length; s += 3) {
+          flat.push(cells[s + 1] * width + cells[s], cells[s + 2]);
+        }
+        stamps[code] = { cells: cells, flat: flat };
       });
       var colors = meta.categories.map(function (category) {
         return pixel(rgb(category.color));
@@ -398,15 +424,25 @@
         var x = Math.round(viewX[i]);
         var y = Math.round(viewY[i]);
         var color = colors[cat[i]];
-        var cells = stamps[prec[i]];
+        var stamp = stamps[prec[i]];
+        if (x >= r && y >= r && x < width - r && y < height - r) {
+          // Wholly inside: no bounds checks.
+          var centre = y * width + x;
+          var flat = stamp.flat;
+          for (var f = 0; f < flat.length; f += 2) {
+            pixels[centre + flat[f]] = flat[f + 1] === 1 ? color : WHITE;
+          }
+          hit[centre] = i + 1;
+          continue;
+        }
+        var cells = stamp.cells;
         for (var s = 0; s < cells.length; s += 3) {
           var px = x + cells[s];
           var py = y + cells[s + 1];
           if (px < 0 || py < 0 || px >= width || py >= height) continue;
-          var at = py * width + px;
-          pixels[at] = cells[s + 2] === 1 ? color : WHITE;
-          hit[at] = i + 1;
+          pixels[py * width + px] = cells[s + 2] === 1 ? color : WHITE;
         }
+        if (x >= 0 && y >= 0 && x < width && y < height) hit[y * width + x] = i + 1;
       }
       ctx.putImageData(image, 0, 0);
     }
