@@ -100,6 +100,7 @@ class LargeIncidentLayer(VerbatimMacroElement):
         self.groups = groups
         self.layer_by = layer_by
         self._encoded: list[list[str]] | None = None
+        self._sizes: list[int] = []
 
     @property
     def meta_id(self) -> str:
@@ -133,6 +134,11 @@ class LargeIncidentLayer(VerbatimMacroElement):
             for (index, _), text in zip(jobs, texts, strict=True):
                 encoded[index].append(text)
             self._encoded = encoded
+            # The raw buffers are not needed again: free them before the page is rendered.
+            self._sizes = [len(b.data) for b in self.data.buffers]
+            del jobs
+            for buffer in self.data.buffers:
+                buffer.data = b""
         return self._encoded
 
     @property
@@ -149,14 +155,15 @@ class LargeIncidentLayer(VerbatimMacroElement):
     def meta(self) -> str:
         """The script-safe JSON description of the columns, categories and buffers."""
         name = self.get_name()
+        pieces = self._pieces()
         buffers: list[dict[str, Any]] = [
             {
                 "dtype": buffer.dtype,
-                "size": len(buffer.data),
+                "size": size,
                 "parts": [f"{name}_b{index}_{part}" for part in range(len(texts))],
             }
-            for index, (buffer, texts) in enumerate(
-                zip(self.data.buffers, self._pieces(), strict=True)
+            for index, (buffer, size, texts) in enumerate(
+                zip(self.data.buffers, self._sizes, pieces, strict=True)
             )
         ]
         return script_json(
