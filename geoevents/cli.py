@@ -14,6 +14,7 @@ import json
 import logging
 import os
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -95,6 +96,14 @@ def _load(path: str, *, skip_invalid: bool = False) -> gpd.GeoDataFrame:
             log.warning("... and %d more; run `geoevents validate %s` to see them all", more, path)
         log.warning("%s: skipped %d invalid incident(s)", path, len(bad))
     return usable
+
+
+def _progress(message: str) -> None:
+    """Report a step of long work: on a terminal always, otherwise with -v."""
+    if sys.stderr.isatty():
+        click.echo(message, err=True)
+    else:
+        log.info("%s", message)
 
 
 def _sha256(path: str) -> str:
@@ -449,7 +458,7 @@ def map_cmd(
       geoevents map --start 2017-10 --end 2017-10 --timeline -o output/oct-2017.html
     """
     from geoevents.render import MapInfo, build_map, save_map
-    from geoevents.render.build import choose_engine
+    from geoevents.render.build import LARGE_ENGINE_MIN, choose_engine
 
     dest = Path(output)
     if dest.is_dir():
@@ -461,7 +470,11 @@ def map_cmd(
         )
     stamp = _timestamp(timestamp)
     choose_engine(engine, 0, cluster=cluster)  # refuse --engine large --cluster before reading
+    started = time.perf_counter()
     gdf = _select(path, criteria, skip_invalid)
+    large = len(gdf) >= LARGE_ENGINE_MIN
+    if large:
+        _progress(f"{path}: {len(gdf)} incidents read in {time.perf_counter() - started:.1f} s")
     info = MapInfo(
         source_name=Path(path).name,
         sha256=_sha256(path),
@@ -480,6 +493,9 @@ def map_cmd(
         engine=engine,
     )
     save_map(m, dest)
+    if large:
+        size = dest.stat().st_size / 1e6
+        _progress(f"{dest}: {size:.1f} MB written in {time.perf_counter() - started:.1f} s in all")
     click.echo(f"{dest}: {len(gdf)} incident{'s' if len(gdf) != 1 else ''}")
 
 

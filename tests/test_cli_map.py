@@ -113,8 +113,12 @@ def test_engine_auto_switches_to_the_large_layer_above_the_threshold(run, tmp_pa
     assert run("map", SMALL, "-o", small, "--tiles", "none").exit_code == 0
     assert "geoevents.drawIncidents(" in small.read_text(encoding="utf-8")
     monkeypatch.setattr(build, "LARGE_ENGINE_MIN", 6)
-    assert run("map", SMALL, "-o", large, "--tiles", "none").exit_code == 0
+    result = run("-v", "map", SMALL, "-o", large, "--tiles", "none")
+    assert result.exit_code == 0
     assert "geoevents.drawLarge(" in large.read_text(encoding="utf-8")
+    # Long work reports its steps (on a terminal always, here because of -v).
+    assert re.search(r"6 incidents read in [\d.]+ s", result.stderr)
+    assert re.search(r"MB written in [\d.]+ s in all", result.stderr)
     forced = tmp_path / "forced.html"
     result = run("map", SMALL, "-o", forced, "--tiles", "none", "--engine", "classic")
     assert result.exit_code == 0
