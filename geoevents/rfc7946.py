@@ -8,11 +8,14 @@ what is wrong and where, so that a file is fixed rather than misread.
 from __future__ import annotations
 
 import itertools
+from dataclasses import dataclass
 from typing import Any
+
+import numpy as np
 
 from geoevents.problems import Problem, show_value
 
-__all__ = ["GEOMETRY_TYPES", "check_geojson"]
+__all__ = ["GEOMETRY_TYPES", "PlainPoints", "check_geojson", "plain_points"]
 
 GEOMETRY_TYPES = (
     "Point",
@@ -37,6 +40,112 @@ _DEPTH = {
 
 def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+# Exact types, not isinstance: a bool is an int to isinstance, and never a valid id or number.
+_ID_TYPES = frozenset({str, int, float, type(None)})
+_NUMBER_TYPES = frozenset({int, float})
+_ABSENT = object()
+
+
+@dataclass(frozen=True)
+class PlainPoints:
+    """The features of a collection that are plain Points, which no structural check can fault.
+
+    A plain Point feature has exactly the members ``type`` ("Feature"), ``properties`` (an object
+    or null), ``geometry`` and optionally ``id`` (a string, a number or null); its geometry has
+    exactly ``type`` ("Point") and ``coordinates``, 2 or 3 numbers in range. Nearly every incident
+    is one, so they are checked all at once and only the others one by one.
+
+    Attributes
+    ----------
+    mask : numpy.ndarray of bool
+        One per feature: True for a plain Point.
+    index : numpy.ndarray of int
+        The positions of the plain Points, ascending.
+    xy : numpy.ndarray of float, shape (len(index), 2)
+        Their longitude and latitude, in the order of ``index``.
+    """
+
+    mask: np.ndarray
+    index: np.ndarray
+    xy: np.ndarray
+
+
+def _plain_coordinates(feat: Any) -> Any:
+    """Return the coordinates of a feature shaped like a plain Point (not yet checked), or None."""
+    # Counting the members and finding each expected one pins the exact set of members, with
+    # less work than comparing key sets.
+    if type(feat) is not dict:
+        return None
+    size = len(feat)
+    if size != 3 and (size != 4 or type(feat.get("id", _ABSENT)) not in _ID_TYPES):
+        return None
+    props = feat.get("properties", _ABSENT)
+    geom = feat.get("geometry", _ABSENT)
+    if (
+        feat.get("type") != "Feature"
+        or (props is not None and type(props) is not dict)
+        or type(geom) is not dict
+        or len(geom) != 2
+        or geom.get("type") != "Point"
+    ):
+        return None
+    coords = geom.get("coordinates")
+    if type(coords) is not list or not 2 <= len(coords) <= 3:
+        return None
+    return coords
+
+
+def _plain_position(coords: list[Any]) -> bool:
+    """Tell whether a position is numbers only and in range (the one-by-one form of the test)."""
+    if not all(type(v) in _NUMBER_TYPES for v in coords):
+        return False
+    lon, lat = coords[0], coords[1]
+    return -180 <= lon <= 180 and -90 <= lat <= 90
+
+
+def plain_points(features: list[Any]) -> PlainPoints:
+    """Find the plain Point features of a FeatureCollection, and their coordinates.
+
+    Parameters
+    ----------
+    features : list
+        The ``features`` array of a parsed FeatureCollection.
+
+    Returns
+    -------
+    PlainPoints
+        Which features are plain Points; :func:`check_geojson` reports nothing for them.
+    """
+    found = [_plain_coordinates(f) for f in features]
+    if found.count(None):
+        index = [i for i, c in enumerate(found) if c is not None]
+        found = [found[i] for i in index]
+    else:
+        index = range(len(found))
+    lon = lat = None
+    if set(map(type, itertools.chain.from_iterable(found))) <= _NUMBER_TYPES:
+        try:
+            lon = np.array([c[0] for c in found], dtype=np.float64)
+            lat = np.array([c[1] for c in found], dtype=np.float64)
+        except OverflowError:  # an integer beyond any double: out of range anyway
+            lon = lat = None
+    if lon is not None and lat is not None:
+        inside = (lon >= -180) & (lon <= 180) & (lat >= -90) & (lat <= 90)
+    else:
+        # Rare (a string, a bool or a huge integer among the coordinates): test one by one.
+        inside = np.array([_plain_position(c) for c in found], dtype=bool)
+        lon = np.array([c[0] if ok else np.nan for c, ok in zip(found, inside, strict=True)])
+        lat = np.array([c[1] if ok else np.nan for c, ok in zip(found, inside, strict=True)])
+    keep = np.flatnonzero(inside)
+    plain = np.asarray(index, dtype=np.intp)[keep]
+    mask = np.zeros(len(features), dtype=bool)
+    mask[plain] = True
+    xy = np.empty((len(keep), 2))
+    xy[:, 0] = lon[keep]
+    xy[:, 1] = lat[keep]
+    return PlainPoints(mask=mask, index=plain, xy=xy)
 
 
 class _Checker:
@@ -300,13 +409,16 @@ def _signed_area(ring: list[list[float]]) -> float:
     return sum(a[0] * b[1] - b[0] * a[1] for a, b in itertools.pairwise(ring)) / 2.0
 
 
-def check_geojson(doc: Any) -> list[Problem]:
+def check_geojson(doc: Any, *, plain: PlainPoints | None = None) -> list[Problem]:
     """Check any GeoJSON object against RFC 7946.
 
     Parameters
     ----------
     doc : object
         A parsed JSON value.
+    plain : PlainPoints, optional
+        :func:`plain_points` of ``doc["features"]`` when the caller has it already; computed
+        here otherwise. Only used when ``doc`` is a FeatureCollection.
 
     Returns
     -------
@@ -328,9 +440,13 @@ def check_geojson(doc: Any) -> list[Problem]:
                 "list the features in an array",
             )
             return checker.problems
-        for i, feat in enumerate(features):
+        if plain is None:
+            plain = plain_points(features)
+        # A plain Point gives no problem, so checking only the others keeps the order of the
+        # problems: by feature, then as found within each.
+        for i in np.flatnonzero(~plain.mask).tolist():
             checker.index, checker.feature_id = i, None
-            checker.feature(feat, "feature")
+            checker.feature(features[i], "feature")
     elif kind == "Feature":
         checker.feature(doc, "$")
     else:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import geopandas as gpd
 import numpy as np
@@ -12,9 +12,9 @@ import pandas as pd
 import shapely
 
 from geoevents import schema
-from geoevents.io.strictjson import parse_json
+from geoevents.io.strictjson import gc_paused, parse_json
 from geoevents.problems import Problem, ValidationReport
-from geoevents.rfc7946 import check_geojson
+from geoevents.rfc7946 import PlainPoints, check_geojson, plain_points
 from geoevents.validate import check_frame
 
 __all__ = ["read_geojson", "to_feature_collection", "write_geojson"]
@@ -45,22 +45,75 @@ def read_geojson(
     InputError
         When the bytes are not UTF-8 JSON with finite numbers.
     """
+    # The collector would walk the whole parsed tree again and again while it is built and
+    # taken apart (see gc_paused); check_frame runs after the tree is gone, with it on.
+    with gc_paused():
+        built = _read_collection(data, source, incidents)
+    if isinstance(built, ValidationReport):
+        return None, built, set()
+    report = built.report
+    sub_report = ValidationReport(source=source)
+    gdf, bad = check_frame(built.raw, built.shapes, sub_report, ids=built.ids)
+    report.problems.extend(
+        p
+        for p in sub_report.problems
+        if not (
+            p.index in built.missing_ok and p.field == "geometry" and "no geometry" in p.message
+        )
+    )
+    bad |= built.broken
+    return gdf, report, bad
+
+
+class _Collection(NamedTuple):
+    """A FeatureCollection read and structurally checked, ready for check_frame."""
+
+    report: ValidationReport
+    #: The properties of every feature, as parsed (an empty row where there are none).
+    raw: pd.DataFrame
+    #: One shape per feature, None where there is none.
+    shapes: list[Any]
+    #: The feature ids, to name features whose properties have no id.
+    ids: list[str | None]
+    #: Features with structural errors.
+    broken: set[int]
+    #: Broken features whose missing geometry was already reported.
+    missing_ok: set[int]
+
+
+def _collection_features(doc: Any) -> list[Any] | None:
+    """Return the features of a FeatureCollection, or None when ``doc`` is not one."""
+    if isinstance(doc, dict) and doc.get("type") == "FeatureCollection":
+        features = doc.get("features")
+        if isinstance(features, list):
+            return features
+    return None
+
+
+def _read_collection(data: bytes, source: str, incidents: bool) -> ValidationReport | _Collection:
+    """Parse and check the structure; build what check_frame needs, or return the final report.
+
+    The report alone comes back when there is nothing to build: ``incidents`` is False, or the
+    root is not a FeatureCollection of features.
+    """
     doc, json_problems = parse_json(data, source, duplicates="error" if incidents else "warning")
     report = ValidationReport(source=source)
     report.problems.extend(json_problems)
-    report.problems.extend(check_geojson(doc))
+    collection = _collection_features(doc)
+    plain = plain_points(collection) if collection is not None else None
+    report.problems.extend(check_geojson(doc, plain=plain))
     if not incidents:
         features = doc.get("features") if isinstance(doc, dict) else None
         if isinstance(features, list):
             report.count = len(features)
             _warn_duplicate_ids(features, report)
-            _geometry_validity(features, report, True)
+            _geometry_validity(features, report, True, plain)
         elif isinstance(doc, dict):
             report.count = 1
             _geometry_validity(
                 [doc if doc.get("type") == "Feature" else {"geometry": doc}], report, False
             )
-        return None, report, set()
+        return report
 
     if not (isinstance(doc, dict) and doc.get("type") == "FeatureCollection"):
         if report.ok:
@@ -71,39 +124,52 @@ def read_geojson(
                 'wrap the features in {"type": "FeatureCollection", "features": [...]}',
                 kind="structure",
             )
-        return None, report, set()
-    features = doc.get("features")
-    if not isinstance(features, list):
-        return None, report, set()
+        return report
+    if collection is None or plain is None:
+        return report
+    features = collection
+    del doc, collection  # the tree goes as soon as the table is built
     report.count = len(features)
     broken = {p.index for p in report.errors if p.index is not None}
     # A file-level structural error (legacy crs, duplicate members at the root) makes every
     # coordinate suspect: report the schema problems too, but build nothing usable.
-    props_rows: list[dict[str, Any]] = []
-    geoms: list[Any] = []
-    ids: list[str | None] = []
-    for i, feat in enumerate(features):
-        ok = i not in broken and isinstance(feat, dict)
-        props = feat.get("properties") if isinstance(feat, dict) else None
-        props_rows.append(props if isinstance(props, dict) else {})
-        fid = feat.get("id") if isinstance(feat, dict) else None
-        ids.append(str(fid) if isinstance(fid, str | int | float) else None)
-        geom = feat.get("geometry") if ok else None
-        geoms.append(_to_shape(geom) if geom is not None else ("broken" if not ok else None))
+    props_rows = [
+        props if isinstance(f, dict) and isinstance(props := f.get("properties"), dict) else {}
+        for f in features
+    ]
+    ids = [
+        str(fid)
+        if isinstance(f, dict) and isinstance(fid := f.get("id"), str | int | float)
+        else None
+        for f in features
+    ]
+    shapes, missing_ok = _shapes(features, plain, broken)
+    del features
     # object dtype keeps what the file said: 3 stays 3 (not 3.0), null stays None.
     raw = pd.DataFrame(props_rows, dtype=object, index=range(len(props_rows)))
-    # Structurally broken geometries were already reported; do not report them again as missing.
-    shapes = [None if g == "broken" else g for g in geoms]
-    missing_ok = {i for i, g in enumerate(geoms) if isinstance(g, str)}
-    sub_report = ValidationReport(source=source)
-    gdf, bad = check_frame(raw, shapes, sub_report, ids=ids)
-    report.problems.extend(
-        p
-        for p in sub_report.problems
-        if not (p.index in missing_ok and p.field == "geometry" and "no geometry" in p.message)
-    )
-    bad |= broken
-    return gdf, report, bad
+    return _Collection(report, raw, shapes, ids, broken, missing_ok)
+
+
+def _shapes(
+    features: list[Any], plain: PlainPoints, broken: set[int]
+) -> tuple[list[Any], set[int]]:
+    """Build one shape per feature (None for none), and the features whose geometry is broken.
+
+    Structurally broken geometries were already reported, so their shape is None and
+    check_frame's "no geometry" for them is dropped.
+    """
+    shapes = np.full(len(features), None, dtype=object)
+    shapes[plain.index] = shapely.points(plain.xy)
+    missing_ok: set[int] = set()
+    for i in np.flatnonzero(~plain.mask).tolist():
+        feat = features[i]
+        ok = i not in broken and isinstance(feat, dict)
+        geom = feat.get("geometry") if ok else None
+        if geom is not None:
+            shapes[i] = _to_shape(geom)
+        elif not ok:
+            missing_ok.add(i)
+    return shapes.tolist(), missing_ok
 
 
 def _to_shape(geom: dict[str, Any]) -> Any:
@@ -149,12 +215,21 @@ def _warn_duplicate_ids(features: list[Any], report: ValidationReport) -> None:
             seen[fid] = i
 
 
-def _geometry_validity(features: list[Any], report: ValidationReport, collection: bool) -> None:
+def _geometry_validity(
+    features: list[Any],
+    report: ValidationReport,
+    collection: bool,
+    plain: PlainPoints | None = None,
+) -> None:
     """Add OGC validity errors (self-intersections, spikes) for structurally sound geometries."""
     if any(p.index is None for p in report.errors):
         return
     broken = {p.index for p in report.errors}
+    # A Point with finite coordinates is always a valid shape.
+    skip = plain.mask if plain is not None else np.zeros(len(features), dtype=bool)
     for i, feat in enumerate(features):
+        if skip[i]:
+            continue
         geom = feat.get("geometry") if isinstance(feat, dict) else None
         if not isinstance(geom, dict) or i in broken:
             continue

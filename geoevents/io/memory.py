@@ -1,0 +1,267 @@
+"""Refuse to load a store that cannot fit in memory, before trying to.
+
+Loading a store builds Python objects for every value of every incident: several times the
+file's size. When that is more than the machine (or the container) can give, the process is
+killed by the out-of-memory killer without a word, or the machine swaps for minutes. One line
+that says how big the file is, what loading it would need and what to do is better.
+
+The estimate is a fixed amount for the libraries plus a multiple of the input: of the file, or
+for GeoParquet of the uncompressed column data, which its footer records (a compressed file's
+size says little). Both were fitted to the growth of the resident set while
+:func:`geoevents.io.read_incidents` reads the benchmark stores (``benchmarks/generate.py``,
+seed 42), and rounded up; re-measure them when the readers or ``check_frame`` change:
+
+==========  ==================  ====================  ====================
+format      multiple of         measured growth       estimate
+                                100k / 1M rows        100k / 1M rows
+==========  ==================  ====================  ====================
+GeoJSON     file, 4.8           486 MB / 4.03 GB      556 MB / 4.13 GB
+GeoParquet  uncompressed, 6.0   351 MB / 2.11 GB      361 MB / 2.15 GB
+GeoPackage  file, 6.0           451 MB                530 MB
+CSV         file, 7.0           440 MB                518 MB
+==========  ==================  ====================  ====================
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from geoevents.errors import InputError, UsageError
+
+__all__ = [
+    "MEMORY_FIXED",
+    "MEMORY_PER_BYTE",
+    "available_memory",
+    "check_memory",
+    "estimate_memory",
+]
+
+#: Peak memory per byte of input (see the module docstring): of the file, or for GeoParquet of
+#: the uncompressed column data.
+MEMORY_PER_BYTE: dict[str, float] = {
+    "geojson": 4.8,
+    "parquet": 6.0,
+    "gpkg": 6.0,
+    "csv": 7.0,
+}
+#: Memory that loading takes whatever the size: the libraries' buffers and first-use caches.
+MEMORY_FIXED = 160_000_000
+
+_LABELS = {"geojson": "GeoJSON", "parquet": "GeoParquet", "gpkg": "GeoPackage", "csv": "CSV"}
+# cgroup v1 writes "no limit" as the largest page-aligned 63-bit number.
+_NO_LIMIT = 1 << 60
+
+
+def estimate_memory(path: str | os.PathLike[str], fmt: str) -> int | None:
+    """Estimate the memory that loading a store will need.
+
+    Parameters
+    ----------
+    path : path-like
+        The store.
+    fmt : {"geojson", "parquet", "gpkg", "csv"}
+        Its format, as :func:`geoevents.io.format_for` names it.
+
+    Returns
+    -------
+    int or None
+        Bytes, or None when the file cannot be examined (the reader then reports why).
+
+    Raises
+    ------
+    UsageError
+        For a format geoevents does not read.
+    """
+    if fmt not in MEMORY_PER_BYTE:
+        known = ", ".join(sorted(MEMORY_PER_BYTE))
+        raise UsageError(f"unknown format {fmt!r}; use one of {known}")
+    try:
+        size = Path(path).stat().st_size
+    except OSError:
+        return None
+    base = size if fmt != "parquet" else _parquet_data_size(Path(path))
+    if base is None:
+        return None
+    return int(base * MEMORY_PER_BYTE[fmt]) + MEMORY_FIXED
+
+
+def _parquet_data_size(path: Path) -> int | None:
+    """Return the uncompressed size of a Parquet file's column data, from its footer."""
+    import pyarrow
+    import pyarrow.parquet as pq
+
+    try:
+        meta = pq.ParquetFile(path).metadata
+    except (OSError, pyarrow.ArrowException):
+        return None
+    return sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
+
+
+def available_memory(
+    *,
+    meminfo: str | os.PathLike[str] = "/proc/meminfo",
+    proc_cgroup: str | os.PathLike[str] = "/proc/self/cgroup",
+    cgroup_root: str | os.PathLike[str] = "/sys/fs/cgroup",
+) -> int | None:
+    """Return the memory this process can still take, in bytes.
+
+    The smaller of ``MemAvailable`` (free memory plus what the kernel can reclaim) and what the
+    process's memory cgroup still allows: its limit minus its usage, not counting inactive page
+    cache, which the kernel reclaims before it kills anything. Inside a container MemAvailable
+    describes the whole host, so the cgroup limit is the one that counts.
+
+    Parameters
+    ----------
+    meminfo, proc_cgroup, cgroup_root : path-like
+        Where to read; tests point them at made-up files.
+
+    Returns
+    -------
+    int or None
+        Bytes, or None when neither figure can be read.
+    """
+    figures = [
+        v
+        for v in (_meminfo_available(Path(meminfo)), _cgroup_available(proc_cgroup, cgroup_root))
+        if v is not None
+    ]
+    return min(figures) if figures else None
+
+
+def _meminfo_available(meminfo: Path) -> int | None:
+    try:
+        text = meminfo.read_text()
+    except OSError:
+        return None
+    for line in text.splitlines():
+        if line.startswith("MemAvailable:"):
+            fields = line.split()
+            if len(fields) >= 2 and fields[1].isdigit():
+                return int(fields[1]) * 1024  # the kernel writes kB and means KiB
+    return None
+
+
+def _read_int(path: Path) -> int | None:
+    try:
+        text = path.read_text().strip()
+    except OSError:
+        return None
+    return int(text) if text.isdigit() else None  # "max" (v2): no limit
+
+
+def _inactive_file(stat: Path, key: str) -> int:
+    try:
+        text = stat.read_text()
+    except OSError:
+        return 0
+    for line in text.splitlines():
+        name, _, value = line.partition(" ")
+        if name == key and value.strip().isdigit():
+            return int(value)
+    return 0
+
+
+def _cgroup_available(
+    proc_cgroup: str | os.PathLike[str], cgroup_root: str | os.PathLike[str]
+) -> int | None:
+    """What the memory cgroup still allows: the tightest limit of the cgroup and its parents."""
+    try:
+        lines = Path(proc_cgroup).read_text().splitlines()
+    except OSError:
+        return None
+    root = Path(cgroup_root)
+    found: list[int] = []
+    for line in lines:
+        parts = line.split(":", 2)
+        if len(parts) != 3:
+            continue
+        hierarchy, controllers, rel = parts
+        rel = rel.lstrip("/")
+        if hierarchy == "0" and controllers == "":  # v2: one unified tree
+            base, names = root, ("memory.max", "memory.current", "memory.stat", "inactive_file")
+        elif "memory" in controllers.split(","):  # v1: a tree per controller
+            base = root / "memory"
+            names = (
+                "memory.limit_in_bytes",
+                "memory.usage_in_bytes",
+                "memory.stat",
+                "total_inactive_file",
+            )
+        else:
+            continue
+        # In a container the cgroup namespace makes the container's own group the root of the
+        # mount, while /proc may still show the host's path: walk up from the deepest directory
+        # that exists, through every parent, since each parent's limit applies too.
+        here = base / rel
+        while not here.is_dir() and here != base:
+            here = here.parent
+        while True:
+            limit = _read_int(here / names[0])
+            usage = _read_int(here / names[1])
+            if limit is not None and limit < _NO_LIMIT and usage is not None:
+                in_use = max(usage - _inactive_file(here / names[2], names[3]), 0)
+                found.append(max(limit - in_use, 0))
+            if here == base:
+                break
+            here = here.parent
+    return min(found) if found else None
+
+
+def _size(n: int) -> str:
+    """Return a byte count for a message: 827 MB, 3.7 GB."""
+    for unit, scale in (("GB", 10**9), ("MB", 10**6), ("kB", 10**3)):
+        if n >= scale:
+            value = n / scale
+            return f"{value:.1f} {unit}" if value < 10 else f"{value:.0f} {unit}"
+    return f"{n} bytes"
+
+
+def check_memory(path: str | os.PathLike[str], fmt: str, *, available: int | None = None) -> None:
+    """Refuse to load a store that would need more memory than there is.
+
+    Parameters
+    ----------
+    path : path-like
+        The store.
+    fmt : {"geojson", "parquet", "gpkg", "csv"}
+        Its format, as :func:`geoevents.io.format_for` names it.
+    available : int, optional
+        The bytes available; by default :func:`available_memory` finds out. When that cannot be
+        read (neither ``/proc/meminfo`` nor a cgroup limit), nothing is refused.
+
+    Raises
+    ------
+    InputError
+        When the estimate (:func:`estimate_memory`) is more than the memory available. The one-line
+        message names the file, its size, the estimate, what is available and what to do.
+    UsageError
+        For a format geoevents does not read.
+
+    Examples
+    --------
+    >>> check_memory("data/incidents.geojson", "geojson")  # doctest: +SKIP
+    """
+    need = estimate_memory(path, fmt)
+    if need is None:
+        return
+    if available is None:
+        available = available_memory()
+        if available is None:
+            return
+    if need <= available:
+        return
+    size = Path(path).stat().st_size
+    if fmt == "geojson":
+        stem = Path(path).with_suffix(".parquet").name
+        fix = (
+            f"split or filter it into smaller files (e.g. ogr2ogr -where \"iso3 = 'SYR'\" "
+            f"part.geojson {path}), or convert it once, on a machine with more memory, to "
+            f"GeoParquet, which loads in less (geoevents convert {path} {stem})"
+        )
+    else:
+        fix = "split or filter it into smaller files (e.g. by country or by year)"
+    raise InputError(
+        f"{path}: the {_size(size)} {_LABELS[fmt]} file needs about {_size(need)} of memory to "
+        f"load, more than the {_size(available)} available; free memory, or {fix}"
+    )
