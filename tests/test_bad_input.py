@@ -208,3 +208,8 @@ def test_unknown_extension(run, tmp_path):
     result = run("list", path)
     assert result.exit_code == 2
     assert "unknown file type '.txt'" in result.stderr
+
+
+def test_absurdly_deep_nesting_is_an_input_error_not_a_crash(run, tmp_path):
+    path = write(tmp_path, b"[" * 5000 + b"]" * 5000)
+    check(run, path, 3, "nested too deeply")

@@ -21,6 +21,7 @@ import gc
 import json
 import math
 import re
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -229,6 +230,11 @@ def _strict_parse(
         raise InputError(
             f"{source}: {at}{exc.token[:40]} is not a finite JSON number (NaN, Infinity and "
             "overflowing numbers are not JSON); write null for an unknown value"
+        ) from None
+    except RecursionError:
+        raise InputError(
+            f"{source}: arrays or objects are nested too deeply to be GeoJSON (more than "
+            f"{sys.getrecursionlimit()} levels); check the file"
         ) from None
     except json.JSONDecodeError as exc:
         truncated = exc.pos >= len(text.rstrip()) - 1 or exc.msg.startswith("Unterminated")
