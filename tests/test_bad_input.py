@@ -213,3 +213,17 @@ def test_unknown_extension(run, tmp_path):
 def test_absurdly_deep_nesting_is_an_input_error_not_a_crash(run, tmp_path):
     path = write(tmp_path, b"[" * 5000 + b"]" * 5000)
     check(run, path, 3, "nested too deeply")
+
+
+def test_a_store_too_large_for_memory_is_refused_up_front(run, tmp_path, monkeypatch):
+    import geoevents.io.memory as memory
+
+    monkeypatch.setattr(memory, "available_memory", lambda **_: 50_000_000)
+    path = write(tmp_path, small_doc())
+    before = path.read_bytes()
+    out = tmp_path / "m.html"
+    result = run("map", path, "-o", out)
+    assert result.exit_code == 3
+    assert "needs about" in result.stderr and "available" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert not out.exists() and path.read_bytes() == before

@@ -15,14 +15,17 @@ from typing import Any
 
 import geopandas as gpd
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 import shapely
 
 from geoevents import schema
 from geoevents.errors import InputError, OutputError, UsageError, ValidationError
 from geoevents.io.atomic import atomic_write
 from geoevents.io.geojson import read_geojson, write_geojson
+from geoevents.io.memory import check_memory
 from geoevents.problems import ValidationReport
-from geoevents.validate import check_frame
+from geoevents.validate import _check_frame
 
 __all__ = [
     "FORMATS",
@@ -87,7 +90,9 @@ def read_incidents(
     -------
     gdf, report, bad_rows
         The incidents (None when the file is too broken to build a table), the report of every
-        problem, and the positions of rows that have errors.
+        problem, and the positions of rows that have errors. From a table store, rows whose
+        ``sources`` text is the same share the source dicts (every row has its own list, as
+        imports do): copy one before changing it in place.
 
     Raises
     ------
@@ -97,6 +102,8 @@ def read_incidents(
     path = Path(path)
     fmt = format_for(path)
     _check_readable(path)
+    # Refuse up front what would not fit: better one clear line than a swap storm.
+    check_memory(path, fmt)
     source = str(path)
     if fmt == "geojson":
         return read_geojson(path.read_bytes(), source, incidents=incidents)
@@ -105,7 +112,10 @@ def read_incidents(
     else:
         raw, geoms = _read_table(path, fmt)
     report = ValidationReport(source=source, count=len(raw))
-    gdf, bad = check_frame(raw, geoms, report)
+    gdf, bad = _check_frame(raw, geoms, report, json_text=schema.LIST_FIELDS, consume=True)
+    del raw, geoms
+    # The arrow pool keeps what the columns read held, to reuse; nothing will reuse it now.
+    pa.default_memory_pool().release_unused()
     return gdf, report, bad
 
 
@@ -170,26 +180,78 @@ def usable_incidents(
 # -- tabular formats --------------------------------------------------------------------------
 
 
-def _decode_lists(raw: pd.DataFrame) -> pd.DataFrame:
-    """Decode list fields stored as JSON text; leave anything undecodable for the checker."""
+def _is_text(t: pa.DataType) -> bool:
+    if pa.types.is_dictionary(t):
+        t = t.value_type
+    return pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_string_view(t)
 
-    def decode(value: Any) -> Any:
-        if isinstance(value, str):
-            try:
-                return json.loads(value)
-            except json.JSONDecodeError:
-                return value
-        return value
 
-    for name in schema.LIST_FIELDS:
-        if name in raw.columns:
-            raw[name] = [decode(v) for v in raw[name]]
+def _arrow_dtype(t: pa.DataType) -> pd.ArrowDtype | None:
+    """Keep text and lists of text in arrow memory: the checks read them there in bulk."""
+    is_list = pa.types.is_list(t) or pa.types.is_large_list(t)
+    if _is_text(t) or (is_list and _is_text(t.value_type)):
+        return pd.ArrowDtype(t)
+    return None  # pandas' own conversion
+
+
+def _text_columns(path: Path) -> list[str]:
+    """Text columns to read dictionary-encoded: one Python string per distinct value, not per
+    row. Free text and ids are (nearly) all distinct, so encoding them would only cost time."""
+    try:
+        fields = pq.read_schema(path)
+    except (pa.ArrowException, OSError):
+        return []  # the reader proper reports what is wrong
+    names = []
+    for field in fields:
+        t = field.type
+        if pa.types.is_list(t) or pa.types.is_large_list(t):
+            t = t.value_type
+            name = f"{field.name}.list.element"
+        else:
+            name = field.name
+        if field.name not in ("id", "summary") and _arrow_dtype(t) is not None:
+            names.append(name)
+    return names
+
+
+def _as_checked_before(raw: pd.DataFrame) -> pd.DataFrame:
+    """Turn the columns the checks do not read in bulk into Python objects, as they always were.
+
+    Numbers and (lists of) text stay typed: the checks read them as they are, null being no
+    value either way. A list column that holds a null item is converted too, so that its
+    error message shows the value as it always has.
+    """
+    for name, dtype in raw.dtypes.items():
+        column = raw[name]
+        if isinstance(dtype, pd.ArrowDtype):
+            t = dtype.pyarrow_dtype
+            if not (pa.types.is_list(t) or pa.types.is_large_list(t)):
+                continue
+            items = pa.array(column.array)
+            if isinstance(items, pa.ChunkedArray):
+                items = items.combine_chunks()
+            if not items.flatten().null_count:
+                continue
+            item = t.value_type.value_type if pa.types.is_dictionary(t.value_type) else t.value_type
+            plain = pa.large_list(item) if pa.types.is_large_list(t) else pa.list_(item)
+            column = pd.Series(items.cast(plain).to_pandas(), index=raw.index, name=name)
+        elif isinstance(dtype, pd.StringDtype) or pd.api.types.is_numeric_dtype(dtype):
+            continue
+        column = column.astype(object)
+        raw[name] = column.where(column.notna(), None)
     return raw
 
 
-def _read_table(path: Path, fmt: str) -> tuple[pd.DataFrame, list[Any]]:
+def _read_table(path: Path, fmt: str) -> tuple[pd.DataFrame, gpd.GeoSeries]:
     try:
-        gdf = gpd.read_parquet(path) if fmt == "parquet" else gpd.read_file(path, engine="pyogrio")
+        if fmt == "parquet":
+            gdf = gpd.read_parquet(
+                path,
+                read_dictionary=_text_columns(path),
+                to_pandas_kwargs={"types_mapper": _arrow_dtype},
+            )
+        else:
+            gdf = gpd.read_file(path, engine="pyogrio")
     except (ValueError, OSError) as exc:
         raise InputError(f"{path}: cannot read as {fmt}: {exc}; check the file") from None
     except Exception as exc:  # pyarrow / GDAL raise their own error classes for corrupt files
@@ -198,9 +260,8 @@ def _read_table(path: Path, fmt: str) -> tuple[pd.DataFrame, list[Any]]:
         raise
     if gdf.crs is not None and not gdf.crs.equals("EPSG:4326"):
         gdf = gdf.to_crs("EPSG:4326")
-    raw = pd.DataFrame(gdf.drop(columns=gdf.geometry.name)).astype(object)
-    raw = raw.where(raw.notna(), None)
-    return _decode_lists(raw), list(gdf.geometry)
+    raw = _as_checked_before(pd.DataFrame(gdf.drop(columns=gdf.geometry.name)))
+    return raw, gdf.geometry
 
 
 def _read_csv(path: Path) -> tuple[pd.DataFrame, list[Any]]:
@@ -231,7 +292,7 @@ def _read_csv(path: Path) -> tuple[pd.DataFrame, list[Any]]:
     for name in ("fatalities", "geo_precision"):
         if name in raw.columns:
             raw[name] = [_maybe_int(v) for v in raw[name]]
-    return _decode_lists(raw), geoms
+    return raw, geoms
 
 
 def _maybe_int(value: Any) -> Any:

@@ -12,7 +12,8 @@ import pandas as pd
 import shapely
 
 from geoevents import schema
-from geoevents.io.strictjson import gc_paused, parse_json
+from geoevents._gc import gc_paused
+from geoevents.io.strictjson import parse_json
 from geoevents.problems import Problem, ValidationReport
 from geoevents.rfc7946 import PlainPoints, check_geojson, plain_points
 from geoevents.validate import check_frame

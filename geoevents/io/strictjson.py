@@ -17,22 +17,20 @@ objects with duplicate members, and decides the cases jiter refuses while ``json
 
 from __future__ import annotations
 
-import gc
 import json
 import math
 import re
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import jiter
 import numpy as np
 
+from geoevents._gc import gc_paused
 from geoevents.errors import InputError
 from geoevents.problems import Problem
 
-__all__ = ["gc_paused", "parse_json"]
+__all__ = ["parse_json"]
 
 _BOM = b"\xef\xbb\xbf"
 # The scan reads the bytes this many at a time, so that its scratch arrays stay small and in
@@ -42,23 +40,6 @@ _EIGHT_DIGITS = np.uint64(0x0101010101010101)
 _NUMBER_BYTES = frozenset(b"0123456789+-.eE")
 # Marks "jiter's answer cannot be trusted for this file"; None is a valid JSON value.
 _UNSURE = object()
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector for the duration of the block.
-
-    Parsing a large file creates millions of containers, and the collector walks all of them
-    again every few hundred allocations: on 100 000 features it costs more than the parse.
-    Parsed JSON holds no reference cycles, so pausing it leaves nothing uncollected.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 class _NonFinite(ValueError):

@@ -1,0 +1,469 @@
+"""The vectorised validation gives exactly what the per-row checks give, only faster.
+
+``_check_frame(..., reference=True)`` runs the per-row checks on every row (the slow, plainly
+complete way); every test here plants bad values among many good rows and compares the fast
+result with it: the same problems in the same order, the same bad rows, the same table.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import sys
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pytest
+import shapely
+
+import geoevents
+from geoevents import schema
+from geoevents.io.formats import _read_table, read_incidents, usable_incidents, write_incidents
+from geoevents.problems import ValidationReport
+from geoevents.validate import _check_frame, check_frame
+
+validate_module = sys.modules["geoevents.validate"]
+
+TODAY = dt.date(2025, 6, 1)
+N = 30_000
+
+# (country, iso3, admin1, location, lon, lat)
+PLACES = [
+    ("Iraq", "IRQ", "Kirkuk", "Kirkuk", 44.3922, 35.4681),
+    ("Syria", "SYR", "Ar-Raqqa", "Ar-Raqqa", 39.0079, 35.9528),
+    ("Niger", "NER", "Niamey", "Niamey", 2.1098, 13.5116),
+    ("Yemen", "YEM", "Taizz", "Taizz", 44.0209, 13.5795),
+]
+ACTORS = ["Islamic State", "Military Forces of Iraq", "Protesters (Niger)", "QSD"]
+OUTLETS = ["Rudaw", "SOHR", "Air Info", "Saba"]
+
+
+def make_store(n: int = N, seed: int = 7) -> tuple[pd.DataFrame, list]:
+    """``n`` good incidents, as the GeoJSON reader hands them over (object columns)."""
+    rng = np.random.default_rng(seed)
+    place = rng.integers(0, len(PLACES), n)
+    types = list(schema.EVENT_TYPES)
+    etype = rng.integers(0, len(types), n)
+    start = np.datetime64("2017-01-01") + rng.integers(0, 2900, n)
+    end = start + np.where(rng.random(n) < 0.1, rng.integers(1, 5, n), 0)
+    rows = []
+    for i in range(n):
+        country, iso3, admin1, location, _, _ = PLACES[place[i]]
+        event_type = types[etype[i]]
+        subs = schema.SUB_EVENT_TYPES[event_type]
+        published = str(end[i])
+        source = {"name": OUTLETS[i % 4], "published": published}
+        if i % 3 == 0:
+            source["url"] = f"https://news.example/{i}"
+        rows.append(
+            {
+                "id": f"ev{i}",
+                "title": f"{subs[i % len(subs)]} in {location}",
+                "date_start": str(start[i]),
+                "date_end": str(end[i]) if i % 2 else None,
+                "date_precision": ["day", "week", "month"][i % 3],
+                "event_type": event_type,
+                "sub_event_type": subs[i % len(subs)],
+                "actor1": ACTORS[i % 4],
+                "actor2": ACTORS[(i + 1) % 4] if i % 5 else None,
+                "assoc_actors": [ACTORS[(i + 2) % 4]] if i % 7 == 0 else [],
+                "country": country,
+                "iso3": iso3,
+                "admin1": admin1,
+                "location": location,
+                "geo_precision": 1 + i % 3,
+                "fatalities": None if i % 4 == 0 else int(rng.integers(0, 20)),
+                "summary": f"Incident {i} near {location}.",
+                "sources": [source],
+                "confidence": ["confirmed", "probable", None][i % 3],
+                "tags": ["checked"] if i % 2 else [],
+            }
+        )
+    jitter = rng.normal(0, 0.02, (n, 2))
+    geoms = [
+        shapely.Point(PLACES[place[i]][4] + jitter[i, 0], PLACES[place[i]][5] + jitter[i, 1])
+        for i in range(n)
+    ]
+    return pd.DataFrame(rows, dtype=object, index=range(n)), geoms
+
+
+# Row -> the properties to change (None deletes); the geometry gets its own table below.
+PLANTED: dict[int, dict] = {
+    11: {"date_start": "2021-02-30"},
+    12: {"date_start": "16/10/2017"},
+    13: {"date_end": "2001-01-01"},
+    14: {"event_type": "Battle"},
+    15: {"sub_event_type": "Mob violence", "event_type": "Battles"},
+    16: {"id": None},
+    17: {"id": "ev3"},
+    18: {"geo_precision": 7},
+    19: {"fatalities": -2},
+    20: {"fatalities": 2.5},
+    21: {"fatalities": 4.0},
+    22: {"iso3": "iq"},
+    23: {"title": "   "},
+    24: {"title": 42},
+    25: {"assoc_actors": ["ok", 3]},
+    26: {"tags": "not a list"},
+    27: {"sources": [{"url": "https://x.example"}]},
+    28: {"sources": [{"name": "A", "url": "ftp://x.example"}]},
+    29: {"sources": [{"name": "A", "via": "wire"}]},
+    30: {"sources": [{"name": "A", "published": "2019-13-01"}]},
+    31: {"sources": "Rudaw"},
+    32: {"confidence": "sure"},
+    33: {"date_precision": "fortnight"},
+    34: {"date_start": "2099-01-01", "date_end": "2099-01-02"},
+    35: {"country": None, "iso3": None},
+    36: {"summary": ""},
+    37: {"date_end": ""},
+    38: {"sources": [{"name": "A", "quote": None}, 5]},
+    39: {"actor2": float("nan")},
+    N - 1: {"id": "ev0"},
+}
+GEOMETRY = {
+    40: None,
+    41: shapely.Point(),
+    42: shapely.Polygon([(0, 0), (1, 1), (1, 0), (0, 1)]),
+    43: shapely.Point(0, 0),
+    44: shapely.Point(-30, 0),
+    45: shapely.Point(35.4681, 44.3922),
+    46: shapely.LineString([(44.0, 35.0), (44.5, 35.5)]),
+}
+
+
+def planted_store(n: int = N) -> tuple[pd.DataFrame, list]:
+    raw, geoms = make_store(n)
+    for row, changes in PLANTED.items():
+        for field, value in changes.items():
+            if row < n:
+                raw.at[row, field] = value
+    for row, geom in GEOMETRY.items():
+        geoms[row] = geom
+    return raw, geoms
+
+
+def run(raw: pd.DataFrame, geoms, *, reference: bool = False, **kwargs):
+    report = ValidationReport(source="store")
+    gdf, bad = _check_frame(
+        raw.copy(), list(geoms), report, today=TODAY, reference=reference, **kwargs
+    )
+    return gdf, bad, report
+
+
+def same_value(a, b) -> bool:
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, list):
+        return len(a) == len(b) and all(same_value(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, dict):
+        return list(a) == list(b) and all(same_value(a[k], b[k]) for k in a)
+    if isinstance(a, shapely.Geometry):
+        return a.equals_exact(b, 0) or (a.is_empty and b.is_empty)
+    return a is b or a == b
+
+
+def assert_same(fast, slow) -> None:
+    (g1, b1, r1), (g2, b2, r2) = fast, slow
+    assert r1.problems == r2.problems
+    assert b1 == b2
+    assert list(g1.columns) == list(g2.columns) == [*schema.COLUMNS, "geometry"]
+    assert list(g1.dtypes) == list(g2.dtypes)
+    assert g1.crs == g2.crs
+    for column in g1.columns:
+        left, right = g1[column].tolist(), g2[column].tolist()
+        for i, (x, y) in enumerate(zip(left, right, strict=True)):
+            if not (x is None and y is None) and not (x is pd.NA and y is pd.NA):
+                assert same_value(x, y), (column, i, x, y)
+
+
+def test_planted_rows_match_the_per_row_checks():
+    raw, geoms = planted_store()
+    fast, slow = run(raw, geoms), run(raw, geoms, reference=True)
+    assert_same(fast, slow)
+    _, bad, report = fast
+    flagged = {p.index for p in report.errors}
+    assert bad == flagged
+    assert bad == {*PLANTED, *GEOMETRY} - {21, 28, 29, 34, 35, 36, 37, 39, 43, 44, 45, 46}
+
+
+def test_planted_messages_name_the_feature_and_field():
+    raw, geoms = planted_store()
+    _, _, report = run(raw, geoms)
+    lines = report.lines()
+    expected = [
+        'feature 11 (id "ev11"): date_start: date_start "2021-02-30" is not a date that exists',
+        'feature 12 (id "ev12"): date_start: date_start "16/10/2017" is not an ISO date; '
+        "write it as YYYY-MM-DD, e.g. 2017-10-16 if it is day/month/year",
+        'feature 13 (id "ev13"): date_end: date_end 2001-01-01 is before date_start',
+        'feature 14 (id "ev14"): event_type: event_type "Battle" is not one of',
+        'feature 15 (id "ev15"): sub_event_type: sub_event_type "Mob violence" does not belong '
+        'to "Battles"',
+        "feature 16: id: id is missing; every incident needs one",
+        'feature 17 (id "ev3"): id: id "ev3" is also used by feature 3',
+        'feature 18 (id "ev18"): geo_precision: geo_precision 7 is not in range (1..3)',
+        'feature 19 (id "ev19"): fatalities: fatalities -2 is not in range (>= 0)',
+        'feature 20 (id "ev20"): fatalities: fatalities 2.5 is not a whole number (>= 0)',
+        'feature 22 (id "ev22"): iso3: iso3 "iq" is not an ISO 3166-1 alpha-3 code',
+        'feature 23 (id "ev23"): title: title is missing',
+        'feature 24 (id "ev24"): title: title must be text, found 42',
+        'feature 25 (id "ev25"): assoc_actors: assoc_actors must be a list of strings, found '
+        "['ok', 3]",
+        'feature 27 (id "ev27"): sources[0].name: the source has no name',
+        'feature 28 (id "ev28"): sources[0].url: warning: url "ftp://x.example" is not http(s)',
+        'feature 29 (id "ev29"): sources[0].via: warning: unknown source key "via" (ignored)',
+        'feature 30 (id "ev30"): sources[0].published: sources[0].published "2019-13-01" is '
+        "not a date that exists",
+        'feature 34 (id "ev34"): date_start: warning: date_start 2099-01-01 is in the future',
+        'feature 38 (id "ev38"): sources[1]: a source must be an object, found 5',
+        'feature 40 (id "ev40"): geometry: the incident has no geometry',
+        'feature 41 (id "ev41"): geometry: the geometry is empty',
+        'feature 42 (id "ev42"): geometry: the Polygon is not a valid shape: Self-intersection',
+        'feature 43 (id "ev43"): geometry: warning: the incident is at 0,0',
+        'feature 45 (id "ev45"): geometry: warning: point (35.4681, 44.3922) is about',
+        f'feature {N - 1} (id "ev0"): id: id "ev0" is also used by feature 0',
+    ]
+    for needle in expected:
+        assert any(needle in line for line in lines), needle
+    # Warnings for rows that are otherwise fine: the sea point names a country it is not in.
+    assert any(line.startswith("store: feature 44 ") and " km outside " in line for line in lines)
+
+
+def test_clean_rows_never_reach_the_per_row_checks(monkeypatch):
+    raw, geoms = make_store()
+    calls: list[str] = []
+    checker = validate_module._Checker
+    for name in ("string", "date", "choice", "integer", "string_list", "sources", "across"):
+        original = getattr(checker, name)
+
+        def spy(self, i, *args, _name=name, _original=original):
+            calls.append(_name)
+            return _original(self, i, *args)
+
+        monkeypatch.setattr(checker, name, spy)
+    _, bad, report = run(raw, geoms)
+    assert report.problems == [] and bad == set()
+    assert calls == []
+
+
+def test_skip_invalid_drops_exactly_the_bad_rows():
+    raw, geoms = planted_store()
+    gdf, bad, report = run(raw, geoms)
+    kept = usable_incidents(gdf, report, bad, skip_invalid=True)
+    assert len(kept) == N - len(bad)
+    assert not set(kept["id"].dropna()) & {f"ev{i}" for i in bad if i not in (16, 17, N - 1)}
+
+
+@pytest.mark.parametrize("suffix", [".parquet", ".gpkg", ".csv"])
+def test_stores_read_like_the_per_row_checks(tmp_path, suffix):
+    raw, geoms = make_store(3000)
+    good = gpd.GeoDataFrame(raw, geometry=geoms, crs=schema.CRS)
+    good["fatalities"] = good["fatalities"].astype("Int64")
+    good["geo_precision"] = good["geo_precision"].astype("Int64")
+    path = write_incidents(good, tmp_path / f"store{suffix}")
+    gdf, report, bad = read_incidents(path)
+    assert report.problems == [] and bad == set()
+    assert len(gdf) == 3000
+    assert gdf["sources"][0] == raw["sources"][0]
+    assert gdf["assoc_actors"][0] == raw["assoc_actors"][0]
+    assert str(gdf["fatalities"].dtype) == "Int64"
+
+    if suffix == ".csv":
+        return
+    # The same store with planted problems, written by plain pandas and pyarrow.
+    table, geometry = _read_table(path, suffix[1:])
+    for name in table.columns:
+        if not pd.api.types.is_numeric_dtype(table[name]):
+            table[name] = table[name].astype(object).where(table[name].notna(), None)
+    table.at[5, "date_start"] = "2017-02-30"
+    table.at[6, "event_type"] = "Protest"
+    table.at[7, "id"] = None
+    table.at[8, "sources"] = '[{"name": ""}]'
+    table.at[9, "sources"] = "not json"
+    table.at[10, "tags"] = ["ok", None] if suffix == ".parquet" else '["ok", 1]'
+    bad_store = gpd.GeoDataFrame(table, geometry=geometry, crs=schema.CRS)
+    bad_path = tmp_path / f"bad{suffix}"
+    if suffix == ".parquet":
+        bad_store.to_parquet(bad_path)
+    else:
+        bad_store.to_file(bad_path, driver="GPKG", engine="pyogrio")
+    assert_same_read(bad_path, suffix[1:], {5, 6, 7, 8, 9, 10})
+
+
+def assert_same_read(path, fmt: str, bad_rows: set[int]) -> None:
+    gdf, report, bad = read_incidents(path)
+    raw, geometry = _read_table(path, fmt)
+    slow_report = ValidationReport(source=str(path), count=len(raw))
+    slow_gdf, slow_bad = _check_frame(
+        raw, geometry, slow_report, json_text=schema.LIST_FIELDS, reference=True
+    )
+    assert_same((gdf, bad, report), (slow_gdf, slow_bad, slow_report))
+    assert bad == bad_rows
+
+
+def test_typed_parquet_columns(tmp_path):
+    """A table store may carry any dtype: pandas ints, float NaN, strings, categories."""
+    raw, geoms = make_store(2000)
+    frame = gpd.GeoDataFrame(raw.drop(columns=["sources", "assoc_actors", "tags"]), geometry=geoms)
+    frame = frame.set_crs(schema.CRS)
+    frame["fatalities"] = frame["fatalities"].astype(float)  # NaN where not reported
+    frame.loc[3, "fatalities"] = 7.0
+    frame.loc[4, "fatalities"] = -1.0
+    frame.loc[5, "fatalities"] = 1.5
+    frame["geo_precision"] = frame["geo_precision"].astype(np.int64)
+    frame.loc[6, "geo_precision"] = 9
+    frame["title"] = frame["title"].astype("str")
+    frame["country"] = frame["country"].astype("category")
+    frame["iso3"] = frame["iso3"].astype(pd.StringDtype("python"))
+    frame.loc[7, "iso3"] = "xx"
+    frame["tags"] = [["a", "b"] if i % 2 else [] for i in range(len(frame))]
+    frame["sources"] = [json.dumps([{"name": "X"}])] * len(frame)
+    frame.loc[8, "sources"] = "[1, 2]"
+    frame["flag"] = True
+    path = tmp_path / "typed.parquet"
+    frame.to_parquet(path)
+
+    assert_same_read(path, "parquet", {4, 5, 6, 7, 8})
+    gdf, report, _ = read_incidents(path)
+    assert gdf["fatalities"][3] == 7 and gdf["fatalities"][0] is pd.NA
+    assert str(gdf["fatalities"].dtype) == "Int64" and str(gdf["geo_precision"].dtype) == "Int64"
+    assert gdf["title"].dtype == object and isinstance(gdf["title"][0], str)
+    assert gdf["country"][0] in {p[0] for p in PLACES}
+    assert gdf["tags"][1] == ["a", "b"] and gdf["tags"][0] == []
+    assert gdf["sources"][0] == [{"name": "X"}]
+    assert gdf["sources"][0] is not gdf["sources"][1]
+    messages = [p.message for p in report.problems]
+    assert 'property "flag" is not part of the incident schema (ignored)' in messages
+    assert "fatalities -1.0 is not in range (>= 0)" in messages
+    assert "fatalities 1.5 is not a whole number (>= 0)" in messages
+    assert "geo_precision 9 is not in range (1..3)" in messages
+    assert "a source must be an object, found 1" in messages
+
+
+def test_typed_frames_in_memory():
+    """validate_frame and check_frame take typed columns (string, Int64, arrow) as they are."""
+    raw, geoms = planted_store(2000)
+    variants = {
+        "str": lambda c: c.astype("str") if _texts(c) else c,
+        "arrow": lambda c: (
+            pd.Series(
+                pa.array(c.tolist(), pa.large_string()), dtype=pd.ArrowDtype(pa.large_string())
+            )
+            if _texts(c)
+            else c
+        ),
+        "Int64": lambda c: c.astype("Int64") if _ints(c) else c,
+        "float": lambda c: (
+            pd.to_numeric(c.where(c.notna(), np.nan)).astype(float) if _ints(c) else c
+        ),
+    }
+    for convert in variants.values():
+        frame = raw.apply(convert)
+        assert_same(run(frame, geoms), run(frame, geoms, reference=True))
+
+
+def _texts(column: pd.Series) -> bool:
+    return all(v is None or type(v) is str for v in column)
+
+
+def _ints(column: pd.Series) -> bool:
+    return all(v is None or type(v) is int for v in column)
+
+
+def test_json_text_lists_decode_like_json_loads():
+    """Table stores keep lists as JSON text: odd texts decode (or not) one by one, as always."""
+    raw, geoms = make_store(400)
+    odd = [
+        '[{"name": "A", "name": ""}]',
+        '[{"n\\u0061me": "A"}]',
+        '[{"name": "\\u00a0"}]',
+        '[{"name": "\u0661"}]',
+        '[{"name": "A", "url": "HTTPS://X"}]',
+        '[{"name": "A", "published": "2000-02-29"}]',
+        '[{"name": "A", "published": "1900-02-29"}]',
+        '[{"name": "A", "quote": null}]',
+        '[{"name": "A"}] x',
+        '["a"], ["b"]',
+        "[NaN]",
+        "",
+        "5",
+        '{"name": "A"}',
+        '[{"name": "A\x01"}]',
+        '[{"name":"A"},{"name":"B","document":"d.pdf"}]',
+    ]
+    raw["sources"] = [
+        odd[i % len(odd)] if i % 3 == 0 else json.dumps(v) for i, v in enumerate(raw["sources"])
+    ]
+    raw["tags"] = [json.dumps(v) if i % 2 else '["x", 1]' for i, v in enumerate(raw["tags"])]
+    kwargs = {"json_text": schema.LIST_FIELDS}
+    assert_same(run(raw, geoms, **kwargs), run(raw, geoms, reference=True, **kwargs))
+
+
+def test_batched_json_decoding_is_sound():
+    """Texts decoded together must each be one JSON value on its own."""
+    texts = ['["a"]', '["a"], ["b"]', '["x', 'y"]', "[]", ' [ "c" ] ', '["\\u00e9", "d"]', "[1]"]
+    assert validate_module._decode_json(texts) == [_loads(t) for t in texts]
+    pattern = re.compile(r"[ \t\n\r]*\[.*\][ \t\n\r]*", re.S)
+    matched = validate_module._matches(texts, validate_module._JSON_LIST)
+    for text, ok in zip(texts, matched, strict=True):
+        if ok:
+            assert pattern.fullmatch(text) and isinstance(json.loads(text), list)
+
+
+def _loads(text: str):
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        return text
+
+
+def test_date_pattern_is_exactly_a_date_that_exists():
+    years = ["0000", "0001", "0004", "0100", "0400", "1900", "2000", "2023", "2024", "2100", "9999"]
+    texts = [f"{y}-{m:02d}-{d:02d}" for y in years for m in range(0, 14) for d in range(0, 33)] + [
+        "2017-1-01",
+        "17-01-01",
+        "2017-01-01 ",
+        "٢٠١٧-١٠-١٦",
+    ]
+    found = validate_module._matches(texts, f"^{validate_module._DATE}$")
+    assert found.tolist() == [validate_module._date_ok(t) for t in texts]
+
+
+def test_whitespace_and_visible_characters():
+    """The blank test and the name pattern rely on Python's own idea of whitespace."""
+    every = [chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF]
+    assert set(validate_module._WHITESPACE) == {c for c in every if c.isspace()}
+    visible = pc.match_substring_regex(pa.array(every), f"^{validate_module._VISIBLE}$")
+    shown = [c for c, ok in zip(every, visible.to_pylist(), strict=True) if ok]
+    assert shown and not any(c.isspace() or c in '"\\' for c in shown)
+
+
+def test_published_date_problems_name_their_own_feature():
+    raw, geoms = make_store(10)
+    raw.at[7, "sources"] = [{"name": "A", "published": "2019-02-29"}]
+    _, bad, report = run(raw, geoms)
+    (problem,) = report.errors
+    assert (problem.index, problem.feature_id, problem.field) == (7, "ev7", "sources[0].published")
+    assert bad == {7}
+
+
+def test_validate_a_path(tmp_path):
+    raw, geoms = make_store(50)
+    gdf = gpd.GeoDataFrame(raw, geometry=geoms, crs=schema.CRS)
+    path = write_incidents(gdf, tmp_path / "store.parquet")
+    report = geoevents.validate(path)
+    assert report.ok and report.count == 50
+
+
+def test_check_frame_with_feature_ids_and_no_id_column():
+    raw, geoms = make_store(20)
+    raw = raw.drop(columns=["id"])
+    ids = [f"f{i}" if i % 3 else None for i in range(20)]
+    report = ValidationReport()
+    gdf, bad = check_frame(raw.copy(), geoms, report, ids=ids, today=TODAY)
+    slow = run(raw, geoms, reference=True, ids=ids)
+    assert_same((gdf, bad, report), slow)
+    assert [p.feature_id for p in report.errors] == [None] * 7
