@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NoReturn
@@ -122,3 +124,39 @@ def block_network(context: Any) -> list[str]:
 
     context.route(re.compile(r"^https?://"), abort)
     return blocked
+
+
+HEAT_PIXELS = """() => {
+    const canvas = document.querySelector("canvas.ge-heat");
+    const data = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
+    let painted = 0;
+    for (let i = 3; i < data.length; i += 4) if (data[i]) painted++;
+    return painted;
+}"""
+
+
+def move_timeline(page: Any, start: str, end: str) -> None:
+    """Move both timeline handles to ISO dates as a drag would: set the value, fire "input"."""
+    page.evaluate(
+        """([start, end]) => {
+            const day = (iso) => Date.parse(iso + "T00:00:00Z") / 864e5;
+            const [lo, hi] = document.querySelectorAll(".ge-range-input");
+            const first = day(document.querySelector(".ge-range-start").textContent);
+            for (const [input, iso] of [[lo, start], [hi, end]]) {
+                input.value = String(day(iso) - first);
+                input.dispatchEvent(new Event("input", {bubbles: true}));
+            }
+        }""",
+        [start, end],
+    )
+
+
+@contextmanager
+def offline_context() -> Iterator[Any]:
+    """A Chromium browser context in which every http(s) request is blocked (and recorded)."""
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        context = browser.new_context()
+        block_network(context)
+        yield context
+        browser.close()

@@ -17,7 +17,7 @@ import geopandas as gpd
 import numpy as np
 import pytest
 import synthetic
-from browser import CHROMIUM, CHROMIUM_ARGS, MapPage, block_network, open_map, sync_playwright
+from browser import HEAT_PIXELS, MapPage, move_timeline, offline_context, open_map
 
 from geoevents.cli import cli
 from geoevents.io.formats import write_incidents
@@ -48,12 +48,8 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def context() -> Any:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        context = browser.new_context()
-        block_network(context)
+    with offline_context() as context:
         yield context
-        browser.close()
 
 
 def colour_pixels(opened: MapPage, hex_colour: str) -> int:
@@ -73,15 +69,6 @@ def colour_pixels(opened: MapPage, hex_colour: str) -> int:
         }""",
         rgb,
     )
-
-
-HEAT_PIXELS = """() => {
-    const canvas = document.querySelector("canvas.ge-heat");
-    const data = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
-    let painted = 0;
-    for (let i = 3; i < data.length; i += 4) if (data[i]) painted++;
-    return painted;
-}"""
 
 
 def checkbox(opened: MapPage, name: str, count: int) -> Any:
@@ -136,18 +123,7 @@ def test_timeline_applies_the_overlap_rule(context, built):
     start, end = "2018-03-01", "2018-06-30"
     opened = open_map(context, built["map"])
     page = opened.page
-    page.evaluate(
-        """([start, end]) => {
-            const day = (iso) => Date.parse(iso + "T00:00:00Z") / 864e5;
-            const [lo, hi] = document.querySelectorAll(".ge-range-input");
-            const first = day(document.querySelector(".ge-range-start").textContent);
-            for (const [input, iso] of [[lo, start], [hi, end]]) {
-                input.value = String(day(iso) - first);
-                input.dispatchEvent(new Event("input", {bubbles: true}));
-            }
-        }""",
-        [start, end],
-    )
+    move_timeline(page, start, end)
     expected = overlaps(gdf, start, end)
     assert 0 < expected < N
     assert opened.state("(s) => s.visibleCount()") == expected

@@ -14,15 +14,14 @@ from typing import Any
 
 import pytest
 from browser import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     FIXTURES,
+    HEAT_PIXELS,
     MapPage,
-    block_network,
+    move_timeline,
+    offline_context,
     open_map,
     read_incidents,
     seed_path,
-    sync_playwright,
 )
 
 from geoevents.render import build_map, save_map
@@ -38,12 +37,8 @@ VISIBLE_IDS = "(s) => s.items.filter(s.isVisible).map((i) => i.rec.id)"
 
 @pytest.fixture(scope="module")
 def context() -> Any:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        context = browser.new_context()
-        block_network(context)
+    with offline_context() as context:
         yield context
-        browser.close()
 
 
 @pytest.fixture(scope="module")
@@ -266,18 +261,7 @@ def test_timeline_hides_incidents_outside_the_chosen_range(context, maps):
     assert page.locator(".ge-range-end").inner_text() == last
 
     # Move both handles as a drag would: set the value, fire "input".
-    page.evaluate(
-        """([start, end]) => {
-            const day = (iso) => Date.parse(iso + "T00:00:00Z") / 864e5;
-            const [lo, hi] = document.querySelectorAll(".ge-range-input");
-            const first = day(document.querySelector(".ge-range-start").textContent);
-            for (const [input, iso] of [[lo, start], [hi, end]]) {
-                input.value = String(day(iso) - first);
-                input.dispatchEvent(new Event("input", {bubbles: true}));
-            }
-        }""",
-        [start, end],
-    )
+    move_timeline(page, start, end)
     expected = [r["id"] for r in records if overlaps(r, start, end)]
     assert 0 < len(expected) < len(records)
     assert opened.state(VISIBLE_IDS) == expected
@@ -301,15 +285,6 @@ def test_timeline_hides_incidents_outside_the_chosen_range(context, maps):
 
 
 # --- clusters and heat map -------------------------------------------------------------------
-
-
-HEAT_PIXELS = """() => {
-    const canvas = document.querySelector("canvas.ge-heat");
-    const data = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
-    let painted = 0;
-    for (let i = 3; i < data.length; i += 4) if (data[i]) painted++;
-    return painted;
-}"""
 
 
 def test_clusters_and_heat_map_follow_the_category_toggles(context, maps):
