@@ -220,3 +220,17 @@ def test_the_same_store_gives_the_same_bytes(built, tmp_path):
     args = ["map", str(store), "-o", str(again), "--timeline", "--heatmap", "--tiles", "none"]
     assert CliRunner().invoke(cli, args).exit_code == 0
     assert again.read_bytes() == built["map"].read_bytes()
+
+
+def test_a_browser_without_decompression_says_so_instead_of_failing(context, built):
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.add_init_script("delete window.DecompressionStream;")
+    page.goto(built["map"].resolve().as_uri())
+    page.wait_for_function("document.documentElement.dataset.geoeventsError", timeout=15_000)
+    notice = page.locator(".ge-notice").inner_text()
+    assert "lacks DecompressionStream" in notice and "current Firefox, Chrome" in notice
+    assert page.evaluate("document.documentElement.dataset.geoeventsReady") is None
+    assert errors == []
+    page.close()

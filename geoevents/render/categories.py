@@ -64,6 +64,10 @@ class Category:
     color: str
     count: int
 
+    def as_json(self) -> dict[str, str | int]:
+        """The category as the page's scripts read it."""
+        return {"name": self.name, "color": self.color, "count": self.count}
+
 
 def check_layer_by(layer_by: str) -> None:
     """Raise ``UsageError`` unless ``layer_by`` is a field the map can be split by.

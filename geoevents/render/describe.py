@@ -59,9 +59,7 @@ def describe_map(m: folium.Map) -> dict[str, Any]:
         "title": panel.title,
         "incidents": len(incidents.records),
         "layer_by": incidents.layer_by,
-        "categories": [
-            {"name": c.name, "color": c.color, "count": c.count} for c in incidents.categories
-        ],
+        "categories": [c.as_json() for c in incidents.categories],
         "overlays": [html.unescape(c.layer_name) for c in layers if c.overlay],
         "base_layers": [html.unescape(c.layer_name) for c in layers if not c.overlay],
         "legend": {

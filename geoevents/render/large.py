@@ -22,8 +22,8 @@ from folium.template import Template
 
 from geoevents.render.categories import Category
 from geoevents.render.columnar import ColumnarIncidents
-from geoevents.render.elements import VerbatimMacroElement
 from geoevents.render.embed import script_json
+from geoevents.render.layers import CategoryLayers
 from geoevents.schema import GEO_PRECISIONS
 
 __all__ = ["LargeIncidentLayer", "compress"]
@@ -49,7 +49,7 @@ def compress(piece: bytes | memoryview, level: int) -> str:
     return base64.b64encode(data).decode("ascii")
 
 
-class LargeIncidentLayer(VerbatimMacroElement):
+class LargeIncidentLayer(CategoryLayers):
     """Incidents as compressed columns, drawn by ``geoevents.drawLarge`` on one canvas.
 
     Parameters
@@ -112,11 +112,6 @@ class LargeIncidentLayer(VerbatimMacroElement):
         """The id of the JSON block of line and polygon geometries."""
         return self.get_name() + "_shapes"
 
-    @property
-    def group_names(self) -> list[str]:
-        """The JavaScript variables of the category groups."""
-        return [group.get_name() for group in self.groups]
-
     def _pieces(self) -> list[list[str]]:
         """Every buffer as a list of compressed, base64-encoded pieces (computed once)."""
         if self._encoded is None:
@@ -170,9 +165,7 @@ class LargeIncidentLayer(VerbatimMacroElement):
             {
                 "layerBy": self.layer_by,
                 "count": self.data.count,
-                "categories": [
-                    {"name": c.name, "color": c.color, "count": c.count} for c in self.categories
-                ],
+                "categories": [c.as_json() for c in self.categories],
                 "geoPrecision": {str(k): v for k, v in GEO_PRECISIONS.items()},
                 "columns": self.data.columns,
                 "buffers": buffers,

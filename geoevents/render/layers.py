@@ -19,7 +19,14 @@ from geoevents.render.elements import VerbatimMacroElement
 from geoevents.render.embed import escape_html, script_json
 from geoevents.schema import GEO_PRECISIONS
 
-__all__ = ["HeatLayer", "IncidentLayer", "Ready", "category_groups", "group_label"]
+__all__ = [
+    "CategoryLayers",
+    "HeatLayer",
+    "IncidentLayer",
+    "Ready",
+    "category_groups",
+    "group_label",
+]
 
 
 def group_label(category: Category) -> str:
@@ -38,7 +45,18 @@ def category_groups(categories: list[Category]) -> list[folium.FeatureGroup]:
     ]
 
 
-class IncidentLayer(VerbatimMacroElement):
+class CategoryLayers(VerbatimMacroElement):
+    """An element that draws incidents into one folium group per category (both engines)."""
+
+    groups: list[folium.FeatureGroup]
+
+    @property
+    def group_names(self) -> list[str]:
+        """The JavaScript variables of the category groups."""
+        return [group.get_name() for group in self.groups]
+
+
+class IncidentLayer(CategoryLayers):
     """The incidents, embedded once as JSON and drawn into the category groups.
 
     Parameters
@@ -95,19 +113,12 @@ class IncidentLayer(VerbatimMacroElement):
         return self.get_name() + "_data"
 
     @property
-    def group_names(self) -> list[str]:
-        """The JavaScript variables of the category groups."""
-        return [group.get_name() for group in self.groups]
-
-    @property
     def payload(self) -> str:
         """The script-safe JSON the page reads its incidents from."""
         return script_json(
             {
                 "layerBy": self.layer_by,
-                "categories": [
-                    {"name": c.name, "color": c.color, "count": c.count} for c in self.categories
-                ],
+                "categories": [c.as_json() for c in self.categories],
                 "geoPrecision": {str(k): v for k, v in GEO_PRECISIONS.items()},
                 "incidents": self.records,
             }

@@ -80,9 +80,7 @@ class Legend(VerbatimMacroElement):
         return script_json(
             {
                 "title": self.title,
-                "categories": [
-                    {"name": c.name, "color": c.color, "count": c.count} for c in self.categories
-                ],
+                "categories": [c.as_json() for c in self.categories],
                 "precision": [
                     {"code": code, "label": label, "count": n} for code, label, n in self.precision
                 ],

@@ -661,7 +661,16 @@
     }
 
     var DRAW_COLUMNS = ["_lat", "_lon", "_cat", "_prec", "_shape", "date_start", "date_end"];
-    state.drawn = load(DRAW_COLUMNS)
+    var decoded =
+      typeof DecompressionStream === "function"
+        ? load(DRAW_COLUMNS)
+        : Promise.reject(
+            new Error(
+              "this browser cannot decode them (it lacks DecompressionStream): open the map in " +
+                "a current Firefox, Chrome, Edge or Safari"
+            )
+          );
+    state.drawn = decoded
       .then(function () {
         lat = buffers[meta.columns._lat.data];
         lon = buffers[meta.columns._lon.data];
@@ -696,9 +705,11 @@
         });
       })
       .catch(function (error) {
-        state.error = String(error);
+        // Say so on the map and on <html> (for scripts), and never report the page as drawn.
+        state.error = error && error.message ? error.message : String(error);
         GE.addNotice(map, "The incidents could not be drawn: " + state.error);
-        throw error;
+        document.documentElement.dataset.geoeventsError = state.error;
+        return new Promise(function () {});
       });
     // Text is decoded after the first draw, while the analyst looks at the map.
     state.text = state.drawn.then(function () {
@@ -712,13 +723,6 @@
         state.textReady = true;
       });
     });
-    if (typeof DecompressionStream !== "function") {
-      GE.addNotice(
-        map,
-        "This browser cannot decode the map's incidents (it lacks DecompressionStream): " +
-          "open the map in a current Firefox, Chrome, Edge or Safari."
-      );
-    }
     GE.maps[opts.mapName] = state;
     return state;
   };
