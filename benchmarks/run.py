@@ -56,7 +56,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import hashlib
 import importlib.metadata
 import importlib.util
 import json
@@ -72,6 +71,8 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
+
+from geoevents.io.digest import file_sha256
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -276,14 +277,6 @@ def tool_command(tool: str, source: Path, out: Path) -> list[str]:
             "--timeline",
         ]
     return [sys.executable, str(HERE / "peers.py"), tool, str(source), str(out)]
-
-
-def sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 # -- drawing in Chromium ----------------------------------------------------------------------
@@ -646,7 +639,7 @@ def measure_row(
         second, _, _ = run_measured(
             tool_command(tool, source, again), RESULTS / f"{stem}-again.log", args.timeout
         )
-        result.identical = second == "ok" and sha256(out) == sha256(again)
+        result.identical = second == "ok" and file_sha256(out) == file_sha256(again)
         result.notes.append(
             "built twice: byte-identical" if result.identical else "built twice: bytes DIFFER"
         )

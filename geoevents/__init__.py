@@ -11,8 +11,7 @@ The public API, usable from a notebook::
 
 from typing import Any
 
-__version__ = "0.1.0"
-
+from geoevents._version import __version__
 from geoevents.errors import (
     EmptySelectionError,
     GeoeventsError,

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import hashlib
 import io
 import json
 import logging
@@ -22,13 +21,16 @@ from typing import Any
 import click
 import geopandas as gpd
 
-from geoevents import __version__, schema
+from geoevents import schema
 from geoevents._options import filter_options, input_argument, skip_invalid_option
+from geoevents._version import __version__
 from geoevents.errors import GeoeventsError, OutputError, ValidationError
 from geoevents.filters import Criteria, filter_incidents
 from geoevents.io import read_incidents, write_incidents
+from geoevents.io.digest import file_sha256
 from geoevents.io.formats import usable_incidents
 from geoevents.io.geojson import to_feature_collection
+from geoevents.problems import first_lines
 from geoevents.stats import STATS_BY, incident_stats
 
 log = logging.getLogger("geoevents")
@@ -88,12 +90,10 @@ def _load(path: str, *, skip_invalid: bool = False) -> gpd.GeoDataFrame:
     usable = usable_incidents(gdf, report, bad, skip_invalid=skip_invalid)
     if bad:
         # Name what was left out: an analyst must be able to find and fix those rows.
-        errors = report.errors
-        for line in [p.format(report.source) for p in errors][:SHOWN_PROBLEMS]:
+        errors = [p.format(report.source) for p in report.errors]
+        then = f"; run `geoevents validate {path}` to see them all"
+        for line in first_lines(errors, SHOWN_PROBLEMS, then=then):
             log.warning("%s", line)
-        more = len(errors) - SHOWN_PROBLEMS
-        if more > 0:
-            log.warning("... and %d more; run `geoevents validate %s` to see them all", more, path)
         log.warning("%s: skipped %d invalid incident(s)", path, len(bad))
     return usable
 
@@ -104,15 +104,6 @@ def _progress(message: str) -> None:
         click.echo(message, err=True)
     else:
         log.info("%s", message)
-
-
-def _sha256(path: str) -> str:
-    """The file's SHA-256, read in blocks (a large store need not fit in memory twice)."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _select(path: str, criteria: Criteria, skip_invalid: bool = False) -> gpd.GeoDataFrame:
@@ -477,7 +468,7 @@ def map_cmd(
         _progress(f"{path}: {len(gdf)} incidents read in {time.perf_counter() - started:.1f} s")
     info = MapInfo(
         source_name=Path(path).name,
-        sha256=_sha256(path),
+        sha256=file_sha256(path),
         filters=tuple(criteria.describe()),
         timestamp=stamp,
     )
@@ -790,10 +781,9 @@ def import_cmd(
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
-    for problem in result.report().problems[:20]:
-        click.echo(problem.format(src), err=True)
-    if len(result.report().problems) > 20:
-        click.echo(f"... and {len(result.report().problems) - 20} more", err=True)
+    problems = [p.format(src) for p in result.report().problems]
+    for line in first_lines(problems, SHOWN_PROBLEMS):
+        click.echo(line, err=True)
     click.echo(result.summary(), err=True)
     if output:
         write_incidents(result.incidents, dest, overwrite=force)

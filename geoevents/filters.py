@@ -20,7 +20,7 @@ from pyproj import Geod
 
 from geoevents import schema
 from geoevents.errors import EmptySelectionError, UsageError
-from geoevents.validate import suggest
+from geoevents.problems import suggest
 
 __all__ = [
     "Criteria",

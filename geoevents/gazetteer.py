@@ -42,7 +42,6 @@ import math
 import os
 import pickle
 import re
-import tempfile
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
@@ -50,6 +49,7 @@ from pathlib import Path
 from typing import Any
 
 from geoevents.errors import GeoeventsError, UsageError
+from geoevents.io.atomic import atomic_write
 
 __all__ = [
     "AmbiguousPlaceError",
@@ -447,15 +447,8 @@ def _read_cache(path: Path) -> _Index | None:
 def _write_cache(index: _Index, path: Path) -> None:
     """Store the index atomically; a cache that cannot be written is skipped, not an error."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".gazetteer-", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                pickle.dump(index, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        with atomic_write(path, what="the gazetteer cache") as tmp, tmp.open("wb") as fh:
+            pickle.dump(index, fh, protocol=pickle.HIGHEST_PROTOCOL)
         for old in path.parent.glob("gazetteer-*.pickle"):
             if old != path:
                 old.unlink(missing_ok=True)  # indexes of earlier versions

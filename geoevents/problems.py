@@ -7,10 +7,12 @@ a user fixes a file in one pass.
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-__all__ = ["Problem", "ValidationReport", "show_value"]
+__all__ = ["Problem", "ValidationReport", "first_lines", "show_value", "suggest"]
 
 Severity = Literal["error", "warning"]
 
@@ -20,6 +22,54 @@ def show_value(value: Any, limit: int = 60) -> str:
     text = repr(value) if not isinstance(value, str) else '"' + value + '"'
     text = text.replace("\n", "\\n").replace("\r", "\\r")
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def suggest(value: str, choices: Sequence[str]) -> str | None:
+    """Return the choice closest to ``value`` (case-insensitive), or None when nothing is close.
+
+    Parameters
+    ----------
+    value : str
+        What the user wrote.
+    choices : sequence of str
+        The accepted values.
+
+    Returns
+    -------
+    str or None
+        The closest choice, spelled as in ``choices``, for a "did you mean" hint.
+    """
+    lowered = {c.lower(): c for c in choices}
+    match = difflib.get_close_matches(value.lower(), list(lowered), n=1, cutoff=0.5)
+    return lowered[match[0]] if match else None
+
+
+def first_lines(lines: Sequence[str], limit: int, *, indent: str = "", then: str = "") -> list[str]:
+    """Return the first ``limit`` lines, and one ``... and N more`` line for the rest.
+
+    The one formatter for long lists of problems or rejected rows in a message: a message
+    stays readable however many problems a file has.
+
+    Parameters
+    ----------
+    lines : sequence of str
+        Every line, in order.
+    limit : int
+        How many to show.
+    indent : str
+        Put before every line, the last one included.
+    then : str
+        Appended to the last line (``"; run geoevents validate to see them all"``).
+
+    Returns
+    -------
+    list of str
+        At most ``limit + 1`` lines.
+    """
+    shown = [f"{indent}{line}" for line in lines[:limit]]
+    if len(lines) > limit:
+        shown.append(f"{indent}... and {len(lines) - limit:,} more{then}")
+    return shown
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,6 @@ the problems exactly as a plain loop over every row would.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import json
 import math
 import operator
@@ -34,7 +33,7 @@ import shapely
 
 from geoevents import schema
 from geoevents._gc import gc_paused
-from geoevents.problems import ValidationReport, show_value
+from geoevents.problems import ValidationReport, show_value, suggest
 
 __all__ = ["check_frame", "suggest", "validate", "validate_frame"]
 
@@ -96,13 +95,6 @@ _SOURCE_NAME = _json_member("name", f'"{_JSON_CHAR}*{_VISIBLE}{_JSON_CHAR}*"')
 _GOOD_SOURCES = _json_list(
     rf"\{{{_W}(?:{_SOURCE_OPTIONAL},{_W})*{_SOURCE_NAME}(?:,{_W}{_SOURCE_OPTIONAL})*\}}"
 )
-
-
-def suggest(value: str, choices: Sequence[str]) -> str | None:
-    """Return the choice closest to ``value`` (case-insensitive), or None when nothing is close."""
-    lowered = {c.lower(): c for c in choices}
-    match = difflib.get_close_matches(value.lower(), list(lowered), n=1, cutoff=0.5)
-    return lowered[match[0]] if match else None
 
 
 def _missing(value: Any) -> bool:

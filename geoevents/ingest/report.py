@@ -8,7 +8,7 @@ import geopandas as gpd
 import pandas as pd
 
 from geoevents import schema
-from geoevents.problems import ValidationReport
+from geoevents.problems import ValidationReport, first_lines
 
 __all__ = ["ImportResult", "RejectedRow", "SuspectRow", "contract_problems"]
 
@@ -141,10 +141,7 @@ def problems_report(
 
 def list_rejected(rejected: list[RejectedRow], limit: int = MESSAGE_LIMIT) -> str:
     """Return the first ``limit`` rejected rows, one per line, for an error message."""
-    shown = [f"  {r}" for r in rejected[:limit]]
-    if len(rejected) > limit:
-        shown.append(f"  ... and {len(rejected) - limit:,} more")
-    return "\n".join(shown)
+    return "\n".join(first_lines([str(r) for r in rejected], limit, indent="  "))
 
 
 _STR_KINDS = ("str", "date")

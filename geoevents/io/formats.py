@@ -24,7 +24,7 @@ from geoevents.errors import InputError, OutputError, UsageError, ValidationErro
 from geoevents.io.atomic import atomic_write
 from geoevents.io.geojson import read_geojson, write_geojson
 from geoevents.io.memory import check_memory
-from geoevents.problems import ValidationReport
+from geoevents.problems import ValidationReport, first_lines
 from geoevents.validate import _check_frame
 
 __all__ = [
@@ -166,11 +166,10 @@ def usable_incidents(
     file_level = [p for p in report.errors if p.index is None]
     if gdf is None or file_level or (report.errors and not skip_invalid):
         errors = report.errors
-        shown = "\n".join(p.format(report.source) for p in errors[:10])
-        more = f"\n... and {len(errors) - 10} more" if len(errors) > 10 else ""
+        shown = "\n".join(first_lines([p.format(report.source) for p in errors], 10))
         hint = "" if gdf is None or file_level else " (or pass --skip-invalid to use the rest)"
         raise ValidationError(
-            f"{report.source} has {len(errors)} error(s); fix them{hint}:\n{shown}{more}", report
+            f"{report.source} has {len(errors)} error(s); fix them{hint}:\n{shown}", report
         )
     if bad:
         gdf = gdf.drop(index=sorted(bad)).reset_index(drop=True)

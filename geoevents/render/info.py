@@ -2,39 +2,14 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-from geoevents.errors import InputError
+from geoevents._version import __version__
+from geoevents.io.digest import file_sha256
 
-__all__ = ["MapInfo", "file_sha256"]
-
-
-def _version() -> str:
-    # Read at call time: geoevents/__init__.py imports this package while it is being set up.
-    import geoevents
-
-    return geoevents.__version__
-
-
-def file_sha256(path: str | os.PathLike[str]) -> str:
-    """Return the SHA-256 of a file as 64 hex digits, reading it in blocks.
-
-    Raises
-    ------
-    InputError
-        If the file cannot be read.
-    """
-    digest = hashlib.sha256()
-    try:
-        with open(path, "rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(block)
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read it to compute its SHA-256: {exc.strerror}") from exc
-    return digest.hexdigest()
+__all__ = ["MapInfo"]
 
 
 @dataclass(frozen=True)
@@ -60,7 +35,7 @@ class MapInfo:
     source_name: str | None = None
     sha256: str | None = None
     filters: tuple[str, ...] = ()
-    version: str = field(default_factory=_version)
+    version: str = __version__
     timestamp: str | None = None
 
     def __post_init__(self) -> None:
