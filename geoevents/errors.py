@@ -2,10 +2,16 @@
 
 Every error carries an ``exit_code`` that the CLI maps in one place. Messages are written for
 the person at the keyboard: they name the file, the feature, the field, the bad value and the fix.
+
+The library is used from notebooks as well as from the CLI, so a message says what to do in the
+library's terms: the keyword argument, spelled as a call would spell it (``skip_invalid=True``).
+The error lists those spellings in ``options``; the CLI swaps each one for its flag
+(``--skip-invalid``) before it prints the message, so both readers get a fix they can type.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -22,9 +28,23 @@ __all__ = [
 
 
 class GeoeventsError(Exception):
-    """Root of every error geoevents raises on purpose."""
+    """Root of every error geoevents raises on purpose.
+
+    Parameters
+    ----------
+    message : str
+        The one-line message (file, feature, field, value, fix).
+    options : sequence of str
+        The keyword-argument spellings the message names as a fix (``"skip_invalid=True"``),
+        each appearing verbatim in ``message``; an interface with other spellings (the CLI's
+        flags) replaces them there.
+    """
 
     exit_code = 1
+
+    def __init__(self, message: str = "", *, options: Sequence[str] = ()) -> None:
+        super().__init__(message)
+        self.options = tuple(options)
 
 
 class UsageError(GeoeventsError, ValueError):
@@ -44,8 +64,14 @@ class ValidationError(GeoeventsError, ValueError):
 
     exit_code = 4
 
-    def __init__(self, message: str, report: ValidationReport | None = None) -> None:
-        super().__init__(message)
+    def __init__(
+        self,
+        message: str,
+        report: ValidationReport | None = None,
+        *,
+        options: Sequence[str] = (),
+    ) -> None:
+        super().__init__(message, options=options)
         self.report = report
 
 
