@@ -21,10 +21,10 @@ from geoevents.errors import (
     ValidationError,
 )
 from geoevents.filters import Criteria, filter_incidents
-from geoevents.io import load, read_incidents, write_incidents
+from geoevents.io import load, read_incidents, validate, write_incidents
 from geoevents.problems import Problem, ValidationReport
 from geoevents.stats import incident_stats
-from geoevents.validate import validate, validate_frame
+from geoevents.validation import validate_frame
 
 __all__ = [
     "Criteria",

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
-    from geoevents.validate import ValidationReport
+    from geoevents.problems import ValidationReport
 
 __all__ = [
     "EmptySelectionError",

@@ -16,7 +16,7 @@ import pandas as pd
 from geoevents.errors import ValidationError
 from geoevents.io import load, write_incidents
 from geoevents.problems import ValidationReport
-from geoevents.validate import check_frame
+from geoevents.validation import check_frame
 
 __all__ = ["add_incidents", "locked", "merge_incidents"]
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-import pytest
 from helpers import ROOT
 
 PACKAGE = ROOT / "geoevents"
@@ -20,7 +19,6 @@ LONG_MODULES: dict[str, str] = {
     "geoevents.cli": "being split into geoevents/cli/",
     "geoevents.extract": "being split into geoevents/extract/",
     "geoevents.gazetteer": "being split into geoevents/gazetteer/",
-    "geoevents.validate": "being split into geoevents/validation/",
 }
 MAX_LINES = 600
 
@@ -117,14 +115,11 @@ def test_the_graph_sees_imports_inside_functions():
     assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
 
 
-# TEMPORARY (issue 10): strict, so the marker must go once validate.py is split.
-@pytest.mark.xfail(strict=True, reason="validate <-> io.formats cycle, being removed")
 def test_no_import_cycles():
     found = cycles(edges(modules()))
     assert not found, "import cycles: " + "; ".join(" <-> ".join(c) for c in found)
 
 
-@pytest.mark.xfail(strict=True, reason="io.formats imports validate._check_frame")
 def test_no_private_names_across_modules():
     known = modules()
     bad = []
