@@ -17,8 +17,6 @@ PACKAGE = ROOT / "geoevents"
 LONG_MODULES: dict[str, str] = {
     # TEMPORARY (issue 10, being split): remove each entry when its module is a package.
     "geoevents.cli": "being split into geoevents/cli/",
-    "geoevents.extract": "being split into geoevents/extract/",
-    "geoevents.gazetteer": "being split into geoevents/gazetteer/",
 }
 MAX_LINES = 600
 
