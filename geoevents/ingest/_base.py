@@ -5,6 +5,9 @@ from __future__ import annotations
 import csv
 from typing import Any, ClassVar
 
+import pandas as pd
+
+from geoevents.ingest._cells import blank_na, whole_numbers
 from geoevents.ingest._common import Batch
 from geoevents.ingest._read import Opened, Sniff
 
@@ -34,6 +37,11 @@ class Importer:
     OPTIONS: ClassVar[dict[str, Any]] = {}
     #: Match header names in lower case (old ACLED files wrote EVENT_ID_CNTY).
     LOWERCASE_HEADER: ClassVar[bool] = False
+    #: Whole cells that mean "no value" unless the caller chooses others (``na_values``):
+    #: R writes a blank as ``NA``.
+    NA_VALUES: ClassVar[tuple[str, ...]] = ()
+    #: Columns of codes, counts and ids, in which ``1.0`` (as pandas saves them) means ``1``.
+    INTEGER_COLUMNS: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, source: Opened, sniff: Sniff, options: dict[str, Any]) -> None:
         self.source = source
@@ -44,12 +52,29 @@ class Importer:
         self.quoting = csv.QUOTE_MINIMAL
         self.detected = self.name
         self.skipped = 0
+        self.na_values: tuple[str, ...] = self.NA_VALUES
+        #: Source column -> the name the importer reads it by (a header in another spelling).
+        self.rename: dict[str, str] = {}
 
     @property
     def header(self) -> list[str]:
         """The header names as the importer matches them."""
         cols = self.sniff.columns
         return [c.lower() for c in cols] if self.LOWERCASE_HEADER else cols
+
+    def prepare(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """Name a chunk's columns as :meth:`convert` reads them and undo other tools' marks.
+
+        Lower-cases the header (with :attr:`LOWERCASE_HEADER`), renames columns, blanks the
+        cells that are one of :attr:`na_values`, and rewrites whole numbers written as floats
+        in :attr:`INTEGER_COLUMNS` (see :mod:`geoevents.ingest._cells`).
+        """
+        if self.LOWERCASE_HEADER:
+            frame.columns = [c.lower() for c in frame.columns]
+        if self.rename:
+            frame = frame.rename(columns=self.rename)
+        frame = blank_na(frame, self.na_values)
+        return whole_numbers(frame, self.INTEGER_COLUMNS)
 
     def saw_hxl(self) -> None:
         """Called when the file had an HXL hashtag row under its header."""

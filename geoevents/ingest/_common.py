@@ -148,12 +148,8 @@ class Batch:
                 "are not swapped",
             )
             self.reject(~(np.abs(lon) <= 180), lon_col, f"{lon_col} {{value}} is outside -180..180")
+        # Coordinates 0,0 (a placeholder) are imported; the validator's warning names them.
         self.lat, self.lon = lat, lon
-        self.flag(
-            (lat == 0) & (lon == 0),
-            "coordinates are 0,0 (the Gulf of Guinea), a common placeholder for a missing "
-            "location; check the source",
-        )
 
     def integers(
         self,

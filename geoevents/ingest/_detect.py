@@ -7,7 +7,7 @@ import re
 from geoevents.errors import InputError
 from geoevents.ingest._read import Opened, Sniff
 
-__all__ = ["GDELT_WIDTHS", "describe", "guess_format", "wrong_layout"]
+__all__ = ["GDELT_WIDTHS", "column_key", "describe", "guess_format", "wrong_layout"]
 
 #: Column counts of GDELT event files: 2.0 (2015-), 1.0 daily files (2013-), 1.0 history.
 GDELT_WIDTHS = {61: "gdelt-2.0", 58: "gdelt-1.0", 57: "gdelt-1.0"}
@@ -24,13 +24,19 @@ _DESCRIPTIONS = {
 }
 
 
+def column_key(name: str) -> str:
+    """A header name as tools spell it alike: ``ActionGeo_FullName``, ``actiongeo_fullname``
+    and ``Action Geo Full Name`` are all ``actiongeofullname``."""
+    return re.sub(r"[^0-9a-z]", "", name.lower())
+
+
 def guess_format(sniff: Sniff) -> str | None:
     """Return the dataset the file's first lines look like, or None."""
     cols = {c.strip().lower() for c in sniff.columns}
     for fmt, needed in _SIGNATURES.items():
         if set(needed) <= cols:
             return fmt
-    if "globaleventid" in cols:
+    if "globaleventid" in {column_key(c) for c in cols}:
         return "gdelt"
     if (
         sniff.delimiter == "\t"

@@ -38,7 +38,12 @@ _IMPORTERS: dict[str, type[Importer]] = {
     "gdelt": GdeltImporter,
     "csv": TableImporter,
 }
-_COMMON_OPTIONS: dict[str, Any] = {"chunksize": 50_000, "encoding": "utf-8", "id_prefix": ""}
+_COMMON_OPTIONS: dict[str, Any] = {
+    "chunksize": 50_000,
+    "encoding": "utf-8",
+    "id_prefix": "",
+    "na_values": None,
+}
 
 ProgressCallback = Callable[[int, int, int], None]
 
@@ -60,8 +65,9 @@ def import_file(
     Parameters
     ----------
     fmt : {"acled", "ucdp", "gdelt", "csv"}
-        The layout of the file. ACLED's API and export layouts, UCDP's CSV and HDX's
-        repackaging of it, and GDELT 2.0 and 1.0 event files are told apart automatically.
+        The layout of the file. ACLED's API, export and version-7 layouts, UCDP's CSV (from
+        the download page or the API) and HDX's repackaging of it, and GDELT 2.0 and 1.0 event
+        files, with or without a header, are told apart automatically.
     path : path-like
         The file; a ZIP archive holding one table is read without unpacking.
     strict : bool, default False
@@ -72,7 +78,10 @@ def import_file(
     **options
         Common to every format: ``chunksize`` (rows per chunk, default 50,000), ``encoding``
         (default ``"utf-8"``; a byte-order mark is skipped) and ``id_prefix`` (put before every
-        id, e.g. ``"ucdp:"``, to keep ids from different datasets apart in one store).
+        id, e.g. ``"ucdp:"``, to keep ids from different datasets apart in one store) and
+        ``na_values`` (whole cells that mean a blank; default ``["NA"]``, as R writes blanks,
+        for ACLED, UCDP and GDELT files with a header, none for GDELT's own files and for
+        ``csv``; give ``[]`` to keep every text).
         ``gdelt``: ``keep_other`` (keep non-conflict CAMEO events as Strategic developments).
         ``csv``: ``lat``, ``lon``, ``date`` and any schema field name, each naming a column;
         ``source`` and ``url`` columns; ``mapping`` (a dict or JSON file of field to column);
@@ -82,6 +91,8 @@ def import_file(
     Returns
     -------
     ImportResult
+        Its ``suspect`` rows are the warnings ``geoevents validate`` gives on the incidents
+        (the validator is run on them), each with the line it came from.
 
     Raises
     ------
@@ -116,10 +127,13 @@ def import_file(
         raise UsageError(f"chunksize must be a whole number >= 1, not {chunksize!r}")
     if on_progress is not None and not callable(on_progress):
         raise UsageError("on_progress must be a function (rows_done, bytes_done, bytes_total)")
+    na_values = _na_values(common["na_values"])
 
     source = open_input(path)
     first = sniff(source, common["encoding"], options.get("delimiter") or None)
     importer = cls(source, first, options)
+    if na_values is not None:
+        importer.na_values = na_values
 
     parts: list[pd.DataFrame] = []
     rejected: list[RejectedRow] = []
@@ -137,9 +151,7 @@ def import_file(
             importer.saw_hxl()
         rows_read += chunk.rows
         rejected.extend(RejectedRow(line, reason) for line, reason in chunk.bad)
-        if importer.LOWERCASE_HEADER:
-            chunk.frame.columns = [c.lower() for c in chunk.frame.columns]
-        batch = Batch(chunk.frame, chunk.lines)
+        batch = Batch(importer.prepare(chunk.frame), chunk.lines)
         if batch.n:
             importer.convert(batch)
             part, bad, odd = batch.finish(common["id_prefix"])
@@ -151,8 +163,9 @@ def import_file(
     if on_progress is not None:
         on_progress(rows_read, source.size, source.size)
 
-    table = _assemble(parts, rejected, suspects)
+    table, lines = _assemble(parts, rejected, suspects)
     del parts
+    suspects.extend(_plausibility(table, lines))
     rejected.sort(key=lambda r: r.line)
     suspects.sort(key=lambda s: s.line)
     result = ImportResult(
@@ -168,6 +181,20 @@ def import_file(
     return result
 
 
+def _na_values(value: Any) -> tuple[str, ...] | None:
+    """The ``na_values`` option as a tuple of texts (None: the format's own default)."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, list | tuple | set | frozenset) and all(isinstance(v, str) for v in value):
+        return tuple(value)
+    raise UsageError(
+        f"na_values must be a text or a list of texts that mean a blank cell (e.g. ['NA']), "
+        f"not {value!r}"
+    )
+
+
 def detect_format(path: str | os.PathLike[str]) -> str | None:
     """Return the format a file looks like (``"acled"``, ``"ucdp"``, ``"gdelt"``) or None.
 
@@ -179,9 +206,30 @@ def detect_format(path: str | os.PathLike[str]) -> str | None:
     return guess_format(sniff(open_input(path)))
 
 
+def _plausibility(table: gpd.GeoDataFrame, lines: np.ndarray) -> list[SuspectRow]:
+    """The warnings ``geoevents validate`` will give on the imported incidents, by line.
+
+    Running the validator itself (not a copy of its checks) keeps the import summary and every
+    later command saying the same thing: a point far outside its country is reported here, at
+    the line it came from, instead of first turning up as "N warning(s)" in the next command.
+    """
+    # The package root re-exports the validator wherever it lives; imported here, not at the
+    # top, because the package root is still being imported when this module is.
+    from geoevents import validate_frame
+
+    ids = table["id"].to_numpy(dtype=object)
+    out = []
+    for p in validate_frame(table).warnings:
+        # Every column is the schema's, so each warning is about one row (index not None).
+        at = p.index if p.index is not None else 0
+        reason = f"{p.message}; {p.fix}" if p.fix else p.message
+        out.append(SuspectRow(int(lines[at]), str(ids[at]), reason, p.kind))
+    return out
+
+
 def _assemble(
     parts: list[pd.DataFrame], rejected: list[RejectedRow], suspects: list[SuspectRow]
-) -> gpd.GeoDataFrame:
+) -> tuple[gpd.GeoDataFrame, np.ndarray]:
     if not parts:
         parts = [Batch(pd.DataFrame(), np.zeros(0, dtype=np.int64)).finish()[0]]
     # Column by column, dropping each from the parts once copied, so that at most one column
@@ -218,7 +266,8 @@ def _assemble(
         dropped = set(lines[dup].tolist())
         suspects[:] = [s for s in suspects if s.line not in dropped]
         table = table.loc[~dup].reset_index(drop=True)
-    return table
+        lines = lines[~dup]
+    return table, lines
 
 
 def _check_outcome(result: ImportResult, importer: Importer, strict: bool) -> None:

@@ -1,5 +1,6 @@
-"""ACLED: the API layout (ISO dates, text actor types) and the export layout (``16 October 2017``
-dates, numeric inter codes), with or without the pre-2023 columns (``data_id``, ``iso3``).
+"""ACLED: the API layout (ISO dates, text actor types), the export layout (``16 October 2017``
+dates, numeric inter codes), with or without the pre-2023 columns (``data_id``, ``iso3``), and the
+version-7 layout (upper-case columns, ``ALLY_ACTOR_1``/``ALLY_ACTOR_2``, pre-2019 event types).
 
 See ``docs/import.md`` for the column mapping and why ``time_precision`` 3 is read as a month.
 """
@@ -67,6 +68,7 @@ LEGACY_EVENT_TYPES: dict[str, tuple[str, str | None]] = {
         "Non-state actor overtakes territory",
     ),
     "remote violence": ("Explosions/Remote violence", None),
+    # Split by who acted (see _riots_or_protests); Protests when the actors do not say.
     "riots/protests": ("Protests", None),
     "non-violent transfer of territory": (
         "Strategic developments",
@@ -138,6 +140,23 @@ def _parse_dmy(value: str) -> dt.date | None:
         return None
 
 
+#: The v7 type that ACLED later split in two, and the actor types that decide which half.
+_RIOTS_PROTESTS = "riots/protests"
+_SPLIT_BY_ACTOR = {"Rioters": "Riots", "Protesters": "Protests"}
+
+
+def _riots_or_protests(inter1: str | None, inter2: str | None) -> str:
+    """The current type of a v7 ``Riots/Protests`` event, from its actors' inter labels.
+
+    Actor 1 decides (5 Rioters: Riots; 6 Protesters: Protests); when it is neither (police
+    breaking up a demonstration), actor 2 does; when neither is, Protests.
+    """
+    for label in (inter1, inter2):
+        if label in _SPLIT_BY_ACTOR:
+            return _SPLIT_BY_ACTOR[label]
+    return "Protests"
+
+
 def _inter_label(value: Any) -> str | None:
     if not isinstance(value, str) or not value or value == "0":
         return None
@@ -168,6 +187,19 @@ class AcledImporter(Importer):
 
     name = "acled"
     LOWERCASE_HEADER = True
+    NA_VALUES = ("NA",)
+    INTEGER_COLUMNS = (
+        "iso",
+        "year",
+        "time_precision",
+        "inter1",
+        "inter2",
+        "interaction",
+        "geo_precision",
+        "fatalities",
+        "timestamp",
+        "gwno",
+    )
 
     def __init__(self, source: Opened, sniff: Sniff, options: dict[str, Any]) -> None:
         super().__init__(source, sniff, options)
@@ -175,7 +207,9 @@ class AcledImporter(Importer):
         if missing:
             raise wrong_layout(source, "acled", missing, sniff)
         self.columns = set(self.header)
-        self.detected = "acled"
+        # Version 7 (ACLED's files before 2019) names associated actors "ally" actors.
+        self.v7 = "ally_actor_1" in self.columns or "ally_actor_2" in self.columns
+        self.detected = "acled-v7" if self.v7 else "acled"
 
     def convert(self, b: Batch) -> None:
         ids = b.text("event_id_cnty")
@@ -191,10 +225,10 @@ class AcledImporter(Importer):
             "2017-10-16 (API)",
             raw_date,
         )
-        if self.detected == "acled":
+        if self.detected == "acled":  # v7 is known from the header; the others from a date
             self._detect_layout(raw_date[~np.isnat(day)])
         tp = b.text("time_precision").fillna("1")
-        precision = per_unique(tp, lambda v: TIME_PRECISION.get(v.split(".")[0]) if v else None)
+        precision = per_unique(tp, lambda v: TIME_PRECISION.get(v) if v else None)
         b.reject(
             precision == None,  # noqa: E711
             "time_precision",
@@ -211,7 +245,15 @@ class AcledImporter(Importer):
         )
         errors = np.array([t[2] for t in types], dtype=object)
         b.reject(errors != None, "event_type", errors, b.raw("event_type"))  # noqa: E711
-        event_type = pd.Series([t[0] for t in types], dtype="str")
+        inter1 = pd.Series(per_unique(b.text("inter1"), _inter_label), dtype=object)
+        inter2 = pd.Series(per_unique(b.text("inter2"), _inter_label), dtype=object)
+        event_type = pd.Series([t[0] for t in types], dtype=object)
+        split = (b.text("event_type").str.lower() == _RIOTS_PROTESTS).fillna(False).to_numpy(bool)
+        if split.any():
+            event_type[split] = [
+                _riots_or_protests(a, z) for a, z in zip(inter1[split], inter2[split], strict=True)
+            ]
+        event_type = event_type.astype("str")
         sub_type = pd.Series([t[1] for t in types], dtype="str")
         b.out["event_type"], b.out["sub_event_type"] = event_type, sub_type
         legacy = per_unique(
@@ -225,7 +267,15 @@ class AcledImporter(Importer):
 
         actor1, actor2 = b.text("actor1"), b.text("actor2")
         b.out["actor1"], b.out["actor2"] = actor1, actor2
-        assoc = b.text("assoc_actor_1").fillna("") + ";" + b.text("assoc_actor_2").fillna("")
+        assoc = (
+            b.text("assoc_actor_1").fillna("")
+            + ";"
+            + b.text("ally_actor_1").fillna("")
+            + ";"
+            + b.text("assoc_actor_2").fillna("")
+            + ";"
+            + b.text("ally_actor_2").fillna("")
+        )
         b.out["assoc_actors"] = row_lists(split_values(assoc))
 
         country = b.text("country")
@@ -249,8 +299,8 @@ class AcledImporter(Importer):
         b.out["tags"] = row_lists(
             constant_tags(b.n, "dataset:acled"),
             tag_values("time_precision", tp),
-            tag_values("inter1", pd.Series(per_unique(b.text("inter1"), _inter_label))),
-            tag_values("inter2", pd.Series(per_unique(b.text("inter2"), _inter_label))),
+            tag_values("inter1", inter1),
+            tag_values("inter2", inter2),
             tag_values(
                 "interaction", pd.Series(per_unique(b.text("interaction"), _interaction_label))
             ),

@@ -1,5 +1,6 @@
 """GDELT event files: tab-separated, no header, 61 columns (2.0; the 58- and 57-column 1.0
-layouts are read too). Only conflict events are kept by default: CAMEO root codes 14 (protest)
+layouts are read too), or any of these saved by a tool with a header row of GDELT's column names
+(in any order, any case). Only conflict events are kept by default: CAMEO root codes 14 (protest)
 and 18-20 (assault, fight, mass violence), mapped onto ACLED types as ``docs/import.md`` lists.
 """
 
@@ -7,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import re
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
@@ -20,13 +22,14 @@ from geoevents.ingest._common import (
     constant_tags,
     country_index,
     date_range,
+    iso3_from_name,
     join_text,
     parse_dates,
     per_unique,
     row_lists,
     tag_values,
 )
-from geoevents.ingest._detect import GDELT_WIDTHS, describe, guess_format
+from geoevents.ingest._detect import GDELT_WIDTHS, column_key, describe, guess_format
 from geoevents.ingest._read import Opened, Sniff
 
 __all__ = ["CAMEO", "CAMEO_ROOTS", "COLUMNS_2", "GEO_TYPES", "GdeltImporter", "cameo_mapping"]
@@ -105,6 +108,12 @@ REQUIRED_COLUMNS = (
     "ActionGeo_Lat",
     "ActionGeo_Long",
 )
+#: Header names (as :func:`~geoevents.ingest._detect.column_key` spells them) -> our names.
+#: GDELT 2.0's codebook calls SQLDATE "Day" and spells "ActionGeo_Fullname".
+_HEADER_NAMES = {column_key(c): c for c in COLUMNS_2} | {"day": "SQLDATE"}
+#: A first line with this many GDELT column names is a header, not an event.
+_HEADER_MIN_NAMES = 3
+_PLACEHOLDER = re.compile(r"\(general\)$", re.IGNORECASE)
 
 #: ActionGeo_Type -> geo_precision. Country (1), US state (2) and ADM1 (5) matches are
 #: centroids of a region: 3. City matches (3, 4) are the place itself: 1.
@@ -209,18 +218,55 @@ def _parse_sqldate(value: str) -> dt.date | None:
         return None
 
 
+def _country_parts(parts: list[str], fips: str) -> int:
+    """How many of the last comma-separated parts of a FullName are the country's name.
+
+    GDELT writes FIPS 10-4 country names, some with a comma in them (``Korea, South``,
+    ``Bahamas, The``): two parts are the country when they name the country that
+    ``ActionGeo_CountryCode`` names, and the last part alone does not.
+    """
+    entry = country_index()["fips"].get(fips)
+    if entry is None or len(parts) < 3:
+        return 1
+    iso3 = entry[1]
+    if iso3_from_name(parts[-1]) == iso3:
+        return 1
+    if iso3 in (iso3_from_name(f"{parts[-1]} {parts[-2]}"), iso3_from_name(parts[-2])):
+        return 2
+    return 1
+
+
+def _no_admin1(adm1_code: str, fips: str) -> bool:
+    # "BO00" (or just "BO") is GDELT's code for "somewhere in Belarus": no ADM1 is known.
+    return bool(adm1_code) and (adm1_code == fips or adm1_code.endswith("00"))
+
+
 def _place(key: str) -> tuple[str | None, str | None, str | None]:
-    """(location, admin1, country name) from ``"type\\x1fFullName"``."""
-    geo_type, _, full = key.partition("\x1f")
+    """(location, admin1, country name) from ``"type\\x1fFullName\\x1fADM1Code\\x1fCountryCode"``.
+
+    A FullName is ``City, ADM1, Country`` for a city (``London, London, City of, United
+    Kingdom``: the ADM1 name may hold commas, so everything between the city and the country is
+    the ADM1), ``ADM1, Country`` for a first-order region and ``Country`` for a country. An
+    ADM1 that GDELT does not know is written as a placeholder (``Minsk, Belarus (general),
+    Belarus``, code ``BO00``); it is not an admin1.
+    """
+    geo_type, full, adm1_code, fips = key.split("\x1f")
     parts = [p.strip() for p in full.split(",") if p.strip()]
     if not parts:
         return None, None, None
-    country = parts[-1] if len(parts) > 1 or geo_type == "1" else None
+    if geo_type == "1":  # the country itself
+        return ", ".join(parts), None, ", ".join(parts)
+    if len(parts) == 1:
+        return parts[0], None, None
+    k = _country_parts(parts, fips)
+    country, rest = ", ".join(parts[-k:]), parts[:-k]
     if geo_type in ("3", "4"):  # city: "Baghdad, Baghdad, Iraq"
-        return parts[0], parts[1] if len(parts) > 2 else None, country
-    if geo_type in ("2", "5"):  # first-order region: "Anbar, Iraq"
-        return parts[0], parts[0], country
-    return parts[0], None, country
+        location, admin1 = rest[0], ", ".join(rest[1:]) or None
+    else:  # first-order region (5) or US state (2): "Anbar, Iraq"
+        location = admin1 = ", ".join(rest)
+    if admin1 is not None and (_no_admin1(adm1_code, fips) or _PLACEHOLDER.search(admin1)):
+        admin1 = None
+    return location, admin1, country
 
 
 def _source(url: Any, added: Any) -> list[dict[str, str]]:
@@ -247,27 +293,49 @@ class GdeltImporter(Importer):
 
     name = "gdelt"
     OPTIONS: ClassVar[dict[str, Any]] = {"keep_other": False}
+    INTEGER_COLUMNS = (
+        "GLOBALEVENTID",
+        "SQLDATE",
+        "IsRootEvent",
+        "QuadClass",
+        "NumMentions",
+        "NumSources",
+        "NumArticles",
+        "ActionGeo_Type",
+        "DATEADDED",
+    )
 
     def __init__(self, source: Opened, sniff: Sniff, options: dict[str, Any]) -> None:
         super().__init__(source, sniff, options)
-        lowered = {c.lower(): c for c in sniff.columns}
         width = len(sniff.first)
-        if "globaleventid" in lowered:
-            # A table exported with a header (e.g. from BigQuery): use its names.
-            canonical = {c.lower(): c for c in COLUMNS_2}
-            self.rename = {orig: canonical.get(low, orig) for low, orig in lowered.items()}
-            missing = [c for c in REQUIRED_COLUMNS if c.lower() not in lowered]
+        known = {
+            c: _HEADER_NAMES[column_key(c)] for c in sniff.columns if column_key(c) in _HEADER_NAMES
+        }
+        if len(known) >= _HEADER_MIN_NAMES:
+            # Saved by a tool with a header (BigQuery, pandas, R): use its names, in any order.
+            self.rename = known
+            missing = [c for c in REQUIRED_COLUMNS if c not in known.values()]
             if missing:
                 raise InputError(
                     f"{source.name}: a GDELT table with a header, but it lacks "
-                    f"{', '.join(missing)}; export all 61 event columns"
+                    f"{', '.join(missing)}; export all the event columns"
                 )
-            self.detected = "gdelt-2.0"
-        elif sniff.delimiter == "\t" and width in _LAYOUTS:
+            # Tools that write a header may also write R's NA for a blank; GDELT's own files
+            # have neither.
+            self.na_values = ("NA",)
+            two = "ActionGeo_ADM2Code" in known.values()
+            self.detected = "gdelt-2.0" if two else "gdelt-1.0"
+        elif sniff.delimiter == "\t" and width in _LAYOUTS and sniff.first[0].strip().isdigit():
             self.names = list(_LAYOUTS[width])
             self.quoting = csv.QUOTE_NONE  # GDELT never quotes; a stray " is data
-            self.rename = {}
             self.detected = GDELT_WIDTHS[width]
+        elif sniff.delimiter == "\t" and width in _LAYOUTS:
+            raise InputError(
+                f"{source.name}: the first line has the {width} fields of a GDELT event file, "
+                f"but it is neither an event (its first field {sniff.first[0].strip()!r} is not "
+                "a GLOBALEVENTID) nor a header of GDELT's column names (GLOBALEVENTID, SQLDATE, "
+                "...); name the columns as GDELT's codebook does"
+            )
         else:
             guess = guess_format(sniff)
             sep = {"\t": "tab", ",": "comma", ";": "semicolon", "|": "pipe"}[sniff.delimiter]
@@ -285,8 +353,6 @@ class GdeltImporter(Importer):
             raise InputError(msg)
 
     def convert(self, b: Batch) -> None:
-        if self.rename:
-            b.frame = b.frame.rename(columns=self.rename)
         ids = b.text("GLOBALEVENTID")
         b.set_ids(ids)
         code = b.text("EventCode").fillna(b.text("EventBaseCode")).fillna(b.text("EventRootCode"))
@@ -333,7 +399,14 @@ class GdeltImporter(Importer):
         b.coordinates("ActionGeo_Lat", "ActionGeo_Long")
 
         places = per_unique(
-            geo_type.fillna("") + "\x1f" + b.text("ActionGeo_FullName").fillna(""), _place
+            geo_type.fillna("")
+            + "\x1f"
+            + b.text("ActionGeo_FullName").fillna("")
+            + "\x1f"
+            + b.text("ActionGeo_ADM1Code").fillna("")
+            + "\x1f"
+            + b.text("ActionGeo_CountryCode").fillna(""),
+            _place,
         )
         location = pd.Series([p[0] for p in places], dtype="str")
         b.out["location"] = location

@@ -56,11 +56,15 @@ class SuspectRow:
         The incident's id.
     reason : str
         Why it looks wrong.
+    kind : str
+        What kind of check found it: ``"plausibility"`` (the validator's, e.g. a point far
+        outside its country), ``"import"`` (the importer's own).
     """
 
     line: int
     id: str
     reason: str
+    kind: str = "import"
 
     def __str__(self) -> str:
         return f'line {self.line} (id "{self.id}"): {self.reason}'
@@ -83,12 +87,15 @@ class ImportResult:
     rejected : list of RejectedRow
         Rows that could not be imported, in file order.
     suspect : list of SuspectRow
-        Imported rows that look wrong, in file order.
+        Imported rows that look wrong, in file order: every warning that
+        :func:`geoevents.validate_frame` gives on ``incidents`` (a point far outside its
+        country, coordinates 0,0, a date in the future), so ``geoevents validate`` on the
+        written store reports the same number of warnings.
     rows_read : int
         Data rows read (the header, an HXL row and blank lines are not rows).
     detected_format : str
-        The layout found, e.g. ``"acled-api"``, ``"acled-export"``, ``"ucdp-ged"``,
-        ``"ucdp-ged-hdx"``, ``"gdelt-2.0"``, ``"csv"``.
+        The layout found, e.g. ``"acled-api"``, ``"acled-export"``, ``"acled-v7"``,
+        ``"ucdp-ged"``, ``"ucdp-ged-hdx"``, ``"gdelt-2.0"``, ``"gdelt-1.0"``, ``"csv"``.
     source : str
         The file read, for messages.
     skipped : int
@@ -114,7 +121,9 @@ class ImportResult:
             parts.append(f"{self.skipped:,} skipped")
         parts.append(f"{len(self.rejected):,} rejected")
         if self.suspect:
-            parts.append(f"{len(self.suspect):,} suspect")
+            # Worded as `geoevents validate` words them: the count is the same.
+            n = len(self.suspect)
+            parts.append(f"{n:,} warning{'s' if n != 1 else ''}")
         return ", ".join(parts)
 
     def report(self) -> ValidationReport:
@@ -135,7 +144,7 @@ def problems_report(
         where = f"line {r.line}" + (f", {r.column}" if r.column else "")
         report.add("error", r.reason, feature_id=r.id, field=where, kind="import")
     for s in suspect:
-        report.add("warning", s.reason, feature_id=s.id, field=f"line {s.line}", kind="import")
+        report.add("warning", s.reason, feature_id=s.id, field=f"line {s.line}", kind=s.kind)
     return report
 
 

@@ -105,6 +105,37 @@ class UcdpImporter(Importer):
 
     name = "ucdp"
     LOWERCASE_HEADER = True
+    NA_VALUES = ("NA",)
+    INTEGER_COLUMNS = (
+        "id",
+        "year",
+        "type_of_violence",
+        "conflict_new_id",
+        "conflict_id",
+        "conflict_dset_id",
+        "dyad_new_id",
+        "dyad_id",
+        "dyad_dset_id",
+        "side_a_new_id",
+        "side_a_dset_id",
+        "side_b_new_id",
+        "side_b_dset_id",
+        "number_of_sources",
+        "where_prec",
+        "priogrid_gid",
+        "country_id",
+        "event_clarity",
+        "date_prec",
+        "deaths_a",
+        "deaths_b",
+        "deaths_civilians",
+        "deaths_unknown",
+        "best",
+        "high",
+        "low",
+        "gwnoa",
+        "gwnob",
+    )
 
     def __init__(self, source: Opened, sniff: Sniff, options: dict[str, Any]) -> None:
         super().__init__(source, sniff, options)
