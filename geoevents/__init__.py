@@ -11,6 +11,8 @@ The public API, usable from a notebook::
 
 import importlib
 import importlib.util
+import sys
+import types
 from typing import TYPE_CHECKING, Any
 
 from geoevents._version import __version__
@@ -93,3 +95,19 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return sorted({*globals(), *__all__})
+
+
+class _Package(types.ModuleType):
+    """This package's module: a public name stays what it is when a submodule of that name loads.
+
+    Importing ``geoevents.validate`` binds the submodule as the package's ``validate``, over the
+    function of that name that the package exports (eager imports used to bind it back).
+    """
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in _HOMES and isinstance(value, types.ModuleType):
+            return  # __getattr__ gives the public name; the submodule is in sys.modules
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import subprocess
 import sys
+import types
 
 import pytest
 from helpers import ROOT
@@ -53,8 +55,11 @@ def test_importing_the_cli_or_the_package_imports_nothing_heavy():
 
 
 def test_every_public_name_resolves():
+    importlib.import_module("geoevents.validate")  # a submodule named like a public function
+
     for name in geoevents.__all__:
-        assert getattr(geoevents, name) is not None, name
+        value = getattr(geoevents, name)
+        assert value is not None and not isinstance(value, types.ModuleType), name
     from geoevents import build_map, filter_incidents, load  # noqa: F401
 
     assert set(geoevents.__all__) <= set(dir(geoevents))
