@@ -11,8 +11,6 @@ The public API, usable from a notebook::
 
 import importlib
 import importlib.util
-import sys
-import types
 from typing import TYPE_CHECKING, Any
 
 from geoevents._version import __version__
@@ -28,11 +26,11 @@ if TYPE_CHECKING:  # pragma: no cover
         ValidationError,
     )
     from geoevents.filters import filter_incidents
-    from geoevents.io import load, read_incidents, write_incidents
+    from geoevents.io import load, read_incidents, validate, write_incidents
     from geoevents.problems import Problem, ValidationReport
     from geoevents.render import MapInfo, build_map, save_map
     from geoevents.stats import incident_stats
-    from geoevents.validate import validate, validate_frame
+    from geoevents.validation import validate_frame
 
 __all__ = [
     "Criteria",
@@ -77,8 +75,8 @@ _HOMES: dict[str, str] = {
     "build_map": "geoevents.render",
     "save_map": "geoevents.render",
     "incident_stats": "geoevents.stats",
-    "validate": "geoevents.validate",
-    "validate_frame": "geoevents.validate",
+    "validate": "geoevents.io",
+    "validate_frame": "geoevents.validation",
 }
 
 
@@ -95,19 +93,3 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return sorted({*globals(), *__all__})
-
-
-class _Package(types.ModuleType):
-    """This package's module: a public name stays what it is when a submodule of that name loads.
-
-    Importing ``geoevents.validate`` binds the submodule as the package's ``validate``, over the
-    function of that name that the package exports (eager imports used to bind it back).
-    """
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        if name in _HOMES and isinstance(value, types.ModuleType):
-            return  # __getattr__ gives the public name; the submodule is in sys.modules
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _Package

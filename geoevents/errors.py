@@ -15,13 +15,15 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
-    from geoevents.validate import ValidationReport
+    from geoevents.problems import ValidationReport
 
 __all__ = [
+    "AmbiguousPlaceError",
     "EmptySelectionError",
     "GeoeventsError",
     "InputError",
     "OutputError",
+    "PlaceNotFoundError",
     "UsageError",
     "ValidationError",
 ]
@@ -85,3 +87,64 @@ class OutputError(GeoeventsError, OSError):
     """The output cannot be written, or writing it would overwrite something it should not."""
 
     exit_code = 6
+
+
+class PlaceNotFoundError(GeoeventsError, LookupError):
+    """No place in the gazetteer matches the name (the message lists the nearest names).
+
+    Parameters
+    ----------
+    message : str
+        The message (the name, the nearest names, the fix).
+    name : str
+        The name looked up.
+    suggestions : sequence of str
+        The nearest gazetteer names, closest first.
+    options : sequence of str
+        Keyword spellings the message names as a fix (see :class:`GeoeventsError`).
+    """
+
+    exit_code = 7
+
+    def __init__(
+        self,
+        message: str,
+        name: str,
+        suggestions: Sequence[str] = (),
+        *,
+        options: Sequence[str] = (),
+    ) -> None:
+        super().__init__(message, options=options)
+        self.name = name
+        self.suggestions = list(suggestions)
+
+
+class AmbiguousPlaceError(GeoeventsError, LookupError):
+    """Several places match the name and none clearly ranks first (the message lists them).
+
+    Parameters
+    ----------
+    message : str
+        The message (the candidates and the fix).
+    name : str
+        The name looked up.
+    candidates : sequence of geoevents.gazetteer.Place
+        The places listed in the message, best first (typed loosely so that this module
+        imports nothing of the gazetteer).
+    options : sequence of str
+        Keyword spellings the message names as a fix (see :class:`GeoeventsError`).
+    """
+
+    exit_code = 8
+
+    def __init__(
+        self,
+        message: str,
+        name: str,
+        candidates: Sequence[object] = (),
+        *,
+        options: Sequence[str] = (),
+    ) -> None:
+        super().__init__(message, options=options)
+        self.name = name
+        self.candidates = list(candidates)

@@ -22,7 +22,7 @@ from shapely.geometry.base import BaseGeometry
 from geoevents.errors import UsageError, ValidationError
 from geoevents.io import load, write_incidents
 from geoevents.problems import ValidationReport
-from geoevents.validate import check_frame
+from geoevents.validation import check_frame
 
 if TYPE_CHECKING:  # pragma: no cover
     from geoevents.gazetteer import Place
@@ -33,7 +33,7 @@ _OWN_ID = re.compile(r"inc-(\d+)")
 
 #: The fixes messages name, as a call spells them (see GeoeventsError.options).
 _OTHER_ID = "id=..."
-_SAY_WHERE = ("place=NAME", "lonlat=(LON, LAT)")
+_SAY_WHERE = ("place=NAME", "lonlat=(lon, lat)")
 _SOURCE_NEEDS_NAME = ("source_url", "source_quote", "source_name")
 _PLACE_OR_LONLAT = ("place", "lonlat")
 

@@ -9,18 +9,12 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-import pytest
 from helpers import ROOT
 
 PACKAGE = ROOT / "geoevents"
 
 #: Modules allowed over the size limit, each with the reason (kept short on purpose).
-LONG_MODULES: dict[str, str] = {
-    # TEMPORARY (issue 10, being split): remove each entry when its module is a package.
-    "geoevents.extract": "being split into geoevents/extract/",
-    "geoevents.gazetteer": "being split into geoevents/gazetteer/",
-    "geoevents.validate": "being split into geoevents/validation/",
-}
+LONG_MODULES: dict[str, str] = {}
 MAX_LINES = 600
 
 
@@ -116,14 +110,11 @@ def test_the_graph_sees_imports_inside_functions():
     assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
 
 
-# TEMPORARY (issue 10): strict, so the marker must go once validate.py is split.
-@pytest.mark.xfail(strict=True, reason="validate <-> io.formats cycle, being removed")
 def test_no_import_cycles():
     found = cycles(edges(modules()))
     assert not found, "import cycles: " + "; ".join(" <-> ".join(c) for c in found)
 
 
-@pytest.mark.xfail(strict=True, reason="io.formats imports validate._check_frame")
 def test_no_private_names_across_modules():
     known = modules()
     bad = []

@@ -18,6 +18,8 @@ import geoevents
 from geoevents.cli.options import FLAGS, with_flags
 from geoevents.criteria import Criteria
 from geoevents.errors import GeoeventsError
+from geoevents.extract import parse_published
+from geoevents.gazetteer import resolve
 from geoevents.render.build import choose_engine
 from geoevents.store import add_incidents, new_incident
 
@@ -66,6 +68,34 @@ TRIGGERS = {
     "store.new_incident (both)": (
         lambda tmp: new_incident(lonlat=(0, 0), place="Kirkuk", **BATTLE),
         "give --place or --lonlat, not both",
+    ),
+    "gazetteer.lookup.resolve (country)": (
+        lambda tmp: resolve("Kirkuk", country="ZZZ"),
+        "that the gazetteer knows; pass e.g. --country IRQ, SYR or NER",
+    ),
+    "gazetteer.lookup.resolve (empty)": (
+        lambda tmp: resolve(" "),
+        "the place name is empty; give a name such as 'Kirkuk' or use --lonlat",
+    ),
+    "gazetteer.lookup.resolve (not found)": (
+        lambda tmp: resolve("Nowhereville", country="IRQ"),
+        "; check the spelling, drop --country, or give the position with --lonlat LON,LAT",
+    ),
+    "gazetteer.lookup.resolve (ambiguous)": (
+        lambda tmp: resolve("Springfield"),
+        "give the position with --lonlat LON,LAT (they are all in the same country)",
+    ),
+    "gazetteer.lookup.resolve (countries)": (
+        lambda tmp: resolve("Tripoli"),
+        "pass --country ISO3 (one of ",
+    ),
+    "extract.article.parse_published (missing)": (
+        lambda tmp: parse_published(None),
+        "the publication date is required (--published YYYY-MM-DD)",
+    ),
+    "extract.article.parse_published (bad)": (
+        lambda tmp: parse_published("nope"),
+        "is not a date; give it as YYYY-MM-DD, e.g. --published 2017-10-24",
     ),
     "store.new_incident (where)": (
         lambda tmp: new_incident(**BATTLE),

@@ -19,7 +19,7 @@ import pytest
 
 from geoevents import gazetteer
 from geoevents.errors import InputError, UsageError
-from geoevents.extract import classify, extract, parse_published, read_article
+from geoevents.extract import classify, extract, lexicon, parse_published, read_article
 from geoevents.gazetteer import normalize_name
 from geoevents.schema import COLUMNS, CONFIDENCE, DATE_PRECISIONS, SUB_EVENT_TYPES
 
@@ -195,7 +195,15 @@ def test_published_missing_or_malformed_is_a_usage_error(bad):
     with pytest.raises(UsageError) as err:
         extract("Clashes in Kirkuk on Monday.", published=bad)
     assert err.value.exit_code == 2
-    assert "--published" in str(err.value)
+    # Library terms: the keyword as a call spells it, listed in options for the CLI to swap.
+    (option,) = err.value.options
+    assert option in str(err.value)
+    if bad in (None, ""):
+        assert option == 'published="YYYY-MM-DD"'
+        assert str(err.value).startswith('the publication date is required (published="YYYY-')
+    else:
+        assert option == 'published="2017-10-24"'
+        assert str(err.value).endswith('give it as YYYY-MM-DD, e.g. published="2017-10-24"')
 
 
 def test_published_accepts_dates_datetimes_and_iso_strings():
@@ -399,6 +407,37 @@ def test_event_type_from_the_sentence(sentence, event_type, sub_event_type):
     assert (got_type, got_sub) == (event_type, sub_event_type)
     assert cue == (sub_event_type != "Other")
     assert got_sub in SUB_EVENT_TYPES[got_type]
+
+
+#: Sub-event types of event_rules.txt that classify decides from the qualifiers.
+DECIDED_BY_QUALIFIERS = {"territory", "protest", "attack"}
+
+
+def test_the_vocabulary_is_data_read_once():
+    files = sorted(lexicon.VOCABULARY_DIR.iterdir())
+    # pyproject.toml ships vocabulary/*.txt: anything else there would be left out of a wheel.
+    assert files and all(f.suffix == ".txt" for f in files), files
+    assert lexicon.words("stopwords") is lexicon.words("stopwords")  # cached, not re-read
+    assert {"january", "president", "iraqi"} <= lexicon.words("stopwords")
+    assert "united states" in lexicon.lines("stop_phrases")
+    assert lexicon.pairs("demonyms")["nigerien"] == "NER"
+    rules = lexicon.blocks("event_rules")
+    assert len(rules) == 20
+    for header, pattern in rules:
+        event_type, sub = (part.strip() for part in header.split("|"))
+        re.compile(pattern)
+        assert sub in DECIDED_BY_QUALIFIERS or sub in SUB_EVENT_TYPES[event_type], header
+    qualifiers = dict(lexicon.blocks("event_qualifiers"))
+    assert set(qualifiers) == {
+        "armed",
+        "non_state",
+        "government",
+        "fell_to",
+        "excessive_force",
+        "intervention",
+        "civilians",
+    }
+    assert all(re.compile(p) for p in qualifiers.values())
 
 
 def test_quotes_are_whole_sentences_even_with_abbreviations():

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from shapely.geometry import Point
 
+import geoevents
 from geoevents import gazetteer
 from geoevents.borders import countries as ne_countries
 from geoevents.errors import GeoeventsError, UsageError
@@ -24,7 +25,7 @@ from geoevents.gazetteer import (
     resolve,
 )
 
-DATA = Path(gazetteer.__file__).parent / "data"
+DATA = Path(geoevents.__file__).parent / "data"
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -189,42 +190,74 @@ def test_the_city_of_kirkuk_ranks_first():
     assert all(0 <= p.score <= 1 for p in places)
 
 
-def _tiny_index(rows: list[tuple]) -> gazetteer._Index:
+def _tiny_index(rows: list[tuple]) -> gazetteer.GazetteerIndex:
     records = [
-        (name, lat, lon, iso2, admin1, pop, pop or 0, kind, f"test {i}")
+        gazetteer.Record(name, lat, lon, iso2, admin1, pop, pop or 0, kind, f"test {i}")
         for i, (name, lat, lon, iso2, admin1, pop, kind) in enumerate(rows)
     ]
-    names = [[r[0]] for r in records]
-    countries = {"IQ": ("Iraq", "IRQ"), "TR": ("Turkey", "TUR"), "IR": ("Iran", "IRN")}
-    return gazetteer._make_index(records, names, countries, "test")
+    names = [[r.name] for r in records]
+    countries = {
+        "IQ": gazetteer.Country("Iraq", "IRQ"),
+        "TR": gazetteer.Country("Turkey", "TUR"),
+        "IR": gazetteer.Country("Iran", "IRN"),
+    }
+    return gazetteer.make_index(records, names, countries, "test")
 
 
-def test_a_city_ranks_before_a_hamlet_of_the_same_name(monkeypatch):
+@pytest.fixture
+def use_tiny():
+    """Look up in a hand-made index for one test, then put the package's index back."""
+    previous: list[gazetteer.GazetteerIndex | None] = []
+
+    def use(rows: list[tuple]) -> None:
+        previous.append(gazetteer.use_index(_tiny_index(rows)))
+
+    yield use
+    if previous:
+        gazetteer.use_index(previous[0])
+
+
+def test_a_city_ranks_before_a_hamlet_of_the_same_name(use_tiny):
     # A hamlet listed first, with the same exact spelling, in another country.
-    index = _tiny_index(
+    use_tiny(
         [
             ("Kirkuk", 38.0, 30.0, "TR", None, 120, "populated place"),
             ("Kirkuk", 35.46806, 44.39222, "IQ", "Kirkuk", 1_031_000, "populated place"),
         ]
     )
-    monkeypatch.setattr(gazetteer, "_INDEX", index)
     places = geocode("Kirkuk")
     assert [p.iso3 for p in places] == ["IRQ", "TUR"]
     assert resolve("Kirkuk").iso3 == "IRQ"
     assert resolve("Kirkuk", country="TUR").lat == 38.0
 
 
-def test_two_hamlets_of_the_same_name_are_ambiguous(monkeypatch):
-    index = _tiny_index(
+def test_two_hamlets_of_the_same_name_are_ambiguous(use_tiny):
+    use_tiny(
         [
             ("Qaryat Ali", 35.0, 44.0, "IQ", None, 0, "populated place"),
             ("Qaryat Ali", 33.0, 47.0, "IR", None, 0, "populated place"),
         ]
     )
-    monkeypatch.setattr(gazetteer, "_INDEX", index)
     with pytest.raises(AmbiguousPlaceError) as err:
         resolve("Qaryat Ali")
-    assert "--country ISO3 (one of IRN, IRQ)" in str(err.value)
+    assert 'country="ISO3" (one of IRN, IRQ)' in str(err.value)
+    assert err.value.options == ('country="ISO3"', "lonlat=(lon, lat)")
+
+
+def test_namesakes_in_one_country_ask_for_the_position_only(use_tiny):
+    use_tiny(
+        [
+            ("Qaryat Ali", 35.0, 44.0, "IQ", None, 0, "populated place"),
+            ("Qaryat Ali", 33.0, 46.0, "IQ", None, 0, "populated place"),
+        ]
+    )
+    with pytest.raises(AmbiguousPlaceError) as err:
+        resolve("Qaryat Ali")
+    msg = str(err.value)
+    assert msg.endswith(
+        "give the position with lonlat=(lon, lat) (they are all in the same country)"
+    )
+    assert err.value.options == ("lonlat=(lon, lat)",)
 
 
 @pytest.mark.parametrize(("name", "iso3"), [("Najaf", "IRQ"), ("Sinjar", "IRQ"), ("Mosul", "IRQ")])
@@ -291,7 +324,8 @@ def test_unknown_country_is_a_usage_error():
     with pytest.raises(UsageError) as err:
         geocode("Kirkuk", country="XYZ")
     assert "'XYZ'" in str(err.value)
-    assert "--country IRQ" in str(err.value)
+    assert 'pass e.g. country="IRQ", SYR or NER' in str(err.value)
+    assert err.value.options == ('country="IRQ"',)
     assert err.value.exit_code == 2
 
 
@@ -307,7 +341,9 @@ def test_ambiguous_name_lists_the_candidates_and_the_fix():
     assert isinstance(exc, GeoeventsError) and isinstance(exc, LookupError)
     assert "Libya" in msg and "Lebanon" in msg
     assert "lat 32.8874, lon 13.1873" in msg
-    assert "--country ISO3" in msg and "--lonlat LON,LAT" in msg
+    assert 'pass country="ISO3" (one of ' in msg and "with lonlat=(lon, lat)" in msg
+    assert all(option in msg for option in exc.options)
+    assert "--" not in msg  # library terms: the CLI swaps each option for its flag
     assert {p.iso3 for p in exc.candidates} >= {"LBY", "LBN"}
     assert all(isinstance(p, Place) for p in exc.candidates)
 
@@ -321,21 +357,30 @@ def test_unknown_name_says_so_with_the_nearest_names():
     assert isinstance(exc, LookupError)
     assert "'Kirkukistan'" in msg and "nearest names" in msg
     assert any(s.startswith("Kirkuk") for s in exc.suggestions)
-    assert "--lonlat LON,LAT" in msg
+    assert msg.endswith("; check the spelling, or give the position with lonlat=(lon, lat)")
+    assert exc.options == ("lonlat=(lon, lat)",)
 
 
 def test_geocode_raises_for_unknown_names_too():
     with pytest.raises(PlaceNotFoundError) as err:
         geocode("Tongo Tongoo Xq", country="NER")
-    assert "in NER" in str(err.value) and "drop --country" in str(err.value)
+    msg = str(err.value)
+    assert "in NER" in msg
+    assert msg.endswith(
+        "check the spelling, drop country=..., or give the position with lonlat=(lon, lat)"
+    )
+    assert err.value.options == ("country=...", "lonlat=(lon, lat)")
 
 
 @pytest.mark.parametrize("bad", ["", "   ", "--", "!!"])
 def test_empty_names_are_usage_errors(bad):
     with pytest.raises(UsageError):
         geocode(bad)
-    with pytest.raises(UsageError):
+    with pytest.raises(UsageError) as err:
         resolve(bad)
+    if not bad.strip():
+        assert str(err.value).endswith("give a name such as 'Kirkuk' or use lonlat=...")
+        assert err.value.options == ("lonlat=...",)
 
 
 def test_limit_must_be_positive():
@@ -359,7 +404,7 @@ def test_lookups_are_fast_after_the_first():
 
 
 def test_importing_does_not_load_the_data():
-    code = "import geoevents.gazetteer as g; assert g._INDEX is None; print('ok')"
+    code = "import geoevents.gazetteer as g; assert not g.index_loaded(); print('ok')"
     env = {**os.environ, "GEOEVENTS_CACHE_DIR": "none"}
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
@@ -370,23 +415,23 @@ def test_importing_does_not_load_the_data():
 def test_cache_round_trip_and_corrupt_cache(tmp_path):
     small = _tiny_index([("Kirkuk", 35.5, 44.4, "IQ", None, 10, "populated place")])
     path = tmp_path / "sub" / "gazetteer-test.pickle"
-    gazetteer._write_cache(small, path)
-    loaded = gazetteer._read_cache(path)
+    gazetteer.write_cache(small, path)
+    loaded = gazetteer.read_cache(path)
     assert loaded is not None and loaded.records == small.records
     path.write_bytes(b"not a pickle")
-    assert gazetteer._read_cache(path) is None
-    assert gazetteer._read_cache(tmp_path / "missing.pickle") is None
+    assert gazetteer.read_cache(path) is None
+    assert gazetteer.read_cache(tmp_path / "missing.pickle") is None
 
 
 def test_unwritable_cache_is_skipped(tmp_path):
     small = _tiny_index([("Kirkuk", 35.5, 44.4, "IQ", None, 10, "populated place")])
     blocker = tmp_path / "file"
     blocker.write_text("x")
-    gazetteer._write_cache(small, blocker / "gazetteer.pickle")  # parent is a file: no error
+    gazetteer.write_cache(small, blocker / "gazetteer.pickle")  # parent is a file: no error
 
 
 def test_cache_dir_can_be_chosen_or_disabled(monkeypatch, tmp_path):
     monkeypatch.setenv("GEOEVENTS_CACHE_DIR", str(tmp_path))
-    assert gazetteer._cache_dir() == tmp_path
+    assert gazetteer.cache_dir() == tmp_path
     monkeypatch.setenv("GEOEVENTS_CACHE_DIR", "none")
-    assert gazetteer._cache_dir() is None
+    assert gazetteer.cache_dir() is None

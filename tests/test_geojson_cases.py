@@ -83,7 +83,7 @@ def test_swapped_coordinates_are_caught_by_the_country_check():
     """The swapped points are legal GeoJSON; naming their country reveals the swap."""
 
     from geoevents.problems import ValidationReport
-    from geoevents.validate import check_frame
+    from geoevents.validation import check_frame
 
     doc = json.loads((CASES / "authored" / "swapped-latlon.geojson").read_text("utf-8"))
     iso3 = {

@@ -17,7 +17,7 @@ from geoevents.ingest import FORMATS, ImportResult, detect_format, import_file
 from geoevents.ingest._read import open_input, read_chunks
 from geoevents.ingest.acled import normalise_event_type
 from geoevents.ingest.report import contract_problems
-from geoevents.validate import validate_frame
+from geoevents.validation import validate_frame
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
 API = FIXTURES / "acled_api.csv"

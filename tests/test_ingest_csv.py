@@ -11,7 +11,7 @@ import pytest
 from geoevents.errors import InputError, UsageError, ValidationError
 from geoevents.ingest import ImportResult, import_file
 from geoevents.ingest.report import contract_problems
-from geoevents.validate import validate_frame
+from geoevents.validation import validate_frame
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
 SHEET = FIXTURES / "analyst_sheet.csv"

@@ -12,7 +12,7 @@ from geoevents.errors import InputError, ValidationError
 from geoevents.ingest import ImportResult, import_file
 from geoevents.ingest.gdelt import CAMEO, COLUMNS_2, cameo_mapping
 from geoevents.ingest.report import contract_problems
-from geoevents.validate import validate_frame
+from geoevents.validation import validate_frame
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
 EXPORT = FIXTURES / "20191231150000.export.CSV"

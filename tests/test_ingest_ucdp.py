@@ -16,7 +16,7 @@ from geoevents.ingest import ImportResult, import_file
 from geoevents.ingest._read import open_input, read_chunks
 from geoevents.ingest.report import contract_problems
 from geoevents.ingest.ucdp import WHERE_PRECISION, parse_source_article
-from geoevents.validate import validate_frame
+from geoevents.validation import validate_frame
 
 REAL = Path(__file__).resolve().parents[2] / "shared" / "data" / "real" / "hdx-scraper-ucdp"
 GED = REAL / "ged191.csv"

@@ -86,7 +86,7 @@ def test_one_source_and_an_id():
             "give place or lonlat, not both",
             ("place", "lonlat"),
         ),
-        ({}, "say where: place=NAME or lonlat=(LON, LAT)", ("place=NAME", "lonlat=(LON, LAT)")),
+        ({}, "say where: place=NAME or lonlat=(lon, lat)", ("place=NAME", "lonlat=(lon, lat)")),
     ],
 )
 def test_what_does_not_go_together_is_a_usage_error(kwargs, message, options):

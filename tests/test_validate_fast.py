@@ -1,8 +1,9 @@
-"""The vectorised validation gives exactly what the per-row checks give, only faster.
+"""The vectorised validation gives exactly what the per-row rules give, only faster.
 
-``_check_frame(..., reference=True)`` runs the per-row checks on every row (the slow, plainly
-complete way); every test here plants bad values among many good rows and compares the fast
-result with it: the same problems in the same order, the same bad rows, the same table.
+The oracle (``validation_oracle.rowwise_check``) runs every row through the per-row rules
+(``RowRules``), the slow, plainly complete way; every test here plants bad values among many
+good rows and compares ``check_frame`` with it: the same problems in the same order, the same
+bad rows, the same table. The last tests show the oracle fails when screens and rules disagree.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import sys
 
 import geopandas as gpd
 import numpy as np
@@ -19,14 +19,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
 import shapely
+from validation_oracle import rowwise_check
 
 import geoevents
 from geoevents import schema
 from geoevents.io.formats import _read_table, read_incidents, usable_incidents, write_incidents
 from geoevents.problems import ValidationReport
-from geoevents.validate import _check_frame, check_frame
-
-validate_module = sys.modules["geoevents.validate"]
+from geoevents.validation import RowRules, check_frame, fields, jsontext, rules
+from geoevents.validation import text as text_view
 
 TODAY = dt.date(2025, 6, 1)
 N = 30_000
@@ -146,11 +146,17 @@ def planted_store(n: int = N) -> tuple[pd.DataFrame, list]:
     return raw, geoms
 
 
-def run(raw: pd.DataFrame, geoms, *, reference: bool = False, **kwargs):
+def run(raw: pd.DataFrame, geoms, **kwargs):
+    """``check_frame``, as the readers call it."""
     report = ValidationReport(source="store")
-    gdf, bad = _check_frame(
-        raw.copy(), list(geoms), report, today=TODAY, reference=reference, **kwargs
-    )
+    gdf, bad = check_frame(raw.copy(), list(geoms), report, today=TODAY, **kwargs)
+    return gdf, bad, report
+
+
+def oracle(raw: pd.DataFrame, geoms, **kwargs):
+    """What ``check_frame`` must give: every row through the per-row rules."""
+    report = ValidationReport(source="store")
+    gdf, bad = rowwise_check(raw.copy(), list(geoms), report, today=TODAY, **kwargs)
     return gdf, bad, report
 
 
@@ -182,7 +188,7 @@ def assert_same(fast, slow) -> None:
 
 def test_planted_rows_match_the_per_row_checks():
     raw, geoms = planted_store()
-    fast, slow = run(raw, geoms), run(raw, geoms, reference=True)
+    fast, slow = run(raw, geoms), oracle(raw, geoms)
     assert_same(fast, slow)
     _, bad, report = fast
     flagged = {p.index for p in report.errors}
@@ -235,7 +241,7 @@ def test_planted_messages_name_the_feature_and_field():
 def test_clean_rows_never_reach_the_per_row_checks(monkeypatch):
     raw, geoms = make_store()
     calls: list[str] = []
-    checker = validate_module._Checker
+    checker = RowRules
     for name in ("string", "date", "choice", "integer", "string_list", "sources", "across"):
         original = getattr(checker, name)
 
@@ -297,9 +303,7 @@ def assert_same_read(path, fmt: str, bad_rows: set[int]) -> None:
     gdf, report, bad = read_incidents(path)
     raw, geometry = _read_table(path, fmt)
     slow_report = ValidationReport(source=str(path), count=len(raw))
-    slow_gdf, slow_bad = _check_frame(
-        raw, geometry, slow_report, json_text=schema.LIST_FIELDS, reference=True
-    )
+    slow_gdf, slow_bad = rowwise_check(raw, geometry, slow_report, json_text=schema.LIST_FIELDS)
     assert_same((gdf, bad, report), (slow_gdf, slow_bad, slow_report))
     assert bad == bad_rows
 
@@ -362,7 +366,7 @@ def test_typed_frames_in_memory():
     }
     for convert in variants.values():
         frame = raw.apply(convert)
-        assert_same(run(frame, geoms), run(frame, geoms, reference=True))
+        assert_same(run(frame, geoms), oracle(frame, geoms))
 
 
 def _texts(column: pd.Series) -> bool:
@@ -399,15 +403,15 @@ def test_json_text_lists_decode_like_json_loads():
     ]
     raw["tags"] = [json.dumps(v) if i % 2 else '["x", 1]' for i, v in enumerate(raw["tags"])]
     kwargs = {"json_text": schema.LIST_FIELDS}
-    assert_same(run(raw, geoms, **kwargs), run(raw, geoms, reference=True, **kwargs))
+    assert_same(run(raw, geoms, **kwargs), oracle(raw, geoms, **kwargs))
 
 
 def test_batched_json_decoding_is_sound():
     """Texts decoded together must each be one JSON value on its own."""
     texts = ['["a"]', '["a"], ["b"]', '["x', 'y"]', "[]", ' [ "c" ] ', '["\\u00e9", "d"]', "[1]"]
-    assert validate_module._decode_json(texts) == [_loads(t) for t in texts]
+    assert jsontext.decode_json(texts) == [_loads(t) for t in texts]
     pattern = re.compile(r"[ \t\n\r]*\[.*\][ \t\n\r]*", re.S)
-    matched = validate_module._matches(texts, validate_module._JSON_LIST)
+    matched = jsontext.matches(texts, jsontext.JSON_LIST)
     for text, ok in zip(texts, matched, strict=True):
         if ok:
             assert pattern.fullmatch(text) and isinstance(json.loads(text), list)
@@ -428,15 +432,15 @@ def test_date_pattern_is_exactly_a_date_that_exists():
         "2017-01-01 ",
         "٢٠١٧-١٠-١٦",
     ]
-    found = validate_module._matches(texts, f"^{validate_module._DATE}$")
-    assert found.tolist() == [validate_module._date_ok(t) for t in texts]
+    found = jsontext.matches(texts, f"^{jsontext.DATE}$")
+    assert found.tolist() == [rules.date_ok(t) for t in texts]
 
 
 def test_whitespace_and_visible_characters():
     """The blank test and the name pattern rely on Python's own idea of whitespace."""
     every = [chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF]
-    assert set(validate_module._WHITESPACE) == {c for c in every if c.isspace()}
-    visible = pc.match_substring_regex(pa.array(every), f"^{validate_module._VISIBLE}$")
+    assert set(text_view.WHITESPACE) == {c for c in every if c.isspace()}
+    visible = pc.match_substring_regex(pa.array(every), f"^{jsontext.VISIBLE}$")
     shown = [c for c, ok in zip(every, visible.to_pylist(), strict=True) if ok]
     assert shown and not any(c.isspace() or c in '"\\' for c in shown)
 
@@ -464,6 +468,36 @@ def test_check_frame_with_feature_ids_and_no_id_column():
     ids = [f"f{i}" if i % 3 else None for i in range(20)]
     report = ValidationReport()
     gdf, bad = check_frame(raw.copy(), geoms, report, ids=ids, today=TODAY)
-    slow = run(raw, geoms, reference=True, ids=ids)
+    slow = oracle(raw, geoms, ids=ids)
     assert_same((gdf, bad, report), slow)
     assert [p.feature_id for p in report.errors] == [None] * 7
+
+
+def test_the_oracle_catches_a_rule_the_screens_do_not_know(monkeypatch):
+    """A rule that finds more than its screen lets through: the oracle sees the difference."""
+    raw, geoms = make_store(200)
+    string = RowRules.string
+
+    def stricter(self, i, name, required, value):
+        if name == "title" and isinstance(value, str) and "Kirkuk" in value:
+            self.error(i, name, "title names Kirkuk", "")
+            return None
+        return string(self, i, name, required, value)
+
+    monkeypatch.setattr(RowRules, "string", stricter)
+    fast, slow = run(raw, geoms), oracle(raw, geoms)
+    assert fast[2].problems == [] and slow[2].errors
+    with pytest.raises(AssertionError):
+        assert_same(fast, slow)
+
+
+def test_the_oracle_catches_a_screen_that_lets_a_bad_row_through(monkeypatch):
+    """A screen that clears a row its rule would report: the oracle sees the difference."""
+    raw, geoms = planted_store(200)
+    assert_same(run(raw, geoms), oracle(raw, geoms))
+    monkeypatch.setattr(fields, "date_ok", lambda value: True)
+    fast, slow = run(raw, geoms), oracle(raw, geoms)
+    missed = {11, 12} - {p.index for p in fast[2].errors if p.field == "date_start"}
+    assert missed == {11, 12}
+    with pytest.raises(AssertionError):
+        assert_same(fast, slow)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from geoevents.cli.options import force_option, output_option
+from geoevents.cli.options import force_option, output_option, with_flags
 from geoevents.cli.output import echo_geojson
 from geoevents.errors import GeoeventsError
 
@@ -45,7 +45,7 @@ def command(article: str, published: str, output: str, force: bool) -> None:
     try:
         day = parse_published(published)
     except GeoeventsError as exc:
-        raise click.BadParameter(str(exc), param_hint="--published") from None
+        raise click.BadParameter(with_flags(exc), param_hint="--published") from None
     text = read_article(article)
     found = extract(text, published=day, document=Path(article).name)
     if found.empty:

@@ -52,10 +52,18 @@ FLAGS: dict[str, str] = {
     "place": "--place",
     "lonlat": "--lonlat",
     "place=NAME": "--place NAME",
-    "lonlat=(LON, LAT)": "--lonlat LON,LAT",
     "source_name": "--source-name",
     "source_url": "--source-url",
     "source_quote": "--source-quote",
+    # gazetteer (and store)
+    'country="IRQ"': "--country IRQ",
+    'country="ISO3"': "--country ISO3",
+    "country=...": "--country",
+    "lonlat=...": "--lonlat",
+    "lonlat=(lon, lat)": "--lonlat LON,LAT",
+    # extract
+    'published="YYYY-MM-DD"': "--published YYYY-MM-DD",
+    'published="2017-10-24"': "--published 2017-10-24",
 }
 
 

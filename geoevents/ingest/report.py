@@ -151,7 +151,7 @@ def contract_problems(gdf: gpd.GeoDataFrame) -> list[str]:
     """Check that an incident table has the shape importers promise.
 
     This checks the container (columns, dtypes, CRS, Python types inside list columns); use
-    :func:`geoevents.validate.validate_frame` to check the values.
+    :func:`geoevents.validation.validate_frame` to check the values.
 
     Parameters
     ----------

@@ -25,7 +25,7 @@ from geoevents.io.atomic import atomic_write
 from geoevents.io.geojson import read_geojson, write_geojson
 from geoevents.io.memory import check_memory
 from geoevents.problems import ValidationReport, first_lines
-from geoevents.validate import _check_frame
+from geoevents.validation import check_frame, validate_frame
 
 __all__ = [
     "FORMATS",
@@ -33,6 +33,7 @@ __all__ = [
     "load",
     "read_incidents",
     "usable_incidents",
+    "validate",
     "write_incidents",
 ]
 
@@ -116,11 +117,40 @@ def read_incidents(
     else:
         raw, geoms = _read_table(path, fmt)
     report = ValidationReport(source=source, count=len(raw))
-    gdf, bad = _check_frame(raw, geoms, report, json_text=schema.LIST_FIELDS, consume=True)
+    gdf, bad = check_frame(raw, geoms, report, json_text=schema.LIST_FIELDS, consume=True)
     del raw, geoms
     # The arrow pool keeps what the columns read held, to reuse; nothing will reuse it now.
     pa.default_memory_pool().release_unused()
     return gdf, report, bad
+
+
+def validate(
+    source: str | os.PathLike[str] | gpd.GeoDataFrame, *, incidents: bool = True
+) -> ValidationReport:
+    """Validate an incident file (or table) and report every problem at once.
+
+    Parameters
+    ----------
+    source : path or GeoDataFrame
+        A GeoJSON, GeoParquet, GeoPackage or CSV store, or a table in memory.
+    incidents : bool, default True
+        Check the incident schema. With False, only check that the file is RFC 7946 GeoJSON
+        with valid, in-range geometries (any GeoJSON object is accepted).
+
+    Returns
+    -------
+    ValidationReport
+        ``report.ok`` is True when there is no error (warnings allowed).
+
+    Raises
+    ------
+    InputError
+        When the file cannot be read at all (missing, not UTF-8, not JSON).
+    """
+    if isinstance(source, gpd.GeoDataFrame):
+        return validate_frame(source)
+    _, report, _ = read_incidents(source, incidents=incidents)
+    return report
 
 
 def load(path: str | os.PathLike[str], *, skip_invalid: bool = False) -> gpd.GeoDataFrame:

@@ -16,7 +16,7 @@ from geoevents._gc import gc_paused
 from geoevents.io.strictjson import parse_json
 from geoevents.problems import Problem, ValidationReport
 from geoevents.rfc7946 import PlainPoints, check_geojson, plain_points
-from geoevents.validate import check_frame
+from geoevents.validation import check_frame
 
 __all__ = ["read_geojson", "to_feature_collection", "write_geojson"]
 

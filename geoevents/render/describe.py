@@ -17,12 +17,13 @@ from geoevents.render.layers import HeatLayer, IncidentLayer
 from geoevents.render.legend import Legend
 from geoevents.render.panel import ProvenancePanel
 from geoevents.render.timeline import TimelineControl
+from geoevents.render.tree import children
 
 __all__ = ["describe_map"]
 
 
 def _only(m: folium.Map, kind: type) -> Any:
-    found = [child for child in m._children.values() if isinstance(child, kind)]
+    found = [child for child in children(m).values() if isinstance(child, kind)]
     return found[0] if found else None
 
 
@@ -54,7 +55,7 @@ def describe_map(m: folium.Map) -> dict[str, Any]:
     legend = _only(m, Legend)
     panel = _only(m, ProvenancePanel)
     timeline = _only(m, TimelineControl)
-    layers = [c for c in m._children.values() if isinstance(c, Layer) and c.control]
+    layers = [c for c in children(m).values() if isinstance(c, Layer) and c.control]
     return {
         "title": panel.title,
         "incidents": len(incidents.records),

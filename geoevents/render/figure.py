@@ -13,6 +13,8 @@ from typing import Any
 
 from branca.element import Element, Figure
 
+from geoevents.render.tree import children
+
 __all__ = ["CleanFigure"]
 
 
@@ -31,13 +33,13 @@ class CleanFigure(Figure):
         """Render the page, replacing whatever an earlier render added."""
         parts = self._parts()
         for part_name, keys in self._rendered.items():
-            children = parts[part_name]._children
+            kids = children(parts[part_name])
             for key in keys:
-                children.pop(key, None)
-        before = {name: set(part._children) for name, part in parts.items()}
+                kids.pop(key, None)
+        before = {name: set(children(part)) for name, part in parts.items()}
         html = super().render(**kwargs)
         self._rendered = {
-            name: [key for key in part._children if key not in before[name]]
+            name: [key for key in children(part) if key not in before[name]]
             for name, part in parts.items()
         }
         return html

@@ -11,6 +11,8 @@ from collections import OrderedDict
 from itertools import count
 from typing import TYPE_CHECKING
 
+from geoevents.render.tree import children, set_children, set_id
+
 if TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Iterator
 
@@ -34,10 +36,10 @@ def assign_ids(root: Element) -> None:
 
 
 def _renumber(element: Element, counter: Iterator[int]) -> None:
-    element._id = str(next(counter))
-    children: OrderedDict[str, Element] = OrderedDict()
-    for key, child in element._children.items():
+    set_id(element, str(next(counter)))
+    renamed: OrderedDict[str, Element] = OrderedDict()
+    for key, child in children(element).items():
         keyed_by_name = key == child.get_name()
         _renumber(child, counter)
-        children[child.get_name() if keyed_by_name else key] = child
-    element._children = children
+        renamed[child.get_name() if keyed_by_name else key] = child
+    set_children(element, renamed)

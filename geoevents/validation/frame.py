@@ -1,0 +1,219 @@
+"""The run over one table: every check, in the order its problems are reported.
+
+:func:`check_frame` is what every reader calls (the GeoJSON reader with parsed properties, the
+table readers with their columns); :func:`validate_frame` checks a table already in memory.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from geoevents import schema
+from geoevents._gc import gc_paused
+from geoevents.problems import ValidationReport
+from geoevents.validation.fields import (
+    check_across,
+    check_choice,
+    check_dates,
+    check_integers,
+    check_strings,
+)
+from geoevents.validation.geometry import check_geometries
+from geoevents.validation.lists import check_sources, check_string_lists
+from geoevents.validation.plausibility import check_plausibility
+from geoevents.validation.rules import RowRules
+from geoevents.validation.text import Text
+
+__all__ = ["check_frame", "validate_frame"]
+
+
+def check_frame(
+    raw: pd.DataFrame,
+    geometry: Sequence[Any] | gpd.GeoSeries,
+    report: ValidationReport,
+    *,
+    ids: list[str | None] | None = None,
+    today: dt.date | None = None,
+    json_text: Sequence[str] = (),
+    consume: bool = False,
+) -> tuple[gpd.GeoDataFrame, set[int]]:
+    """Check raw incident properties and geometries; return the normalised table.
+
+    Parameters
+    ----------
+    raw : pandas.DataFrame
+        One row per feature, one column per property, values as read (not yet typed). Columns
+        may be of any dtype (object, string, integer, float, pyarrow-backed).
+    geometry : sequence of shapely geometries or None
+        One per row.
+    report : ValidationReport
+        Receives every problem found.
+    ids : list of str or None, optional
+        Feature ids to name in messages when a row has no ``id`` property.
+    today : datetime.date, optional
+        The day after which a date counts as in the future (default: today).
+    json_text : sequence of str, optional
+        List fields whose text values are JSON to decode first (table stores keep lists as
+        JSON text); a text that does not decode stays text and is reported as such. Rows with
+        the same text share the decoded items (each row gets its own list).
+    consume : bool, default False
+        Let the run delete each column from ``raw`` once it has read it, so that a reader with
+        no other use for ``raw`` does not hold the whole input in memory next to the result.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame, set of int
+        The incidents with the columns of :data:`geoevents.schema.COLUMNS` plus ``geometry``
+        (rows with errors are kept, with the bad values blanked) and the positions of the rows
+        that have at least one error.
+    """
+    with gc_paused():
+        run = _Run(raw, geometry, report, ids, today, frozenset(json_text), consume)
+        return run.run()
+
+
+def validate_frame(gdf: gpd.GeoDataFrame, *, source: str | None = None) -> ValidationReport:
+    """Validate an incident table that is already in memory (e.g. built in a notebook).
+
+    Parameters
+    ----------
+    gdf : geopandas.GeoDataFrame
+        Incidents with the schema's columns.
+    source : str, optional
+        A name for messages.
+
+    Returns
+    -------
+    ValidationReport
+    """
+    report = ValidationReport(source=source, count=len(gdf))
+    props = pd.DataFrame(gdf.drop(columns=gdf.geometry.name))
+    check_frame(props, gdf.geometry, report)
+    return report
+
+
+_DTYPES = {"fatalities": "Int64", "geo_precision": "Int64"}
+_OBJECT_COLUMNS = tuple(name for name in schema.COLUMNS if name not in _DTYPES)
+# Text fields that no later check reads: their arrow copies can go as soon as they are checked.
+_TEXT_ONLY = ("title", "actor1", "actor2", "admin1", "location", "summary")
+
+
+class _Run:
+    """One call of :func:`check_frame`: the checks in the order their problems are reported.
+
+    The object columns of the result are the rows of one 2-d array (``block``), filled in
+    place: a DataFrame built from it needs no copy (building one from separate columns would
+    copy them all into such an array).
+    """
+
+    def __init__(
+        self,
+        raw: pd.DataFrame,
+        geometry: Sequence[Any] | gpd.GeoSeries,
+        report: ValidationReport,
+        ids: list[str | None] | None,
+        today: dt.date | None,
+        json_text: frozenset[str],
+        consume: bool,
+    ):
+        self.n = n = len(raw)
+        plain = isinstance(raw.index, pd.RangeIndex) and raw.index.start == 0
+        self.raw = raw if consume and plain else raw.reset_index(drop=True)
+        self.consume = consume
+        self.geometry = geometry
+        self.ids = ids
+        self.today = today
+        self.json_text = json_text
+        self.columns = set(self.raw.columns)
+        self.block = np.empty((len(_OBJECT_COLUMNS), n), dtype=object)
+        self.id_text = Text.of(self.column("id"), n)
+        self.end_missing = np.ones(n, bool)
+        self.rules = RowRules(report, self.id_text.values, ids)
+
+    def column(self, name: str) -> pd.Series | None:
+        return self.raw[name] if name in self.columns else None
+
+    def take(self, name: str) -> pd.Series | None:
+        """The input column, let go of by ``raw`` when the caller gave ``raw`` away."""
+        series = self.column(name)
+        if self.consume and name in self.raw.columns:
+            del self.raw[name]
+        return series
+
+    def return_memory(self) -> None:
+        """Give the memory of the input columns let go of back to the system now, not later:
+        the Python objects made next would otherwise add to it (the arrow pool holds on to
+        freed memory for a while)."""
+        if self.consume:
+            pa.default_memory_pool().release_unused()
+
+    def slot(self, name: str) -> np.ndarray:
+        """The result's column ``name`` (a row of ``block``, written in place)."""
+        return self.block[_OBJECT_COLUMNS.index(name)]
+
+    def strings(self, name: str, required: bool, given: Text | None = None) -> Text:
+        series = self.take(name)
+        t = given or Text.of(series, self.n)
+        del series
+        if name == "date_end":
+            self.end_missing = t.missing
+        return check_strings(self.rules, name, required, t, self.slot(name))
+
+    def run(self) -> tuple[gpd.GeoDataFrame, set[int]]:
+        rules, n = self.rules, self.n
+        for name in sorted(self.columns - set(schema.COLUMNS)):
+            rules.unknown_property(name)
+            self.take(name)
+        if "id" not in self.columns and self.ids is not None:
+            given = pd.Series([str(x) if x is not None else None for x in self.ids], dtype=object)
+            self.id_text = Text.of(given, n)
+        text: dict[str, Text] = {}
+        for field in schema.FIELDS:
+            if field.kind == "str":
+                source = self.id_text if field.name == "id" else None
+                text[field.name] = self.strings(field.name, field.required, source)
+                if field.name in _TEXT_ONLY:
+                    text[field.name].release()
+                    self.return_memory()
+        for name, required in (("date_start", True), ("date_end", False)):
+            text[name] = check_dates(rules, name, self.strings(name, required))
+        text["date_precision"] = check_choice(
+            rules, "date_precision", text["date_precision"], schema.DATE_PRECISIONS, "day"
+        )
+        text["confidence"] = check_choice(
+            rules, "confidence", text["confidence"], schema.CONFIDENCE, None
+        )
+        text["event_type"] = check_choice(
+            rules, "event_type", text["event_type"], schema.EVENT_TYPES, None
+        )
+        ints = {
+            "geo_precision": check_integers(
+                rules, "geo_precision", self.column("geo_precision"), n, 1, 3, 1
+            ),
+            "fatalities": check_integers(
+                rules, "fatalities", self.column("fatalities"), n, 0, None, None
+            ),
+        }
+        for name in ("assoc_actors", "tags"):
+            json_text = name in self.json_text
+            check_string_lists(rules, name, self.take(name), self.slot(name), json_text=json_text)
+        json_text = "sources" in self.json_text
+        check_sources(rules, self.take("sources"), self.slot("sources"), json_text=json_text)
+        self.return_memory()
+        check_across(rules, text, self.end_missing)
+        geoms = check_geometries(rules, self.geometry)
+        frame = pd.DataFrame(self.block.T, columns=list(_OBJECT_COLUMNS), dtype=object, copy=False)
+        for name in sorted(_DTYPES, key=schema.COLUMNS.index):
+            series = pd.Series(ints[name], dtype=_DTYPES[name])
+            frame.insert(schema.COLUMNS.index(name), name, series)
+        geometry = gpd.GeoSeries(geoms, crs=schema.CRS)
+        gdf = gpd.GeoDataFrame(frame, geometry=geometry, copy=False)
+        check_plausibility(rules, gdf, text, self.today)
+        return gdf, rules.bad_rows

@@ -1,0 +1,273 @@
+"""One column of values as the checks read it: per-row objects, arrow text, distinct values.
+
+The vectorised screens ask a column questions in bulk (which rows hold text, which texts are
+blank, which distinct values pass a test); :class:`Text` answers them from arrow memory or from
+a dictionary encoding where it can, and gives the per-row rules the values as they were given.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import chain, repeat
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+__all__ = [
+    "NONE_TYPE",
+    "WHITESPACE",
+    "Text",
+    "as_objects",
+    "is_blank",
+    "is_missing",
+    "is_text_dtype",
+    "objects",
+    "types_of",
+]
+
+# Every character for which str.isspace() is true (tests check the list against Python's own).
+WHITESPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
+    "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+NONE_TYPE = type(None)
+
+
+def is_missing(value: Any) -> bool:
+    """Is ``value`` no value at all (None, NA or a float NaN)? NaT and Decimal NaN are values."""
+    if value is None or value is pd.NA:
+        return True
+    return isinstance(value, float) and math.isnan(value)
+
+
+def objects(values: Iterable[Any], count: int) -> np.ndarray:
+    """A 1-d object array of ``values`` as they are (lists stay elements, never a 2nd axis)."""
+    return np.fromiter(values, dtype=object, count=count)
+
+
+def types_of(values: np.ndarray) -> np.ndarray:
+    """The type of each value, as an object array (to compare with ``np.equal``)."""
+    return objects(map(type, values), len(values))
+
+
+def is_text_dtype(dtype: Any) -> bool:
+    """Is ``dtype`` a pandas string dtype or arrow text (also dictionary-encoded)?"""
+    if isinstance(dtype, pd.StringDtype):
+        return True
+    if isinstance(dtype, pd.ArrowDtype):
+        t = dtype.pyarrow_dtype
+        if pa.types.is_dictionary(t):
+            t = t.value_type
+        return pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_string_view(t)
+    return False
+
+
+def as_objects(series: pd.Series) -> np.ndarray:
+    """The column's values, one Python object per row, as ``Series.tolist()`` gives them."""
+    if series.dtype == object:
+        return series.to_numpy()
+    return objects(series.tolist(), len(series))
+
+
+class Text:
+    """One text column: per-row values, which rows hold text, and its distinct values.
+
+    ``values`` holds what the per-row checks see for each row (the value as given, None for a
+    null of a typed column). ``arrow`` holds the same texts for vectorised string work where they
+    could be converted. ``factor()`` numbers the distinct texts, so that a check judges each of
+    them once; a dictionary-encoded column comes with its numbers.
+    """
+
+    def __init__(
+        self,
+        values: np.ndarray | None,
+        is_text: np.ndarray,
+        missing: np.ndarray | None = None,
+        *,
+        codes: np.ndarray | None = None,
+        uniques: Sequence[Any] | None = None,
+        arrow: pa.ChunkedArray | None = None,
+    ):
+        self._values = values
+        self._lookup: np.ndarray | None = None
+        self.is_text = is_text
+        self.missing = ~is_text if missing is None else missing
+        self._codes = codes
+        self._uniques = uniques
+        self._arrow = arrow
+
+    @classmethod
+    def of(cls, series: pd.Series | None, n: int) -> Text:
+        """Read a column."""
+        if series is None:
+            return cls(np.full(n, None, dtype=object), np.zeros(n, bool))
+        if is_text_dtype(series.dtype):
+            return cls.of_arrow(pa.array(series.array))
+        values = as_objects(series)
+        if pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):
+            try:
+                # Raises for anything but str and None (NaN, NA, NaT), so nulls are exactly None.
+                arr = pa.array(values, type=pa.large_string(), from_pandas=False)
+            except (pa.ArrowException, UnicodeEncodeError):  # lone surrogates are not UTF-8
+                pass
+            else:
+                is_text = arr.is_valid().to_numpy(zero_copy_only=False)
+                return cls(values, is_text, arrow=pa.chunked_array([arr]))
+            na = pd.isna(values)
+            missing = na.copy()
+            # isna also catches NaT, Decimal("NaN") and float32 NaN, which are not "no value".
+            rows = np.flatnonzero(na)
+            missing[rows] = np.fromiter(map(is_missing, values[rows]), bool, len(rows))
+            return cls(values, ~na, missing)
+        is_text = np.fromiter(map(isinstance, values, repeat(str)), bool, n)
+        missing = np.fromiter(map(is_missing, values), bool, n)
+        return cls(values, is_text, missing)
+
+    @classmethod
+    def of_arrow(cls, arr: pa.Array | pa.ChunkedArray) -> Text:
+        """Read an arrow text column (plain, view or dictionary-encoded)."""
+        # Chunks stay apart: joining them would copy the column (a quarter GB of summaries).
+        if isinstance(arr, pa.Array):
+            arr = pa.chunked_array([arr])
+        if pa.types.is_dictionary(arr.type):
+            if any(chunk.dictionary.null_count for chunk in arr.chunks):
+                arr = arr.cast(arr.type.value_type)
+            else:
+                codes, uniques = _codes(arr)
+                # Built on first use, with equal strings sharing one object (far less memory).
+                return cls(None, codes >= 0, codes=codes, uniques=uniques)
+        if pa.types.is_string_view(arr.type):
+            arr = arr.cast(pa.large_string())
+        is_text = arr.is_valid().to_numpy(zero_copy_only=False)
+        return cls(arr.to_numpy(zero_copy_only=False), is_text, arrow=arr)
+
+    @property
+    def values(self) -> np.ndarray:
+        """Every row's value (built on first use for a dictionary-encoded column)."""
+        if self._values is None:
+            self._values = self.at(slice(None))
+        return self._values
+
+    def at(self, rows: Any) -> Any:
+        """The values of some rows (without building them all)."""
+        if self._values is not None:
+            return self._values[rows]
+        assert self._codes is not None
+        return self.lookup()[self._codes[rows]]
+
+    def lookup(self) -> np.ndarray:
+        """The distinct texts, then None: indexed by the codes, it gives the values."""
+        if self._lookup is None:
+            assert self._uniques is not None
+            self._lookup = objects(chain(self._uniques, [None]), len(self._uniques) + 1)
+        return self._lookup
+
+    def factor(self) -> tuple[np.ndarray, Sequence[Any]]:
+        """Codes (-1 for rows without text) and the distinct texts they point to."""
+        if self._codes is None:
+            if self._arrow is not None:
+                # One dictionary for the whole column: encoding chunk by chunk and unifying
+                # the dictionaries afterwards is several times slower.
+                whole = self._arrow.combine_chunks().dictionary_encode()
+                codes, uniques = _codes(pa.chunked_array([whole]))
+            else:
+                codes = np.full(len(self.is_text), -1, dtype=np.int64)
+                rows = np.flatnonzero(self.is_text)
+                sub, found = pd.factorize(self.values[rows])
+                codes[rows] = sub
+                uniques: Sequence[Any] = list(found)
+            codes[~self.is_text] = -1
+            self._codes, self._uniques = codes, uniques
+        assert self._uniques is not None
+        return self._codes, self._uniques
+
+    def per_distinct(self, test: Callable[[Any], bool]) -> np.ndarray:
+        """``test`` of each row's text, asked once per distinct text (False where no text)."""
+        codes, uniques = self.factor()
+        verdict = np.fromiter(map(test, uniques), bool, len(uniques))
+        return np.append(verdict, False)[codes]
+
+    def blank(self) -> np.ndarray:
+        """Rows whose text is empty or only whitespace."""
+        if self._codes is not None:
+            return self.per_distinct(is_blank)
+        blank = np.zeros(len(self.is_text), bool)
+        if self._arrow is not None:
+            # Only text that starts with whitespace (or is empty) can be blank; let Python decide
+            # for those few, by the same rule as the per-row check.
+            first = pc.utf8_slice_codeunits(self._arrow, 0, 1)
+            maybe = pc.is_in(first, value_set=pa.array(["", *WHITESPACE], first.type))
+            rows = np.flatnonzero(maybe.fill_null(False).to_numpy(zero_copy_only=False))
+        else:
+            rows = np.flatnonzero(self.is_text)
+        if len(rows):
+            blank[rows] = np.fromiter(map(is_blank, self.values[rows]), bool, len(rows))
+        return blank
+
+    def copy_into(self, out: np.ndarray) -> np.ndarray:
+        """Write the values into ``out`` (without building them first); return ``out``."""
+        if self._values is None:
+            assert self._codes is not None
+            np.take(self.lookup(), self._codes, out=out)
+        else:
+            out[:] = self._values
+        return out
+
+    def release(self) -> None:
+        """Drop the arrow copy of the texts (no check will look at them again)."""
+        self._arrow = None
+
+    def keep(self, rows: np.ndarray, values: np.ndarray) -> Text:
+        """The column with only ``rows`` keeping their text (unchanged), and ``values``."""
+        codes = None if self._codes is None else np.where(rows, self._codes, -1)
+        return Text(values, rows, codes=codes, uniques=self._uniques, arrow=self._arrow)
+
+    def filled(self, rows: np.ndarray, value: str) -> Text:
+        """The column with ``value`` in ``rows`` (which hold no text)."""
+        codes, uniques = self.factor()
+        values = self.values
+        values[rows] = value
+        if value not in uniques:
+            uniques = [*uniques, value]
+        codes = np.where(rows, uniques.index(value), codes)
+        return Text(values, self.is_text | rows, codes=codes, uniques=uniques)
+
+
+def _codes(arr: pa.ChunkedArray) -> tuple[np.ndarray, _Uniques]:
+    """Codes (-1 for null) and distinct values of a dictionary-encoded column."""
+    if arr.num_chunks == 0:
+        return np.zeros(0, dtype=np.int64), _Uniques(pa.array([], arr.type.value_type))
+    arr = arr.unify_dictionaries()
+    codes = [c.indices.fill_null(-1).to_numpy(zero_copy_only=False) for c in arr.chunks]
+    return np.concatenate(codes).astype(np.int64), _Uniques(arr.chunk(0).dictionary)
+
+
+class _Uniques(Sequence[Any]):
+    """The distinct values of an arrow dictionary, made Python strings only when asked for."""
+
+    def __init__(self, dictionary: pa.Array):
+        self._dictionary = dictionary
+        self._list: list[Any] | None = None
+
+    def _values(self) -> list[Any]:
+        if self._list is None:
+            self._list = self._dictionary.to_pylist()
+        return self._list
+
+    def __len__(self) -> int:
+        return len(self._dictionary)
+
+    def __getitem__(self, i: Any) -> Any:
+        return self._values()[i]
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._values())
+
+
+def is_blank(text: str) -> bool:
+    """Is ``text`` empty or only whitespace?"""
+    return not text.strip()
