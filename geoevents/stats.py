@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-import geopandas as gpd
-import pandas as pd
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    import geopandas as gpd
+    import pandas as pd
 
 __all__ = ["STATS_BY", "incident_stats"]
 
@@ -32,6 +35,9 @@ def incident_stats(gdf: gpd.GeoDataFrame, by: str = "event_type") -> pd.DataFram
         from geoevents.errors import UsageError
 
         raise UsageError(f"cannot group by {by!r}; use one of {', '.join(STATS_BY)}")
+    # Imported here: the command line reads STATS_BY for its options before any data is loaded.
+    import pandas as pd
+
     frame = pd.DataFrame({"fatalities": gdf["fatalities"].astype("Int64"), "row": range(len(gdf))})
     if by == "year":
         frame[by] = gdf["date_start"].str[:4]

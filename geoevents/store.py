@@ -1,4 +1,8 @@
-"""Adding incidents to a store safely: validated first, under a file lock, written atomically."""
+"""Adding incidents to a store safely: validated first, under a file lock, written atomically.
+
+:func:`new_incident` assembles one incident from keyword fields (as ``geoevents add`` takes
+them), :func:`add_incidents` appends incidents and :func:`merge_incidents` merges them by id.
+"""
 
 from __future__ import annotations
 
@@ -6,21 +10,192 @@ import contextlib
 import fcntl
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import geopandas as gpd
 import pandas as pd
+import shapely
+from shapely.geometry.base import BaseGeometry
 
-from geoevents.errors import ValidationError
+from geoevents.errors import UsageError, ValidationError
 from geoevents.io import load, write_incidents
 from geoevents.problems import ValidationReport
 from geoevents.validation import check_frame
 
-__all__ = ["add_incidents", "locked", "merge_incidents"]
+if TYPE_CHECKING:  # pragma: no cover
+    from geoevents.gazetteer import Place
+
+__all__ = ["NewIncident", "add_incidents", "locked", "merge_incidents", "new_incident"]
 
 _OWN_ID = re.compile(r"inc-(\d+)")
+
+#: The fixes messages name, as a call spells them (see GeoeventsError.options).
+_OTHER_ID = "id=..."
+_SAY_WHERE = ("place=NAME", "lonlat=(lon, lat)")
+_SOURCE_NEEDS_NAME = ("source_url", "source_quote", "source_name")
+_PLACE_OR_LONLAT = ("place", "lonlat")
+
+
+class NewIncident(NamedTuple):
+    """One incident assembled by :func:`new_incident`, ready for :func:`add_incidents`."""
+
+    #: The incident's properties (not yet validated; ``id`` may be missing).
+    properties: dict[str, Any]
+    #: Where it happened, in WGS84 lon/lat.
+    geometry: BaseGeometry
+    #: The gazetteer entry that located it, when it was located by place name.
+    place: Place | None
+
+
+def _given(value: Any) -> bool:
+    return value is not None and not (isinstance(value, list | tuple) and not value)
+
+
+def new_incident(
+    base: Mapping[str, Any] | None = None,
+    *,
+    place: str | None = None,
+    lonlat: tuple[float, float] | None = None,
+    id: str | None = None,  # the schema's field name, as a record spells it
+    title: str | None = None,
+    date_start: str | None = None,
+    date_end: str | None = None,
+    date_precision: str | None = None,
+    event_type: str | None = None,
+    sub_event_type: str | None = None,
+    country: str | None = None,
+    admin1: str | None = None,
+    location: str | None = None,
+    geo_precision: int | None = None,
+    actor1: str | None = None,
+    actor2: str | None = None,
+    assoc_actors: Sequence[str] = (),
+    fatalities: int | None = None,
+    summary: str | None = None,
+    source_name: str | None = None,
+    source_url: str | None = None,
+    source_quote: str | None = None,
+    source_published: str | None = None,
+    confidence: str | None = None,
+    tags: Sequence[str] = (),
+) -> NewIncident:
+    """Assemble one incident from its fields, locating it by place name or coordinates.
+
+    Nothing is validated or written here: pass the result to :func:`add_incidents`, which
+    validates it against the schema and fills in the defaults (a new id, ``date_end``, ...).
+
+    Parameters
+    ----------
+    base : mapping, optional
+        A starting point: a GeoJSON Feature (its properties and geometry), or a dict of
+        properties with optional ``lon`` and ``lat``. The keyword fields override it.
+    place : str, optional
+        Locate the incident by this place name in the offline gazetteer (narrowed by
+        ``country``); ``location``, ``admin1``, ``geo_precision``, ``country`` and ``iso3`` are
+        taken from the place unless given.
+    lonlat : (float, float), optional
+        Locate the incident at these WGS84 coordinates instead.
+    id : str, optional
+        The incident's id (default: a new unique ``inc-NNNNNN`` when it is added).
+    title, date_start, date_end, date_precision, event_type, sub_event_type, country, admin1, \
+location, geo_precision, actor1, actor2, assoc_actors, fatalities, summary, confidence, tags
+        The schema's fields (``docs/schema.md``); None or empty leaves a field as ``base`` has
+        it. A ``country`` given as an ISO3 code also sets ``iso3``.
+    source_name, source_url, source_quote, source_published : str, optional
+        One source, ``{name, url, quote, published}``; a source needs its name.
+
+    Returns
+    -------
+    NewIncident
+        The properties, the geometry, and the gazetteer place when ``place`` located it.
+
+    Raises
+    ------
+    UsageError
+        When a source has no name, when both ``place`` and ``lonlat`` are given, or when
+        nothing says where the incident happened.
+    geoevents.gazetteer.PlaceNotFoundError, geoevents.gazetteer.AmbiguousPlaceError
+        When ``place`` matches no place, or several.
+
+    Examples
+    --------
+    >>> incident = new_incident(title="Clashes in Tuz Khurmatu", date_start="2017-10-16",
+    ...     event_type="Battles", place="Tuz Kharmato", country="IRQ")  # doctest: +SKIP
+    >>> add_incidents("data/incidents.geojson", [incident.properties], [incident.geometry])
+    ... # doctest: +SKIP
+    """
+    props: dict[str, Any] = {}
+    geometry: BaseGeometry | None = None
+    if base is not None:
+        if base.get("type") == "Feature":
+            props = dict(base.get("properties") or {})
+            if isinstance(base.get("geometry"), dict):
+                geometry = shapely.geometry.shape(base["geometry"])
+        else:
+            props = dict(base)
+            if "lon" in props and "lat" in props:
+                geometry = shapely.Point(props.pop("lon"), props.pop("lat"))
+    fields = {
+        "title": title,
+        "date_start": date_start,
+        "date_end": date_end,
+        "date_precision": date_precision,
+        "event_type": event_type,
+        "sub_event_type": sub_event_type,
+        "country": country,
+        "admin1": admin1,
+        "location": location,
+        "geo_precision": geo_precision,
+        "actor1": actor1,
+        "actor2": actor2,
+        "assoc_actors": assoc_actors,
+        "fatalities": fatalities,
+        "summary": summary,
+        "confidence": confidence,
+        "tags": tags,
+    }
+    for key, value in fields.items():
+        if _given(value):
+            props[key] = list(value) if isinstance(value, list | tuple) else value
+    source = {
+        "name": source_name,
+        "url": source_url,
+        "quote": source_quote,
+        "published": source_published,
+    }
+    if any(source.values()):
+        if not source_name:
+            url, quote, name = _SOURCE_NEEDS_NAME
+            raise UsageError(f"{url}/{quote} need {name}", options=_SOURCE_NEEDS_NAME)
+        props["sources"] = [{k: v for k, v in source.items() if v}]
+    if id:
+        props["id"] = id
+    if place and lonlat:
+        by_name, by_position = _PLACE_OR_LONLAT
+        raise UsageError(f"give {by_name} or {by_position}, not both", options=_PLACE_OR_LONLAT)
+    found = None
+    if lonlat:
+        geometry = shapely.Point(*lonlat)
+    elif place:
+        # The gazetteer loads its index on first use; only a lookup by name pays for it.
+        from geoevents.gazetteer import resolve
+
+        found = resolve(place, country=country)
+        geometry = shapely.Point(found.lon, found.lat)
+        props.setdefault("location", found.name)
+        props.setdefault("admin1", found.admin1)
+        props.setdefault("geo_precision", found.geo_precision)
+        props["iso3"] = props.get("iso3") or found.iso3
+        if props.get("country") in (None, found.iso3):
+            props["country"] = found.country
+    elif geometry is None:
+        by_name, by_position = _SAY_WHERE
+        raise UsageError(f"say where: {by_name} or {by_position}", options=_SAY_WHERE)
+    if props.get("country") and len(props["country"]) == 3 and props["country"].isupper():
+        props.setdefault("iso3", props["country"])
+    return NewIncident(props, geometry, found)
 
 
 @contextlib.contextmanager
@@ -88,14 +263,15 @@ def add_incidents(
                     report.add(
                         "error",
                         f'id "{ident}" is already in {path}',
-                        "choose another --id, or leave it out for a new one",
+                        f"choose another {_OTHER_ID}, or leave it out for a new one",
                         index=i,
                         feature_id=ident,
                         field="id",
                     )
         if report.errors:
             lines = "\n".join(p.format() for p in report.errors)
-            raise ValidationError(f"{path} was not changed:\n{lines}", report)
+            named = (_OTHER_ID,) if _OTHER_ID in lines else ()
+            raise ValidationError(f"{path} was not changed:\n{lines}", report, options=named)
         combined = new if current is None else pd.concat([current, new], ignore_index=True)
         write_incidents(gpd.GeoDataFrame(combined, crs=new.crs), path)
     return new

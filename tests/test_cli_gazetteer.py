@@ -7,7 +7,6 @@ import json
 import subprocess
 import sys
 
-import pytest
 from helpers import SHARED, SMALL
 
 import geoevents
@@ -114,9 +113,6 @@ def test_add_by_coordinates_and_from_json(run, tmp_path):
     assert list(geoevents.load(store)["id"][-2:]) == ["inc-000001", "inc-000002"]
 
 
-# TEMPORARY (issue 10): the gazetteer's messages name keywords (country="ISO3"); strict, so the
-# marker must go once the CLI's table swaps them back for its flags (--country ISO3).
-@pytest.mark.xfail(strict=True, reason="library messages in library terms; CLI table pending")
 def test_ambiguous_place_lists_candidates(run, tmp_path):
     store = store_copy(tmp_path)
     before = store.read_bytes()

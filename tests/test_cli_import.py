@@ -108,11 +108,11 @@ def test_refuses_to_overwrite_and_strict_rejects(run, tmp_path):
 
 
 def test_progress_bar_on_a_terminal_only(run, tmp_path, monkeypatch):
-    import geoevents.cli
+    import geoevents.cli.output
 
     monkeypatch.setenv("CI", "true")
-    assert not geoevents.cli._show_progress()
-    monkeypatch.setattr(geoevents.cli, "_show_progress", lambda: True)
+    assert not geoevents.cli.output.show_progress()
+    monkeypatch.setattr(geoevents.cli.output, "show_progress", lambda: True)
     result = run("import", "ucdp", HDX, "-o", tmp_path / "bgd.geojson")
     assert result.exit_code == 0
     assert "importing conflict_data_BGD.csv" in result.stderr

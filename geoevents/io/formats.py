@@ -37,6 +37,10 @@ __all__ = [
     "write_incidents",
 ]
 
+#: The fixes messages name, as a call spells them (see GeoeventsError.options).
+_SKIP_INVALID = "skip_invalid=True"
+_OVERWRITE = "overwrite=True"
+
 #: File extension -> format name.
 FORMATS: dict[str, str] = {
     ".geojson": "geojson",
@@ -197,9 +201,12 @@ def usable_incidents(
     if gdf is None or file_level or (report.errors and not skip_invalid):
         errors = report.errors
         shown = "\n".join(first_lines([p.format(report.source) for p in errors], 10))
-        hint = "" if gdf is None or file_level else " (or pass --skip-invalid to use the rest)"
+        can_skip = gdf is not None and not file_level
+        hint = f" (or pass {_SKIP_INVALID} to use the rest)" if can_skip else ""
         raise ValidationError(
-            f"{report.source} has {len(errors)} error(s); fix them{hint}:\n{shown}", report
+            f"{report.source} has {len(errors)} error(s); fix them{hint}:\n{shown}",
+            report,
+            options=(_SKIP_INVALID,) if can_skip else (),
         )
     if bad:
         gdf = gdf.drop(index=sorted(bad)).reset_index(drop=True)
@@ -373,7 +380,9 @@ def write_incidents(
     dest = Path(path)
     fmt = format_for(dest)
     if dest.exists() and not overwrite:
-        raise OutputError(f"{dest}: already exists; pass --force to replace it")
+        raise OutputError(
+            f"{dest}: already exists; pass {_OVERWRITE} to replace it", options=(_OVERWRITE,)
+        )
     if dest.is_dir():
         raise OutputError(f"{dest}: is a directory; name a file")
     with atomic_write(dest) as tmp:

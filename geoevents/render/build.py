@@ -81,9 +81,11 @@ def choose_engine(engine: str, count: int, *, cluster: bool = False) -> str:
     if engine not in ENGINES:
         raise UsageError(f"unknown engine {engine!r}; choose one of: {', '.join(ENGINES)}")
     if engine == "large" and cluster:
+        cluster_on, classic = "cluster=True", 'engine="classic"'
         raise UsageError(
-            "--cluster works with the classic engine only (the large engine thins dense points "
-            "itself); drop --cluster or use --engine classic"
+            f"{cluster_on} works with the classic engine only (the large engine thins dense "
+            f"points itself); drop {cluster_on} or use {classic}",
+            options=(cluster_on, classic),
         )
     if engine != "auto":
         return engine

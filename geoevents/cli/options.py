@@ -1,18 +1,107 @@
-"""Click options shared by several commands: the input path and the filters."""
+"""Click options shared by several commands, and the flags the library's fixes become.
+
+The input path, the filters (one ``criteria`` argument), ``--skip-invalid``, ``-o/--output`` and
+``--force`` are declared here once. :data:`FLAGS` turns the keyword arguments a library message
+names as its fix (:attr:`GeoeventsError.options <geoevents.errors.GeoeventsError.options>`) into
+the flags a user types here; :func:`with_flags` applies it, for the error mapper and for the
+usage errors raised while options are turned into library values.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import functools
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import click
 
 from geoevents import schema
-from geoevents.errors import UsageError
-from geoevents.filters import Criteria, parse_bbox, parse_latlon, parse_partial_date
+from geoevents.criteria import Criteria, parse_bbox, parse_latlon, parse_partial_date
+from geoevents.errors import GeoeventsError, UsageError
+
+__all__ = [
+    "DEFAULT_STORE",
+    "FLAGS",
+    "filter_options",
+    "force_option",
+    "input_argument",
+    "output_option",
+    "skip_invalid_option",
+    "usage_errors",
+    "with_flags",
+]
 
 DEFAULT_STORE = "data/incidents.geojson"
+
+#: A library message's fix, as a call spells it -> as this command line spells it. A library
+#: error lists the spellings its message uses in ``options``; add each new one here (a test
+#: checks that every spelling the library raises has its flag).
+FLAGS: dict[str, str] = {
+    # io.formats
+    "skip_invalid=True": "--skip-invalid",
+    "overwrite=True": "--force",
+    # criteria
+    "near=(35.47, 44.39), within_km=50": "--near 35.47,44.39 --within 50",
+    # render.build
+    "cluster=True": "--cluster",
+    'engine="classic"': "--engine classic",
+    # store
+    "id=...": "--id",
+    "place": "--place",
+    "lonlat": "--lonlat",
+    "place=NAME": "--place NAME",
+    "source_name": "--source-name",
+    "source_url": "--source-url",
+    "source_quote": "--source-quote",
+    # gazetteer (and store)
+    'country="IRQ"': "--country IRQ",
+    'country="ISO3"': "--country ISO3",
+    "country=...": "--country",
+    "lonlat=...": "--lonlat",
+    "lonlat=(lon, lat)": "--lonlat LON,LAT",
+    # extract
+    'published="YYYY-MM-DD"': "--published YYYY-MM-DD",
+    'published="2017-10-24"': "--published 2017-10-24",
+}
+
+
+def with_flags(exc: GeoeventsError) -> str:
+    """Return the message of ``exc`` with each fix it names spelled as a flag.
+
+    Only the spellings the error lists in ``options`` are replaced, and only as whole words, so
+    a message that merely mentions a word (``place``) keeps it.
+    """
+    message = str(exc)
+    for spelling in sorted(exc.options, key=len, reverse=True):
+        flag = FLAGS.get(spelling)
+        if flag is None:
+            continue  # an unknown spelling stays as the library wrote it (the test catches it)
+        head = r"(?<![\w-])" if re.match(r"\w", spelling) else ""
+        tail = r"(?![\w=])" if re.search(r"\w$", spelling) else ""
+        message = re.sub(head + re.escape(spelling) + tail, lambda _, flag=flag: flag, message)
+    return message
+
+
+@contextlib.contextmanager
+def usage_errors() -> Iterator[None]:
+    """Report a library :class:`UsageError` raised while options become library values as a
+    usage error of the running command (Click prints that command's usage line)."""
+    try:
+        yield
+    except UsageError as exc:
+        raise click.UsageError(with_flags(exc)) from None
+
+
+def output_option(*, help: str, metavar: str = "FILE", **kwargs: Any) -> Callable[..., Any]:
+    """``-o/--output``: where the command writes; ``help`` and ``metavar`` say what it takes."""
+    return click.option("-o", "--output", metavar=metavar, help=help, **kwargs)
+
+
+def force_option(what: str = "OUTPUT", *, help: str | None = None) -> Callable[..., Any]:
+    """``--force``: replace ``what`` (a metavar) if it exists."""
+    return click.option("--force", is_flag=True, help=help or f"Replace {what} if it exists.")
 
 
 def input_argument(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -142,10 +231,8 @@ def filter_options(func: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         values = {name: kwargs.pop(name) for name in _FILTER_NAMES}
-        try:
+        with usage_errors():
             kwargs["criteria"] = Criteria(**values)
-        except UsageError as exc:
-            raise click.UsageError(str(exc)) from None
         return func(*args, **kwargs)
 
     for option in reversed(_FILTERS):

@@ -1,0 +1,125 @@
+"""What the commands print: tables, CSV and JSON on stdout; logs and progress on stderr.
+
+Every printer is here once, so that ``list``, ``stats`` and ``geocode`` format alike.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import click
+
+if TYPE_CHECKING:  # pragma: no cover
+    import geopandas as gpd
+
+__all__ = [
+    "SHOWN_PROBLEMS",
+    "counted",
+    "csv_text",
+    "echo_geojson",
+    "echo_json",
+    "log",
+    "progress",
+    "records",
+    "set_up_logging",
+    "show_progress",
+    "table_text",
+]
+
+log = logging.getLogger("geoevents")
+
+#: Problems listed one per line before a summary line.
+SHOWN_PROBLEMS = 20
+
+#: The last column of a table is cut to this many characters (titles can be long).
+LAST_COLUMN_MAX = 60
+
+
+def set_up_logging(verbose: int, quiet: bool) -> None:
+    """Log on stderr: warnings by default, more with each ``-v``, only errors with ``-q``."""
+    level = logging.ERROR if quiet else logging.WARNING - 10 * min(verbose, 2)
+    logging.basicConfig(level=level, format="%(message)s", stream=sys.stderr, force=True)
+
+
+def progress(message: str) -> None:
+    """Report a step of long work: on a terminal always, otherwise with -v."""
+    if sys.stderr.isatty():
+        click.echo(message, err=True)
+    else:
+        log.info("%s", message)
+
+
+def show_progress() -> bool:
+    """Whether to draw a progress bar: on a terminal, and not in CI logs."""
+    return sys.stderr.isatty() and os.environ.get("CI", "").lower() not in ("true", "1")
+
+
+def counted(count: int, noun: str = "incident") -> str:
+    """``"1 incident"``, ``"6 incidents"``."""
+    return f"{count} {noun}{'s' if count != 1 else ''}"
+
+
+def echo_json(value: Any) -> None:
+    """Print ``value`` as indented JSON, non-ASCII text as it is."""
+    click.echo(json.dumps(value, ensure_ascii=False, indent=2))
+
+
+def echo_geojson(gdf: gpd.GeoDataFrame) -> None:
+    """Print incidents as a GeoJSON FeatureCollection."""
+    from geoevents.io.geojson import to_feature_collection
+
+    echo_json(to_feature_collection(gdf))
+
+
+def records(gdf: gpd.GeoDataFrame) -> list[dict[str, Any]]:
+    """Every property plus lon and lat (of a representative point for lines and areas)."""
+    from geoevents.io.geojson import to_feature_collection
+
+    doc = to_feature_collection(gdf)
+    points = gdf.geometry.representative_point()
+    out = []
+    for feat, point in zip(doc["features"], points, strict=True):
+        row = dict(feat["properties"])
+        row["lon"], row["lat"] = round(point.x, 6), round(point.y, 6)
+        out.append(row)
+    return out
+
+
+def csv_text(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
+    """CSV with a header line; lists and dicts as JSON text."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow(
+            [
+                json.dumps(v, ensure_ascii=False) if isinstance(v, list | dict) else v
+                for v in (row.get(c) for c in columns)
+            ]
+        )
+    return buf.getvalue()
+
+
+def table_text(rows: Sequence[Sequence[Any]], headers: Sequence[str], right: set[int]) -> str:
+    """An aligned text table: columns in ``right`` (positions) right-aligned, None as blank."""
+    cells = [[("" if v is None else str(v)) for v in r] for r in rows]
+    widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
+    widths[-1] = min(widths[-1], LAST_COLUMN_MAX)
+
+    def fmt(values: Sequence[str]) -> str:
+        parts = []
+        for i, (v, w) in enumerate(zip(values, widths, strict=True)):
+            v = v if len(v) <= w else v[: w - 1] + "…"
+            parts.append(v.rjust(w) if i in right else v.ljust(w))
+        return "  ".join(parts).rstrip()
+
+    lines = [fmt(headers), fmt(["-" * w for w in widths])]
+    lines += [fmt(r) for r in cells]
+    return "\n".join(lines)

@@ -1,0 +1,48 @@
+"""Reading a store for a command: validated, its warnings and skipped rows logged on stderr."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from geoevents.cli.output import SHOWN_PROBLEMS, log
+from geoevents.problems import first_lines
+
+if TYPE_CHECKING:  # pragma: no cover
+    import geopandas as gpd
+
+    from geoevents.criteria import Criteria
+
+__all__ = ["load_store", "select"]
+
+
+def load_store(path: str, *, skip_invalid: bool = False) -> gpd.GeoDataFrame:
+    """Read and validate a store; log its warnings; raise on errors (unless skipping them)."""
+    from geoevents.io.formats import read_incidents, usable_incidents
+
+    gdf, report, bad = read_incidents(path)
+    for line in [p.format(report.source) for p in report.warnings][:SHOWN_PROBLEMS]:
+        log.info("%s", line)
+    if report.warnings:
+        log.warning(
+            "%s: %d warning(s); run `geoevents validate %s` to see them",
+            path,
+            len(report.warnings),
+            path,
+        )
+    usable = usable_incidents(gdf, report, bad, skip_invalid=skip_invalid)
+    if bad:
+        # Name what was left out: an analyst must be able to find and fix those rows.
+        errors = [p.format(report.source) for p in report.errors]
+        then = f"; run `geoevents validate {path}` to see them all"
+        for line in first_lines(errors, SHOWN_PROBLEMS, then=then):
+            log.warning("%s", line)
+        log.warning("%s: skipped %d invalid incident(s)", path, len(bad))
+    return usable
+
+
+def select(path: str, criteria: Criteria, skip_invalid: bool = False) -> gpd.GeoDataFrame:
+    """The incidents of ``path`` that match ``criteria``; an empty selection is an error."""
+    from geoevents.filters import filter_incidents
+
+    gdf = load_store(path, skip_invalid=skip_invalid)
+    return filter_incidents(gdf, criteria, allow_empty=False)

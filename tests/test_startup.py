@@ -1,0 +1,67 @@
+"""Start-up: `geoevents --help` and the package root import nothing heavy; the API stays whole."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import types
+
+import pytest
+from helpers import ROOT
+
+import geoevents
+
+HEAVY = ("geopandas", "pandas", "shapely", "pyarrow", "folium", "pyproj")
+
+#: Runs the command line in a fresh interpreter, then prints the heavy modules it imported.
+PROBE = """
+import json, runpy, sys
+sys.argv = ["geoevents", *json.loads(sys.argv[1])]
+try:
+    runpy.run_module("geoevents", run_name="__main__", alter_sys=True)
+except SystemExit:
+    pass
+print(json.dumps(sorted(m for m in {heavy} if m in sys.modules)), file=sys.stderr)
+"""
+
+
+def _heavy_after(code: str, *args: str) -> list[str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    out = subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, env=env, check=True
+    )
+    return json.loads(out.stderr.strip().splitlines()[-1])
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["--help"], ["--version"], *[[name, "--help"] for name in ("list", "map", "add", "import")]],
+)
+def test_help_imports_nothing_heavy(args):
+    probe = PROBE.format(heavy=repr(HEAVY))
+    assert _heavy_after(probe, json.dumps(args)) == []
+
+
+def test_importing_the_cli_or_the_package_imports_nothing_heavy():
+    code = (
+        "import json, sys, geoevents, geoevents.cli; from geoevents.cli import cli, main; "
+        "from geoevents import Criteria, GeoeventsError; Criteria(start='2017'); "
+        f"print(json.dumps(sorted(m for m in {HEAVY!r} if m in sys.modules)), file=sys.stderr)"
+    )
+    assert _heavy_after(code) == []
+
+
+def test_every_public_name_resolves():
+
+    for name in geoevents.__all__:
+        value = getattr(geoevents, name)
+        assert value is not None and not isinstance(value, types.ModuleType), name
+    from geoevents import build_map, filter_incidents, load  # noqa: F401
+
+    assert set(geoevents.__all__) <= set(dir(geoevents))
+    assert geoevents.Criteria is geoevents.filters.Criteria  # re-exported where it was
+    assert geoevents.schema.COLUMNS  # submodules still reachable as attributes
+    with pytest.raises(AttributeError, match="no attribute 'nope'"):
+        geoevents.nope  # noqa: B018
