@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from helpers import UCDP_REAL, require_shared
 
 from geoevents.errors import InputError
 from geoevents.ingest import ImportResult, import_file
@@ -18,12 +19,15 @@ from geoevents.ingest.report import contract_problems
 from geoevents.ingest.ucdp import WHERE_PRECISION, parse_source_article
 from geoevents.validate import validate_frame
 
-REAL = Path(__file__).resolve().parents[2] / "shared" / "data" / "real" / "hdx-scraper-ucdp"
-GED = REAL / "ged191.csv"
-HDX = REAL / "conflict_data_BGD.csv"
+GED = UCDP_REAL / "ged191.csv"
+HDX = UCDP_REAL / "conflict_data_BGD.csv"
 FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
 
-pytestmark = pytest.mark.skipif(not GED.is_file(), reason="real UCDP files not present")
+
+@pytest.fixture(scope="module", autouse=True)
+def _real_files() -> None:
+    """Every test here reads the real GED 19.1 and HDX files, or a file made from their rows."""
+    require_shared(GED, HDX)
 
 
 @pytest.fixture(scope="module")
