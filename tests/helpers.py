@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import pytest
 
@@ -31,6 +31,17 @@ BAD = FIXTURES / "bad"
 ABSENT = "shared-absent"
 
 
+def unavailable(reason: str) -> NoReturn:
+    """Skip the calling test because something it needs is not here; fail instead on CI.
+
+    CI (``CI=true``) has everything a test needs (``../shared``, Chromium, the tools the
+    examples pipe into), so there a missing piece is a fault to see, not a skip to overlook.
+    """
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{reason} (CI=true: it must be there)")
+    pytest.skip(reason)
+
+
 def require_shared(*paths: Path) -> None:
     """Skip the calling test unless every path (under ``../shared``) exists; fail on CI.
 
@@ -44,16 +55,12 @@ def require_shared(*paths: Path) -> None:
     pytest.skip.Exception
         When one is absent, with a reason that names ``../shared`` and the missing path.
     pytest.fail.Exception
-        Instead of skipping when ``CI=true``: CI has ``../shared``, so its absence is a fault.
+        Instead of skipping when ``CI=true`` (see :func:`unavailable`).
     """
     missing = [p for p in paths if not p.exists()]
-    if not missing:
-        return
-    where = ", ".join(f"../shared/{p.relative_to(SHARED)}" for p in missing)
-    reason = f"needs {where} (../shared, next to the repository, is not here)"
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"{reason}; CI must have it")
-    pytest.skip(reason)
+    if missing:
+        where = ", ".join(f"../shared/{p.relative_to(SHARED)}" for p in missing)
+        unavailable(f"needs {where} (../shared, next to the repository, is not here)")
 
 
 def shared_params(path: Path, values: Callable[[], Sequence[Any]], arity: int = 1) -> list[Any]:
