@@ -12,8 +12,10 @@ The comparison is exact after three normalisations: trailing spaces are dropped 
 (editors drop them from Markdown); the block's folder is dropped from printed paths (the docs
 show them relative); durations (``4.2 s)``) are not compared, on either side. An output line
 that is only ``...`` stands for any number of lines. ``python benchmarks/generate.py`` runs the
-checkout's generator, copied into the block's folder so that it writes there. Shell set-up lines that are not ours to run (``make``, ``git clone``, ...) are
-listed in :data:`NOT_RUN`; any other command fails the test, so a new example cannot go unrun.
+checkout's generator, copied into the block's folder so that it writes there.
+
+Shell set-up lines that are not ours to run (``make``, ``git clone``, ...) are listed in
+:data:`NOT_RUN`; any other command runs, so a new example cannot go unrun.
 """
 
 from __future__ import annotations

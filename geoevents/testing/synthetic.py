@@ -1,9 +1,10 @@
 """Seeded synthetic incidents, for tests and benchmarks: the schema, or ACLED's CSV layouts.
 
 One place table (:mod:`geoevents.testing.places`) and one generator: :func:`incident_columns`
-draws ``n`` incidents from a seed; :func:`incidents` gives them as a GeoDataFrame (what tests and the GeoParquet writer take),
-:func:`write_geojson` as compact GeoJSON (one feature per line), and :func:`acled_rows` /
-:func:`write_acled` as rows of ACLED's export or API layout, for import tests and load tests.
+draws ``n`` incidents from a seed; :func:`incidents` gives them as a GeoDataFrame (what tests
+and the GeoParquet writer take), :func:`write_geojson` as compact GeoJSON (one feature per
+line), and :func:`acled_rows` / :func:`write_acled` as rows of ACLED's export or API layout, for
+import tests and load tests.
 The same ``n``, seed and options always give the same incidents.
 
 What the incidents look like (the numbers are made up; the vocabulary is real):
