@@ -73,26 +73,12 @@ from pathlib import Path
 from typing import Any
 
 from geoevents.io.digest import file_sha256
+from geoevents.testing.chromium import CHROMIUM, OFFLINE_ARGS
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 DATA = HERE / "data"
 RESULTS = HERE / "results"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-#: ... plus a proxy that does not exist, so that every http(s) request fails (see Browser).
-OFFLINE_ARGS = [
-    *CHROMIUM_ARGS,
-    "--proxy-server=http://127.0.0.1:9",
-    "--proxy-bypass-list=<-loopback>",
-]
 VIEWPORT = {"width": 1200, "height": 800}
 TIMELINE_STEPS = 5
 #: How long a page that has thrown an uncaught error may still take to draw.
@@ -340,7 +326,7 @@ class Browser:
 
         outcome: dict[str, Any] = {"requests": [], "errors": [], "crashed": False}
         browser = self.playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=OFFLINE_ARGS, headless=True
+            executable_path=str(CHROMIUM), args=list(OFFLINE_ARGS), headless=True
         )
         try:
             self.version = self.version or browser.version

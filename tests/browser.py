@@ -7,31 +7,22 @@ is blocked and recorded, so a test sees at once if a map tries to reach the netw
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 import geopandas as gpd
-import pytest
+from helpers import unavailable
 
 from geoevents.schema import COLUMNS
+from geoevents.testing.chromium import CHROMIUM, CHROMIUM_ARGS
 
 HERE = Path(__file__).parent
 FIXTURES = HERE / "fixtures" / "render"
 SEED = HERE.parent / "data" / "incidents.geojson"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 READY = "document.documentElement.dataset.geoeventsReady === 'true'"
 
 
@@ -59,21 +50,14 @@ def seed_path() -> Path:
     return SEED if SEED.is_file() else FIXTURES / "incidents.geojson"
 
 
-def _unavailable(message: str) -> NoReturn:
-    # On CI the browser tests must run: a missing browser is a failure, not a skip.
-    if os.environ.get("CI") == "true":
-        pytest.fail(message)
-    pytest.skip(message)
-
-
 def sync_playwright() -> Any:
     """Return Playwright's ``sync_playwright()``, or skip (fail on CI) if it cannot run here."""
     if not CHROMIUM.is_file():
-        _unavailable(f"{CHROMIUM} is missing: install Debian's chromium package")
+        unavailable(f"{CHROMIUM} is missing: install Debian's chromium package")
     try:
         from playwright.sync_api import sync_playwright as start
     except ImportError:
-        _unavailable("playwright is not installed: pip install -e '.[test]'")
+        unavailable("playwright is not installed: pip install -e '.[test]'")
     return start()
 
 
@@ -155,7 +139,9 @@ def move_timeline(page: Any, start: str, end: str) -> None:
 def offline_context() -> Iterator[Any]:
     """A Chromium browser context in which every http(s) request is blocked (and recorded)."""
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=list(CHROMIUM_ARGS)
+        )
         context = browser.new_context()
         block_network(context)
         yield context

@@ -9,7 +9,7 @@ import json
 import os
 
 import pytest
-from helpers import CASES, SMALL
+from helpers import BAD, SMALL
 
 
 def small_doc() -> dict:
@@ -75,11 +75,11 @@ def test_truncated_file(run, tmp_path):
 
 
 def test_non_utf8_bytes(run):
-    check(run, CASES / "authored" / "latin1-not-utf8.geojson", 3, "0xFB is not UTF-8", "line 1")
+    check(run, BAD / "latin1.geojson", 3, "0xFB is not UTF-8", "line 1")
 
 
 def test_nan_in_coordinates(run):
-    check(run, CASES / "authored" / "nan-in-coordinates.geojson", 3, "NaN is not a finite")
+    check(run, BAD / "nan-coordinates.geojson", 3, "NaN is not a finite")
 
 
 def test_not_a_feature_collection(run, tmp_path):
@@ -90,7 +90,7 @@ def test_not_a_feature_collection(run, tmp_path):
 def test_not_incidents(run):
     check(
         run,
-        CASES / "hint-good-nullproperties.geojson",
+        BAD / "null-properties.geojson",
         4,
         "title is missing",
         "date_start is missing",
@@ -171,11 +171,11 @@ def test_skip_invalid_maps_the_rest(run, tmp_path):
 
 
 def test_legacy_crs_is_rejected(run):
-    check(run, CASES / "gv-crs-defined-utm.geojson", 4, "legacy 'crs' member")
+    check(run, BAD / "legacy-crs.geojson", 4, "legacy 'crs' member")
 
 
 def test_duplicate_members_are_rejected(run):
-    check(run, CASES / "hint-bad-duplicate-members.geojson", 4, 'member "type" appears more')
+    check(run, BAD / "duplicate-members.geojson", 4, 'member "type" appears more')
 
 
 def test_unreadable_file(run, tmp_path, monkeypatch):

@@ -7,11 +7,11 @@ import json
 import subprocess
 import sys
 
-from helpers import SHARED, SMALL
+from helpers import FIXTURES, SMALL
 
 import geoevents
 
-SEEDS = SHARED / "seeds"
+ARTICLE = FIXTURES / "article.txt"  # a short news text of our own
 
 
 def store_copy(tmp_path):
@@ -182,7 +182,7 @@ def test_two_concurrent_adds_both_land(tmp_path):
 
 
 def test_extract_writes_candidates_with_verbatim_quotes(run, tmp_path):
-    article = SEEDS / "001_5dbd0c567c9fdc7e.txt"
+    article = ARTICLE
     out = tmp_path / "cand.geojson"
     result = run("extract", article, "--published", "2020-01-01", "-o", out)
     assert result.exit_code == 0, result.output
@@ -195,7 +195,7 @@ def test_extract_writes_candidates_with_verbatim_quotes(run, tmp_path):
 
 
 def test_extract_bad_inputs(run, tmp_path):
-    article = SEEDS / "001_5dbd0c567c9fdc7e.txt"
+    article = ARTICLE
     assert run("extract", article).exit_code == 2
     result = run("extract", article, "--published", "01/01/2020")
     assert result.exit_code == 2 and "YYYY-MM-DD" in result.stderr

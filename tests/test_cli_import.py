@@ -6,16 +6,18 @@ import hashlib
 import json
 
 import pytest
-from helpers import HERE, SHARED, SMALL
+from helpers import HERE, SMALL, UCDP_REAL, require_shared
 
 import geoevents
 
 INGEST = HERE / "fixtures" / "ingest"
-GED = SHARED / "data" / "real" / "hdx-scraper-ucdp" / "ged191.csv"
-HDX = SHARED / "data" / "real" / "hdx-scraper-ucdp" / "conflict_data_BGD.csv"
+GED = UCDP_REAL / "ged191.csv"
+HDX = UCDP_REAL / "conflict_data_BGD.csv"
+UCDP = INGEST / "ucdp_ged.csv"  # the GED layout, three rows of our own
 
 
 def test_import_ucdp_to_every_format(run, tmp_path):
+    require_shared(GED, HDX)
     out = tmp_path / "ucdp.parquet"
     result = run("import", "ucdp", GED, "-o", out)
     assert result.exit_code == 0, result.output
@@ -72,7 +74,7 @@ def test_wrong_layout_says_what_it_looks_like_and_leaves_the_store(run, tmp_path
     store = tmp_path / "store.geojson"
     store.write_bytes(SMALL.read_bytes())
     before = hashlib.sha256(store.read_bytes()).hexdigest()
-    result = run("import", "acled", GED, "--merge", store)
+    result = run("import", "acled", UCDP, "--merge", store)
     assert result.exit_code == 3
     assert "looks like a UCDP GED file" in result.stderr
     assert hashlib.sha256(store.read_bytes()).hexdigest() == before
@@ -82,8 +84,8 @@ def test_wrong_layout_says_what_it_looks_like_and_leaves_the_store(run, tmp_path
     ("args", "message"),
     [
         (["acled", "x.csv"], "exactly one of -o DEST or --merge STORE"),
-        (["ucdp", GED, "-o", "a.geojson", "--lat", "y"], "for the csv format"),
-        (["nonsense", GED, "-o", "a.geojson"], "'nonsense' is not one of"),
+        (["ucdp", UCDP, "-o", "a.geojson", "--lat", "y"], "for the csv format"),
+        (["nonsense", UCDP, "-o", "a.geojson"], "'nonsense' is not one of"),
     ],
 )
 def test_usage_errors(run, tmp_path, args, message):
@@ -113,9 +115,9 @@ def test_progress_bar_on_a_terminal_only(run, tmp_path, monkeypatch):
     monkeypatch.setenv("CI", "true")
     assert not geoevents.cli.output.show_progress()
     monkeypatch.setattr(geoevents.cli.output, "show_progress", lambda: True)
-    result = run("import", "ucdp", HDX, "-o", tmp_path / "bgd.geojson")
+    result = run("import", "ucdp", UCDP, "-o", tmp_path / "ged.geojson")
     assert result.exit_code == 0
-    assert "importing conflict_data_BGD.csv" in result.stderr
+    assert "importing ucdp_ged.csv" in result.stderr
 
 
 def test_import_gdelt(run, tmp_path):

@@ -134,12 +134,12 @@ def test_large_engine_refuses_to_cluster_before_reading(run, tmp_path):
 
 
 def test_invalid_rows_in_a_large_store_are_named_and_skipped_only_on_request(run, tmp_path):
-    import synthetic
-
     from geoevents.io.formats import write_incidents
+    from geoevents.testing import synthetic
 
-    gdf = synthetic.incidents(30_000)
+    gdf = synthetic.incidents(30_000, seed=11)
     bad = {1234: ("date_start", "2019-02-30"), 20000: ("event_type", "Riot"), 29999: ("id", None)}
+    g1234, g20000 = gdf["id"][1234], gdf["id"][20000]
     for row, (field, value) in bad.items():
         gdf.loc[row, field] = value
     store = write_incidents(gdf, tmp_path / "store.parquet")
@@ -147,8 +147,8 @@ def test_invalid_rows_in_a_large_store_are_named_and_skipped_only_on_request(run
     refused = run("map", store, "-o", out, "--tiles", "none")
     assert refused.exit_code == 4
     assert "3 error(s)" in refused.stderr and "--skip-invalid" in refused.stderr
-    assert "g1234" in refused.stderr and "2019-02-30" in refused.stderr
-    assert "g20000" in refused.stderr and '"Riot"' in refused.stderr
+    assert f'"{g1234}"' in refused.stderr and "2019-02-30" in refused.stderr
+    assert f'"{g20000}"' in refused.stderr and '"Riot"' in refused.stderr
     assert "feature 29999" in refused.stderr
     assert not out.exists()
 
@@ -156,4 +156,4 @@ def test_invalid_rows_in_a_large_store_are_named_and_skipped_only_on_request(run
     assert result.exit_code == 0, result.output
     assert result.stdout == f"{out}: 29997 incidents\n"
     assert "skipped 3 invalid incident(s)" in result.stderr
-    assert "g1234" in result.stderr and "g20000" in result.stderr
+    assert f'"{g1234}"' in result.stderr and f'"{g20000}"' in result.stderr

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import pytest
+from helpers import SEEDS, require_shared, shared_params
 
 from geoevents import gazetteer
 from geoevents.errors import InputError, UsageError
@@ -25,7 +26,6 @@ from geoevents.schema import COLUMNS, CONFIDENCE, DATE_PRECISIONS, SUB_EVENT_TYP
 
 ROOT = Path(__file__).resolve().parents[1]
 DATASET = ROOT / "data" / "incidents.geojson"
-SEEDS = ROOT.parent / "shared" / "seeds"
 
 #: Publication dates of the seed articles where the dataset does not give one: 001 says
 #: "date 2020-01-01"; the others are inferred from the events they report (000: Dunford's
@@ -472,9 +472,9 @@ def test_sources_carry_the_document_and_name():
 SEED_PATHS = _seed_paths()
 
 
-@pytest.mark.skipif(not SEED_PATHS, reason="the seed articles (../shared/seeds) are not present")
-@pytest.mark.parametrize("path", SEED_PATHS, ids=[p.name[:3] for p in SEED_PATHS])
+@pytest.mark.parametrize("path", shared_params(SEEDS, lambda: SEED_PATHS), ids=lambda p: p.name[:3])
 def test_seed_article(path):
+    require_shared(SEEDS)
     text = read_article(path)
     published = _published(path.name)
     frame = extract(text, published=published, document=path.name)
@@ -489,8 +489,8 @@ def test_seed_article(path):
     assert result["recall"] >= RECALL_FLOOR[path.name[:3]], result
 
 
-@pytest.mark.skipif(not SEED_PATHS, reason="the seed articles (../shared/seeds) are not present")
 def test_seed_highlights():
+    require_shared(SEEDS)
     by_doc = {
         p.name[:3]: extract(read_article(p), published=_published(p.name), document=p.name)
         for p in SEED_PATHS

@@ -12,7 +12,7 @@ import json
 import re
 
 import pytest
-from helpers import CASES
+from helpers import CASES, require_shared, shared_params
 
 from geoevents.errors import InputError
 from geoevents.io.strictjson import parse_json
@@ -37,8 +37,9 @@ def category(verdict: str) -> str:
     raise AssertionError(f"unknown verdict {verdict!r}")
 
 
-@pytest.mark.parametrize(("name", "verdict"), verdicts(), ids=lambda v: str(v))
+@pytest.mark.parametrize(("name", "verdict"), shared_params(CASES, verdicts, 2), ids=str)
 def test_corpus_verdict(name, verdict, run):
+    require_shared(CASES)
     path = CASES / name
     want = category(verdict)
     if name.startswith("json-"):
@@ -72,6 +73,7 @@ def test_corpus_verdict(name, verdict, run):
 
 
 def test_geo_invalid_files_name_the_geometry_problem(run):
+    require_shared(CASES)
     result = run("validate", "--geojson-only", CASES / "gv-self-intersection.geojson")
     assert result.exit_code == 4
     assert "Self-intersection" in result.stdout
@@ -85,6 +87,7 @@ def test_swapped_coordinates_are_caught_by_the_country_check():
     from geoevents.problems import ValidationReport
     from geoevents.validation import check_frame
 
+    require_shared(CASES)
     doc = json.loads((CASES / "authored" / "swapped-latlon.geojson").read_text("utf-8"))
     iso3 = {
         "baghdad-correct": "IRQ",

@@ -23,8 +23,7 @@ FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
 API = FIXTURES / "acled_api.csv"
 EXPORT = FIXTURES / "acled_export.csv"
 BAD = FIXTURES / "acled_bad.csv"
-REAL = Path(__file__).resolve().parents[2] / "shared" / "data" / "real"
-GED = REAL / "hdx-scraper-ucdp" / "ged191.csv"
+GED = FIXTURES / "ucdp_ged.csv"  # a UCDP GED header and three rows of our own
 
 
 def assert_valid(result: ImportResult) -> None:

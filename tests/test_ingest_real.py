@@ -5,12 +5,11 @@ column that has a schema field silently dropped, and the warnings the import rep
 from __future__ import annotations
 
 import csv
-import os
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from helpers import SHARED
+from helpers import SHARED, require_shared
 from test_ingest_layouts import na_texts
 
 import geoevents
@@ -67,13 +66,9 @@ MAPPED = {
 
 def real(rel: str) -> Path:
     """The real file, or a skip naming ``../shared`` (a failure under ``CI=true``)."""
-    # TEMPORARY: the lead switches this to the common helper in tests/helpers.py at merge.
     path = REAL / rel
-    if path.is_file():
-        return path
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"{path} is missing; under CI=true the real files in ../shared must be there")
-    pytest.skip(f"{rel} is not in ../shared/data/real (real files are not part of the repo)")
+    require_shared(path)
+    return path
 
 
 def source_rows(fmt: str, path: Path) -> pd.DataFrame:

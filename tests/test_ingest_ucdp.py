@@ -1,4 +1,5 @@
-"""UCDP GED import: the real files (GED 19.1 CSV and HDX's Bangladesh cut), field by field."""
+"""UCDP GED import: the real files (GED 19.1 CSV and HDX's Bangladesh cut, in ``../shared``),
+field by field; bad rows on a small GED-layout fixture of our own."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from helpers import UCDP_REAL, require_shared
 
 from geoevents.errors import InputError
 from geoevents.ingest import ImportResult, import_file
@@ -18,21 +20,21 @@ from geoevents.ingest.report import contract_problems
 from geoevents.ingest.ucdp import WHERE_PRECISION, parse_source_article
 from geoevents.validation import validate_frame
 
-REAL = Path(__file__).resolve().parents[2] / "shared" / "data" / "real" / "hdx-scraper-ucdp"
-GED = REAL / "ged191.csv"
-HDX = REAL / "conflict_data_BGD.csv"
+GED = UCDP_REAL / "ged191.csv"
+HDX = UCDP_REAL / "conflict_data_BGD.csv"
 FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
-
-pytestmark = pytest.mark.skipif(not GED.is_file(), reason="real UCDP files not present")
+TEMPLATE = FIXTURES / "ucdp_ged.csv"  # the GED layout, three rows of our own
 
 
 @pytest.fixture(scope="module")
 def ged() -> ImportResult:
+    require_shared(GED)
     return import_file("ucdp", GED)
 
 
 @pytest.fixture(scope="module")
 def hdx() -> ImportResult:
+    require_shared(HDX)
     return import_file("ucdp", HDX)
 
 
@@ -43,8 +45,8 @@ def row(result: ImportResult, ident: str) -> dict:
 
 
 def write_ged(path: Path, changes: list[dict[str, str]]) -> Path:
-    """A GED file whose rows are the first real row with ``changes`` applied."""
-    with GED.open(encoding="utf-8") as fh:
+    """A GED file whose rows are the template's first row with ``changes`` applied."""
+    with TEMPLATE.open(encoding="utf-8") as fh:
         reader = csv.DictReader(fh)
         template = next(reader)
         header = reader.fieldnames
@@ -156,6 +158,7 @@ def test_headline_with_a_semicolon_stays_one_source(ged: ImportResult) -> None:
 
 
 def test_every_row_starts_on_the_line_it_is_reported_on() -> None:
+    require_shared(GED)
     # Quoted fields span lines in this file, so line numbers and record numbers differ.
     physical = GED.read_text(encoding="utf-8").split("\n")
     checked = 0
@@ -258,6 +261,7 @@ def test_acled_file_passed_as_ucdp() -> None:
 
 
 def test_zipped_ged_as_ucdp_distributes_it(tmp_path: Path) -> None:
+    require_shared(GED)
     path = tmp_path / "ged191-csv.zip"
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.write(GED, "ged191.csv")
@@ -270,6 +274,7 @@ def test_zipped_ged_as_ucdp_distributes_it(tmp_path: Path) -> None:
 
 
 def test_progress_counts_rows_and_bytes() -> None:
+    require_shared(HDX)
     calls: list[tuple[int, int, int]] = []
     import_file("ucdp", HDX, chunksize=250, on_progress=lambda *a: calls.append(a))
     size = HDX.stat().st_size

@@ -15,7 +15,7 @@ import json
 import numpy as np
 import pytest
 import shapely
-from helpers import CASES, SMALL
+from helpers import CASES, SMALL, require_shared, shared_params
 
 import geoevents.io.geojson as geojson_mod
 import geoevents.io.strictjson as strictjson
@@ -250,8 +250,11 @@ def test_edge_files_match(data):
     both_ways(data, incidents=False)
 
 
-@pytest.mark.parametrize("path", sorted(CASES.rglob("*.*json")), ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "path", shared_params(CASES, lambda: sorted(CASES.rglob("*.*json"))), ids=lambda p: p.name
+)
 def test_corpus_matches(path):
+    require_shared(CASES)
     data = path.read_bytes()
     both_ways(data)
     both_ways(data, incidents=False)

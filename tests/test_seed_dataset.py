@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from helpers import SEEDS, require_shared
 
 from geoevents.schema import (
     CONFIDENCE,
@@ -26,7 +27,6 @@ from geoevents.schema import (
 
 ROOT = Path(__file__).resolve().parents[1]
 DATASET = ROOT / "data" / "incidents.geojson"
-SEEDS = ROOT.parent / "shared" / "seeds"
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 SEED_ID = re.compile(r"^seed-(\d{3})-\d{2}$")
@@ -141,6 +141,7 @@ def test_fatalities_is_null_or_non_negative_int(feature: dict) -> None:
 
 @pytest.mark.parametrize("feature", FEATURES, ids=FEATURE_IDS)
 def test_quotes_are_verbatim_in_the_named_seed_article(feature: dict) -> None:
+    require_shared(SEEDS)
     props = feature["properties"]
     sources = props["sources"]
     assert sources, "no sources"
