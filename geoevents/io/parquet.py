@@ -47,6 +47,7 @@ _KIND_TYPES: dict[str, pa.DataType] = {
 ARROW_TYPES: dict[str, pa.DataType] = {f.name: _KIND_TYPES[f.kind] for f in schema.FIELDS}
 #: What ``write_incidents(..., partition_by=)`` can split a store by: a folder per value.
 PARTITION_KEYS: tuple[str, ...] = ("year",)
+_MUST_AGREE = ("encoding", "crs", "edges")
 _INT_COLUMNS = tuple(name for name, t in ARROW_TYPES.items() if pa.types.is_integer(t))
 
 
@@ -143,15 +144,35 @@ def _text_columns(file_schema: pa.Schema) -> list[str]:
     return names
 
 
-def _geometry_meta(file_schema: pa.Schema) -> dict[str, Any] | None:
-    """What must agree between the files of a store: geometry column, encoding, CRS, covering."""
+def _geo(file_schema: pa.Schema) -> dict[str, Any] | None:
     try:
         geo = json.loads((file_schema.metadata or {})[b"geo"])
-        column = geo["columns"][geo["primary_column"]]
+        geo["columns"][geo["primary_column"]]
     except (KeyError, TypeError, ValueError):
         return None
-    keys = ("encoding", "crs", "covering", "edges")
-    return {"primary_column": geo["primary_column"], **{k: column.get(k) for k in keys}}
+    return geo
+
+
+def _geometry_meta(geo: dict[str, Any] | None) -> dict[str, Any] | None:
+    """What must agree between the files of a store: geometry column, encoding, CRS, edges."""
+    if geo is None:
+        return None
+    column = geo["columns"][geo["primary_column"]]
+    return {"primary_column": geo["primary_column"], **{k: column.get(k) for k in _MUST_AGREE}}
+
+
+def _without_covering(unified: pa.Schema, geo: dict[str, Any]) -> pa.Schema:
+    """The schema without bbox covering columns, for files that do not all have the same ones
+    (older files of ours have none): they are then neither read nor used to push down."""
+    column = geo["columns"][geo["primary_column"]]
+    covering = column.pop("covering", None) or {}
+    for paths in covering.values():
+        for path in paths.values() if isinstance(paths, dict) else ():
+            if isinstance(path, list) and path and unified.get_field_index(path[0]) >= 0:
+                unified = unified.remove(unified.get_field_index(path[0]))
+    metadata = dict(unified.metadata or {})
+    metadata[b"geo"] = json.dumps(geo).encode()
+    return unified.with_metadata(metadata)
 
 
 def _hive_keys(store: Store) -> list[str]:
@@ -177,12 +198,13 @@ def _dataset_schema(store: Store) -> tuple[pa.Schema, ds.Partitioning | None]:
     for part in store.files:
         with reading(part, "parquet"):
             schemas.append(pq.read_schema(part))
-    first = _geometry_meta(schemas[0])
-    for part, file_schema in zip(store.files[1:], schemas[1:], strict=True):
-        if _geometry_meta(file_schema) != first:
+    geos = [_geo(file_schema) for file_schema in schemas]
+    first = _geometry_meta(geos[0])
+    for part, geo in zip(store.files[1:], geos[1:], strict=True):
+        if _geometry_meta(geo) != first:
             raise InputError(
                 f"{store.path}: {part} stores its geometry differently from {store.files[0]} "
-                "(column, encoding, CRS or bbox columns); convert them to one layout, e.g. "
+                "(column, encoding or CRS); convert them to one layout, e.g. "
                 "with geoevents convert"
             )
     try:
@@ -192,6 +214,9 @@ def _dataset_schema(store: Store) -> tuple[pa.Schema, ds.Partitioning | None]:
             f"{store.path}: its files give a column different types ({exc}); convert them to "
             "one schema, e.g. with geoevents convert"
         ) from None
+    coverings = [geo["columns"][geo["primary_column"]].get("covering") for geo in geos if geo]
+    if geos[0] is not None and any(c != coverings[0] for c in coverings):
+        unified = _without_covering(unified, geos[0])
     keys = _hive_keys(store)
     if not keys:
         return unified, None
@@ -227,7 +252,8 @@ def read_parquet(
     with reading(store.path, "parquet"):
         if store.is_dataset:
             unified, partitioning = _dataset_schema(store)
-            source: Any = store.root if store.root is not None else list(map(str, store.files))
+            # The files, not the directory: pyarrow would take any other file in it for data.
+            source: Any = list(map(str, store.files))
             extra: dict[str, Any] = {"schema": unified, "partitioning": partitioning}
         else:
             unified = pq.read_schema(store.path)
