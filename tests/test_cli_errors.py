@@ -47,7 +47,7 @@ TRIGGERS = {
         lambda tmp: geoevents.load(_bad_store(tmp)),
         "fix them (or pass --skip-invalid to use the rest):",
     ),
-    "io.formats.write_incidents": (
+    "io.atomic.refuse_overwrite (write_incidents)": (
         lambda tmp: geoevents.write_incidents(geoevents.load(SMALL), SMALL, overwrite=False),
         f"{SMALL}: already exists; pass --force to replace it",
     ),

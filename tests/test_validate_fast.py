@@ -23,7 +23,7 @@ from validation_oracle import rowwise_check
 
 import geoevents
 from geoevents import schema
-from geoevents.io.formats import _read_table, read_incidents, usable_incidents, write_incidents
+from geoevents.io.formats import read_columns, read_incidents, usable_incidents, write_incidents
 from geoevents.problems import ValidationReport
 from geoevents.validation import RowRules, check_frame, fields, jsontext, rules
 from geoevents.validation import text as text_view
@@ -280,7 +280,7 @@ def test_stores_read_like_the_per_row_checks(tmp_path, suffix):
     if suffix == ".csv":
         return
     # The same store with planted problems, written by plain pandas and pyarrow.
-    table, geometry = _read_table(path, suffix[1:])
+    table, geometry = read_columns(path)
     for name in table.columns:
         if not pd.api.types.is_numeric_dtype(table[name]):
             table[name] = table[name].astype(object).where(table[name].notna(), None)
@@ -301,7 +301,7 @@ def test_stores_read_like_the_per_row_checks(tmp_path, suffix):
 
 def assert_same_read(path, fmt: str, bad_rows: set[int]) -> None:
     gdf, report, bad = read_incidents(path)
-    raw, geometry = _read_table(path, fmt)
+    raw, geometry = read_columns(path)
     slow_report = ValidationReport(source=str(path), count=len(raw))
     slow_gdf, slow_bad = rowwise_check(raw, geometry, slow_report, json_text=schema.LIST_FIELDS)
     assert_same((gdf, bad, report), (slow_gdf, slow_bad, slow_report))

@@ -1,14 +1,14 @@
 """Format dispatch: every command reads and writes incident stores chosen by file extension.
 
-GeoJSON goes through our strict reader; GeoParquet and GeoPackage through pyarrow / pyogrio; CSV
-through pandas (``lon``/``lat`` columns). All of them then pass the same schema checks. List
-fields (``sources``, ``assoc_actors``, ``tags``) are stored as JSON text in the tabular formats,
-so that no format loses a field.
+GeoJSON goes through our strict reader (:mod:`geoevents.io.geojson`); GeoParquet, GeoPackage and
+CSV through their own modules (:mod:`~geoevents.io.parquet`, :mod:`~geoevents.io.gpkg`,
+:mod:`~geoevents.io.csv`). All of them then pass the same schema checks. A GeoParquet store may
+also be many files (a directory, hive-partitioned or not, or a glob), read as one table; given a
+:class:`~geoevents.filters.Criteria`, rows that cannot match are left out as it is read.
 """
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 from typing import Any
@@ -16,14 +16,17 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 import pyarrow as pa
-import pyarrow.parquet as pq
-import shapely
 
 from geoevents import schema
-from geoevents.errors import InputError, OutputError, UsageError, ValidationError
-from geoevents.io.atomic import atomic_write
+from geoevents.errors import OutputError, ValidationError
+from geoevents.filters import Criteria, filter_incidents
+from geoevents.io.atomic import atomic_write, refuse_overwrite
+from geoevents.io.csv import read_csv, write_csv
 from geoevents.io.geojson import read_geojson, write_geojson
+from geoevents.io.gpkg import read_gpkg, write_gpkg
 from geoevents.io.memory import check_memory
+from geoevents.io.parquet import read_parquet, write_parquet, write_partitioned
+from geoevents.io.stores import FORMATS, Store, format_for, resolve_store
 from geoevents.problems import ValidationReport, first_lines
 from geoevents.validation import check_frame, validate_frame
 
@@ -31,65 +34,65 @@ __all__ = [
     "FORMATS",
     "format_for",
     "load",
+    "read_columns",
     "read_incidents",
     "usable_incidents",
     "validate",
     "write_incidents",
 ]
 
-#: The fixes messages name, as a call spells them (see GeoeventsError.options).
+#: The fix a refusal of invalid incidents names, as a call spells it (GeoeventsError.options).
 _SKIP_INVALID = "skip_invalid=True"
-_OVERWRITE = "overwrite=True"
-
-#: File extension -> format name.
-FORMATS: dict[str, str] = {
-    ".geojson": "geojson",
-    ".json": "geojson",
-    ".parquet": "parquet",
-    ".geoparquet": "parquet",
-    ".gpkg": "gpkg",
-    ".csv": "csv",
-}
 
 
-def format_for(path: str | os.PathLike[str]) -> str:
-    """Return the format name for ``path`` from its extension.
+def _columns(store: Store, criteria: Criteria | None) -> tuple[pd.DataFrame, Any]:
+    if store.fmt == "csv":
+        return read_csv(store.path)
+    if store.fmt == "gpkg":
+        return read_gpkg(store.path)
+    return read_parquet(store, criteria)
 
-    Raises
-    ------
-    UsageError
-        For an extension geoevents does not know.
+
+def read_columns(path: str | os.PathLike[str]) -> tuple[pd.DataFrame, Any]:
+    """Read a table store's columns and geometries as they are, before any check.
+
+    For tests and tools that compare readers: :func:`read_incidents` is this plus the checks.
+
+    Parameters
+    ----------
+    path : path-like
+        A GeoParquet (file, directory or glob), GeoPackage or CSV store.
+
+    Returns
+    -------
+    raw, geometry
+        One row per incident, one column per property as stored (text as arrow, lists of a
+        GeoParquet store as arrow lists, JSON text as text); and the geometries.
     """
-    suffix = Path(path).suffix.lower()
-    try:
-        return FORMATS[suffix]
-    except KeyError:
-        known = ", ".join(sorted(FORMATS))
-        raise UsageError(
-            f"{path}: unknown file type {suffix or '(no extension)'!r}; use one of {known}"
-        ) from None
-
-
-def _check_readable(path: Path) -> None:
-    if not path.exists():
-        raise InputError(f"{path}: no such file; check the path")
-    if path.is_dir():
-        raise InputError(f"{path}: is a directory, not an incident file; name a file inside it")
-    if not os.access(path, os.R_OK):
-        raise InputError(f"{path}: permission denied; check the file's permissions")
+    store = resolve_store(path)
+    if store.fmt == "geojson":
+        raise ValueError(f"{path}: read_columns reads table stores; use read_incidents")
+    return _columns(store, None)
 
 
 def read_incidents(
-    path: str | os.PathLike[str], *, incidents: bool = True
+    path: str | os.PathLike[str], *, incidents: bool = True, criteria: Criteria | None = None
 ) -> tuple[gpd.GeoDataFrame | None, ValidationReport, set[int]]:
     """Read an incident store and check it, without raising for validation problems.
 
     Parameters
     ----------
     path : path-like
-        A ``.geojson``/``.json``, ``.parquet``, ``.gpkg`` or ``.csv`` file.
+        A ``.geojson``/``.json``, ``.parquet``, ``.gpkg`` or ``.csv`` file; or a GeoParquet
+        store of many files: a directory (``year=2019/`` folders included) or a glob
+        (``data/*.parquet``).
     incidents : bool, default True
         Check the incident schema (GeoJSON only may skip it, to check plain RFC 7946).
+    criteria : Criteria, optional
+        Leave out, before they are read, rows of a GeoParquet store that cannot match (by date,
+        event type, and bounding box where the store has bbox columns). The rows returned may
+        still include some that do not match: filter them with
+        :func:`geoevents.filter_incidents` (:func:`load` does). Rows left out are not checked.
 
     Returns
     -------
@@ -104,18 +107,13 @@ def read_incidents(
     InputError
         When the file is missing, unreadable, not UTF-8 or not parseable at all.
     """
-    path = Path(path)
-    fmt = format_for(path)
-    _check_readable(path)
+    store = resolve_store(path)
     # Refuse up front what would not fit: better one clear line than a swap storm.
-    check_memory(path, fmt)
-    source = str(path)
-    if fmt == "geojson":
-        return read_geojson(path.read_bytes(), source, incidents=incidents)
-    if fmt == "csv":
-        raw, geoms = _read_csv(path)
-    else:
-        raw, geoms = _read_table(path, fmt)
+    check_memory(store.path, store.fmt)
+    source = str(store.path)
+    if store.fmt == "geojson":
+        return read_geojson(store.path.read_bytes(), source, incidents=incidents)
+    raw, geoms = _columns(store, criteria)
     report = ValidationReport(source=source, count=len(raw))
     gdf, bad = check_frame(raw, geoms, report, json_text=schema.LIST_FIELDS, consume=True)
     del raw, geoms
@@ -153,16 +151,26 @@ def validate(
     return report
 
 
-def load(path: str | os.PathLike[str], *, skip_invalid: bool = False) -> gpd.GeoDataFrame:
+def load(
+    path: str | os.PathLike[str],
+    *,
+    skip_invalid: bool = False,
+    criteria: Criteria | None = None,
+) -> gpd.GeoDataFrame:
     """Read and validate an incident store; return its incidents.
 
     Parameters
     ----------
     path : path-like
-        A ``.geojson``, ``.parquet``, ``.gpkg`` or ``.csv`` store.
+        A ``.geojson``, ``.parquet``, ``.gpkg`` or ``.csv`` store; or a GeoParquet store of
+        many files (a directory, hive-partitioned or not, or a glob).
     skip_invalid : bool, default False
         Drop the incidents that have errors instead of refusing the whole file. Problems of the
         file as a whole (bad JSON, a legacy ``crs``) still raise.
+    criteria : Criteria, optional
+        Return only the incidents that match: the same rows as ``filter_incidents(load(path),
+        criteria)``, but a GeoParquet store skips what cannot match as it is read (only the
+        rows read are checked).
 
     Returns
     -------
@@ -181,8 +189,11 @@ def load(path: str | os.PathLike[str], *, skip_invalid: bool = False) -> gpd.Geo
     --------
     >>> import geoevents
     >>> gdf = geoevents.load("data/incidents.geojson")  # doctest: +SKIP
+    >>> syria = geoevents.load("store/", criteria=Criteria(start="2019"))  # doctest: +SKIP
     """
-    return usable_incidents(*read_incidents(path), skip_invalid=skip_invalid)
+    found = read_incidents(path, criteria=criteria)
+    gdf = usable_incidents(*found, skip_invalid=skip_invalid)
+    return gdf if criteria is None else filter_incidents(gdf, criteria)
 
 
 def usable_incidents(
@@ -213,148 +224,15 @@ def usable_incidents(
     return gdf
 
 
-# -- tabular formats --------------------------------------------------------------------------
-
-
-def _is_text(t: pa.DataType) -> bool:
-    if pa.types.is_dictionary(t):
-        t = t.value_type
-    return pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_string_view(t)
-
-
-def _arrow_dtype(t: pa.DataType) -> pd.ArrowDtype | None:
-    """Keep text and lists of text in arrow memory: the checks read them there in bulk."""
-    is_list = pa.types.is_list(t) or pa.types.is_large_list(t)
-    if _is_text(t) or (is_list and _is_text(t.value_type)):
-        return pd.ArrowDtype(t)
-    return None  # pandas' own conversion
-
-
-def _text_columns(path: Path) -> list[str]:
-    """Text columns to read dictionary-encoded: one Python string per distinct value, not per
-    row. Free text and ids are (nearly) all distinct, so encoding them would only cost time."""
-    try:
-        fields = pq.read_schema(path)
-    except (pa.ArrowException, OSError):
-        return []  # the reader proper reports what is wrong
-    names = []
-    for field in fields:
-        t = field.type
-        if pa.types.is_list(t) or pa.types.is_large_list(t):
-            t = t.value_type
-            name = f"{field.name}.list.element"
-        else:
-            name = field.name
-        if field.name not in ("id", "summary") and _arrow_dtype(t) is not None:
-            names.append(name)
-    return names
-
-
-def _as_checked_before(raw: pd.DataFrame) -> pd.DataFrame:
-    """Turn the columns the checks do not read in bulk into Python objects, as they always were.
-
-    Numbers and (lists of) text stay typed: the checks read them as they are, null being no
-    value either way. A list column that holds a null item is converted too, so that its
-    error message shows the value as it always has.
-    """
-    for name, dtype in raw.dtypes.items():
-        column = raw[name]
-        if isinstance(dtype, pd.ArrowDtype):
-            t = dtype.pyarrow_dtype
-            if not (pa.types.is_list(t) or pa.types.is_large_list(t)):
-                continue
-            items = pa.array(column.array)
-            if isinstance(items, pa.ChunkedArray):
-                items = items.combine_chunks()
-            if not items.flatten().null_count:
-                continue
-            item = t.value_type.value_type if pa.types.is_dictionary(t.value_type) else t.value_type
-            plain = pa.large_list(item) if pa.types.is_large_list(t) else pa.list_(item)
-            column = pd.Series(items.cast(plain).to_pandas(), index=raw.index, name=name)
-        elif isinstance(dtype, pd.StringDtype) or pd.api.types.is_numeric_dtype(dtype):
-            continue
-        column = column.astype(object)
-        raw[name] = column.where(column.notna(), None)
-    return raw
-
-
-def _read_table(path: Path, fmt: str) -> tuple[pd.DataFrame, gpd.GeoSeries]:
-    try:
-        if fmt == "parquet":
-            gdf = gpd.read_parquet(
-                path,
-                read_dictionary=_text_columns(path),
-                to_pandas_kwargs={"types_mapper": _arrow_dtype},
-            )
-        else:
-            gdf = gpd.read_file(path, engine="pyogrio")
-    except (ValueError, OSError) as exc:
-        raise InputError(f"{path}: cannot read as {fmt}: {exc}; check the file") from None
-    except Exception as exc:  # pyarrow / GDAL raise their own error classes for corrupt files
-        if type(exc).__module__.split(".")[0] in ("pyarrow", "pyogrio", "shapely"):
-            raise InputError(f"{path}: cannot read as {fmt}: {exc}; check the file") from None
-        raise
-    if gdf.crs is not None and not gdf.crs.equals("EPSG:4326"):
-        gdf = gdf.to_crs("EPSG:4326")
-    raw = _as_checked_before(pd.DataFrame(gdf.drop(columns=gdf.geometry.name)))
-    return raw, gdf.geometry
-
-
-def _read_csv(path: Path) -> tuple[pd.DataFrame, list[Any]]:
-    try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise InputError(f"{path}: not UTF-8 text; re-save it as UTF-8") from None
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise InputError(f"{path}: not a readable CSV ({exc}); check the file") from None
-    raw = raw.astype(object).where(raw != "", None)
-    geoms: list[Any] = []
-    wkt = raw.pop("wkt") if "wkt" in raw.columns else pd.Series([None] * len(raw))
-    if not {"lon", "lat"} <= set(raw.columns) and wkt.isna().all():
-        raise InputError(f"{path}: the CSV needs 'lon' and 'lat' columns (WGS84 degrees)")
-    lons = raw.pop("lon") if "lon" in raw.columns else pd.Series([None] * len(raw))
-    lats = raw.pop("lat") if "lat" in raw.columns else pd.Series([None] * len(raw))
-    for lon, lat, text in zip(lons, lats, wkt, strict=True):
-        if text is not None:
-            geoms.append(shapely.from_wkt(text, on_invalid="ignore"))
-            continue
-        try:
-            x, y = float(lon), float(lat)
-        except (TypeError, ValueError):
-            geoms.append(None)
-            continue
-        ok = -180 <= x <= 180 and -90 <= y <= 90
-        geoms.append(shapely.Point(x, y) if ok else None)
-    for name in ("fatalities", "geo_precision"):
-        if name in raw.columns:
-            raw[name] = [_maybe_int(v) for v in raw[name]]
-    return raw, geoms
-
-
-def _maybe_int(value: Any) -> Any:
-    if isinstance(value, str):
-        try:
-            return int(value)
-        except ValueError:
-            return value
-    return value
-
-
 # -- writing ----------------------------------------------------------------------------------
 
 
-def _as_table(gdf: gpd.GeoDataFrame, lists_as_json: tuple[str, ...]) -> gpd.GeoDataFrame:
-    out = gdf[[*[c for c in schema.COLUMNS if c in gdf.columns], gdf.geometry.name]].copy()
-    for name in lists_as_json:
-        if name in out.columns:
-            out[name] = [
-                json.dumps(list(v) if v is not None else [], ensure_ascii=False) for v in out[name]
-            ]
-    return out
-
-
 def write_incidents(
-    gdf: gpd.GeoDataFrame, path: str | os.PathLike[str], *, overwrite: bool = True
+    gdf: gpd.GeoDataFrame,
+    path: str | os.PathLike[str],
+    *,
+    overwrite: bool = True,
+    partition_by: str | None = None,
 ) -> Path:
     """Write incidents to ``path`` in the format its extension names, atomically.
 
@@ -363,9 +241,13 @@ def write_incidents(
     gdf : geopandas.GeoDataFrame
         Incidents with the schema's columns.
     path : path-like
-        ``.geojson``, ``.parquet``, ``.gpkg`` or ``.csv``.
+        ``.geojson``, ``.parquet``, ``.gpkg`` or ``.csv``; with ``partition_by``, a directory.
     overwrite : bool, default True
         With False, refuse to replace an existing file.
+    partition_by : {"year"}, optional
+        Write a hive-partitioned GeoParquet store instead: a directory with a
+        ``year=2019/part-0.parquet`` file per year of ``date_start``, which :func:`load` reads
+        back as one store (and pyarrow.dataset, DuckDB or Spark too).
 
     Returns
     -------
@@ -378,28 +260,20 @@ def write_incidents(
         When the file exists (and ``overwrite`` is False) or cannot be written.
     """
     dest = Path(path)
+    if partition_by is not None:
+        write_partitioned(gdf, dest, partition_by, overwrite=overwrite)
+        return dest
     fmt = format_for(dest)
-    if dest.exists() and not overwrite:
-        raise OutputError(
-            f"{dest}: already exists; pass {_OVERWRITE} to replace it", options=(_OVERWRITE,)
-        )
+    refuse_overwrite(dest, overwrite)
     if dest.is_dir():
         raise OutputError(f"{dest}: is a directory; name a file")
     with atomic_write(dest) as tmp:
         if fmt == "geojson":
             write_geojson(gdf, tmp)
         elif fmt == "parquet":
-            _as_table(gdf, ("sources",)).to_parquet(tmp, index=False)
+            write_parquet(gdf, tmp)
         elif fmt == "gpkg":
-            table = _as_table(gdf, schema.LIST_FIELDS)
-            table.to_file(tmp, driver="GPKG", layer="incidents", engine="pyogrio")
+            write_gpkg(gdf, tmp)
         else:
-            table = _as_table(gdf, schema.LIST_FIELDS)
-            points = table.geometry.geom_type == "Point"
-            frame = pd.DataFrame(table.drop(columns=table.geometry.name))
-            frame["lon"] = shapely.get_x(table.geometry.values).round(7)
-            frame["lat"] = shapely.get_y(table.geometry.values).round(7)
-            frame.loc[~points, ["lon", "lat"]] = None
-            frame["wkt"] = table.geometry.to_wkt().where(~points)
-            frame.to_csv(tmp, index=False)
+            write_csv(gdf, tmp)
     return dest

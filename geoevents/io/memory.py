@@ -28,6 +28,7 @@ import os
 from pathlib import Path
 
 from geoevents.errors import InputError, UsageError
+from geoevents.io.stores import parquet_parts
 
 __all__ = [
     "MEMORY_FIXED",
@@ -59,7 +60,8 @@ def estimate_memory(path: str | os.PathLike[str], fmt: str) -> int | None:
     Parameters
     ----------
     path : path-like
-        The store.
+        The store: a file, or for GeoParquet also a directory or glob of files (their sizes
+        add up).
     fmt : {"geojson", "parquet", "gpkg", "csv"}
         Its format, as :func:`geoevents.io.format_for` names it.
 
@@ -76,13 +78,17 @@ def estimate_memory(path: str | os.PathLike[str], fmt: str) -> int | None:
     if fmt not in MEMORY_PER_BYTE:
         known = ", ".join(sorted(MEMORY_PER_BYTE))
         raise UsageError(f"unknown format {fmt!r}; use one of {known}")
-    try:
-        size = Path(path).stat().st_size
-    except OSError:
-        return None
-    base = size if fmt != "parquet" else _parquet_data_size(Path(path))
-    if base is None:
-        return None
+    if fmt == "parquet":
+        parts = parquet_parts(path)
+        sizes = [_parquet_data_size(part) for part in parts]
+        if not parts or None in sizes:
+            return None
+        base = sum(s for s in sizes if s is not None)
+    else:
+        try:
+            base = Path(path).stat().st_size
+        except OSError:
+            return None
     return int(base * MEMORY_PER_BYTE[fmt]) + MEMORY_FIXED
 
 
@@ -96,6 +102,12 @@ def _parquet_data_size(path: Path) -> int | None:
     except (OSError, pyarrow.ArrowException):
         return None
     return sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
+
+
+def _store_size(path: str | os.PathLike[str], fmt: str) -> tuple[int, int]:
+    """The bytes on disk and the number of files of a store."""
+    parts = parquet_parts(path) if fmt == "parquet" else [Path(path)]
+    return sum(p.stat().st_size for p in parts), len(parts)
 
 
 def available_memory(
@@ -251,7 +263,8 @@ def check_memory(path: str | os.PathLike[str], fmt: str, *, available: int | Non
             return
     if need <= available:
         return
-    size = Path(path).stat().st_size
+    size, files = _store_size(path, fmt)
+    what = f"{_LABELS[fmt]} file" if files == 1 else f"{_LABELS[fmt]} store of {files} files"
     if fmt == "geojson":
         stem = Path(path).with_suffix(".parquet").name
         fix = (
@@ -262,6 +275,6 @@ def check_memory(path: str | os.PathLike[str], fmt: str, *, available: int | Non
     else:
         fix = "split or filter it into smaller files (e.g. by country or by year)"
     raise InputError(
-        f"{path}: the {_size(size)} {_LABELS[fmt]} file needs about {_size(need)} of memory to "
+        f"{path}: the {_size(size)} {what} needs about {_size(need)} of memory to "
         f"load, more than the {_size(available)} available; free memory, or {fix}"
     )

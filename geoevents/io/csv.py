@@ -1,0 +1,77 @@
+"""CSV: ``lon``/``lat`` columns for points, a ``wkt`` column for lines and polygons.
+
+Every list field is JSON text. Coordinates are written in full (the shortest text that reads
+back as the same float), so that a route or an area survives the round trip exactly.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+
+from geoevents import schema
+from geoevents.errors import InputError
+from geoevents.io.columns import as_table
+
+__all__ = ["read_csv", "write_csv"]
+
+
+def write_csv(gdf: gpd.GeoDataFrame, path: str | os.PathLike[str]) -> None:
+    """Write incidents as CSV (not atomic: ``write_incidents`` is)."""
+    table = as_table(gdf, schema.LIST_FIELDS)
+    geometry = table.geometry.values
+    points = (table.geometry.geom_type == "Point").to_numpy()
+    frame = pd.DataFrame(table.drop(columns=table.geometry.name))
+    frame["lon"] = shapely.get_x(geometry)
+    frame["lat"] = shapely.get_y(geometry)
+    frame.loc[~points, ["lon", "lat"]] = None
+    # rounding_precision=-1: every digit GEOS needs for the float to read back unchanged.
+    wkt = shapely.to_wkt(geometry, rounding_precision=-1, trim=True)
+    frame["wkt"] = pd.Series(wkt, index=frame.index).where(~points)
+    frame.to_csv(path, index=False)
+
+
+def read_csv(path: Path) -> tuple[pd.DataFrame, list[Any]]:
+    """Read a CSV store's columns (as text) and geometries, before any check."""
+    try:
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: not UTF-8 text; re-save it as UTF-8") from None
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise InputError(f"{path}: not a readable CSV ({exc}); check the file") from None
+    raw = raw.astype(object).where(raw != "", None)
+    geoms: list[Any] = []
+    wkt = raw.pop("wkt") if "wkt" in raw.columns else pd.Series([None] * len(raw))
+    if not {"lon", "lat"} <= set(raw.columns) and wkt.isna().all():
+        raise InputError(f"{path}: the CSV needs 'lon' and 'lat' columns (WGS84 degrees)")
+    lons = raw.pop("lon") if "lon" in raw.columns else pd.Series([None] * len(raw))
+    lats = raw.pop("lat") if "lat" in raw.columns else pd.Series([None] * len(raw))
+    for lon, lat, text in zip(lons, lats, wkt, strict=True):
+        if text is not None:
+            geoms.append(shapely.from_wkt(text, on_invalid="ignore"))
+            continue
+        try:
+            x, y = float(lon), float(lat)
+        except (TypeError, ValueError):
+            geoms.append(None)
+            continue
+        ok = -180 <= x <= 180 and -90 <= y <= 90
+        geoms.append(shapely.Point(x, y) if ok else None)
+    for name in ("fatalities", "geo_precision"):
+        if name in raw.columns:
+            raw[name] = [_maybe_int(v) for v in raw[name]]
+    return raw, geoms
+
+
+def _maybe_int(value: Any) -> Any:
+    if isinstance(value, str):
+        try:
+            return int(value)
+        except ValueError:
+            return value
+    return value
