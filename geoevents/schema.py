@@ -131,3 +131,6 @@ COLUMNS: tuple[str, ...] = tuple(f.name for f in FIELDS)
 REQUIRED: tuple[str, ...] = tuple(f.name for f in FIELDS if f.required)
 LIST_FIELDS: tuple[str, ...] = tuple(f.name for f in FIELDS if f.kind.startswith("list"))
 FIELD_BY_NAME: dict[str, Field] = {f.name: f for f in FIELDS}
+
+#: What a partitioned GeoParquet store can be split by: one ``key=value/`` folder per value.
+PARTITION_KEYS: tuple[str, ...] = ("year",)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 
 import pytest
 from helpers import SMALL
@@ -37,3 +38,29 @@ def test_convert_keeps_lines_and_polygons(tmp_path):
         back = geoevents.load(path)
         assert back.geometry[0].geom_type == "LineString", fmt
         assert back.geometry[1].equals(gdf.geometry[1]), fmt
+
+
+def test_convert_partition_by_year_writes_a_store_every_command_reads(run, tmp_path):
+    dest = tmp_path / "by-year"
+    result = run("convert", SMALL, dest, "--partition-by", "year")
+    assert result.exit_code == 0, result.stderr
+    years = sorted(p.name for p in dest.iterdir())
+    assert years and all(name.startswith("year=") for name in years)
+    whole = geoevents.load(SMALL)
+    assert sorted(geoevents.load(dest)["id"]) == sorted(whole["id"])
+    # A folder, or a glob of its files, is one store to every command.
+    listed = run("list", dest, "--format", "json", "--start", "2017", "--end", "2017")
+    assert listed.exit_code == 0, listed.stderr
+    expected = geoevents.filter_incidents(whole, start="2017", end="2017")
+    assert sorted(r["id"] for r in json.loads(listed.stdout)) == sorted(expected["id"])
+    globbed = run("list", f"{dest}/*/*.parquet", "--format", "json")
+    assert len(json.loads(globbed.stdout)) == len(whole)
+    # Refused without --force, as any other output; replaced with it.
+    again = run("convert", SMALL, dest, "--partition-by", "year")
+    assert again.exit_code == 6 and "already exists; pass --force" in again.stderr
+    assert run("convert", SMALL, dest, "--partition-by", "year", "--force").exit_code == 0
+
+
+def test_convert_partition_by_refuses_an_unknown_key(run, tmp_path):
+    result = run("convert", SMALL, tmp_path / "x", "--partition-by", "month")
+    assert result.exit_code == 2 and "'month' is not" in result.stderr

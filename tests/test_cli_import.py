@@ -127,3 +127,17 @@ def test_import_gdelt(run, tmp_path):
     gdf = geoevents.load(out)
     embassy = gdf[gdf["date_start"] == "2019-12-31"]
     assert len(embassy) >= 1 and set(embassy["iso3"]) <= {"IRQ"}
+
+
+def test_import_na_value_options(run, tmp_path):
+    # R writes blanks as NA: blank by default for ACLED; --keep-na keeps the text as it is.
+    src = HERE / "fixtures" / "ingest" / "acled_r_export.csv"
+    default = tmp_path / "default.geojson"
+    assert run("import", "acled", src, "-o", default).exit_code == 0
+    actors = set(geoevents.load(default)["actor2"].dropna())
+    assert "NA" not in actors
+    kept = tmp_path / "kept.geojson"
+    assert run("import", "acled", src, "-o", kept, "--keep-na").exit_code == 0
+    assert "NA" in set(geoevents.load(kept)["actor2"].dropna())
+    both = run("import", "acled", src, "-o", tmp_path / "x.geojson", "--keep-na", "--na-value", "-")
+    assert both.exit_code == 2 and "not both" in both.stderr

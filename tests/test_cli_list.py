@@ -6,6 +6,7 @@ import csv
 import io
 import json
 
+import shapely
 from helpers import SMALL
 
 import geoevents
@@ -25,7 +26,8 @@ def test_list_table(run):
 def test_list_json_has_every_property_plus_lon_lat(run):
     rows = json.loads(run("list", SMALL, "--format", "json").stdout)
     assert len(rows) == 6
-    assert set(rows[0]) == {*geoevents.schema.COLUMNS, "lon", "lat"}
+    assert set(rows[0]) == {*geoevents.schema.COLUMNS, "lon", "lat", "wkt"}
+    assert rows[0]["wkt"] is None  # a point: lon/lat say it all
     kirkuk = rows[0]
     assert (kirkuk["lon"], kirkuk["lat"]) == (44.3922, 35.4681)
     assert kirkuk["fatalities"] is None and rows[1]["fatalities"] == 0
@@ -46,3 +48,21 @@ def test_list_geojson_is_a_valid_store(run, tmp_path):
     path.write_text(text, encoding="utf-8")
     gdf = geoevents.load(path)
     assert list(gdf["id"]) == ["t-embassy"]
+
+
+def test_list_csv_and_json_keep_a_route_and_an_area_whole(run, tmp_path):
+    # A CSV export of a route must not lose the route: lines and polygons carry their exact WKT.
+    gdf = geoevents.load(SMALL)
+    route = shapely.LineString([(44.123456789, 35.1), (44.987654321, 35.55555555)])
+    area = shapely.Polygon([(39.0, 35.9), (39.1234567891, 35.9), (39.1, 36.0), (39.0, 35.9)])
+    gdf.loc[0, "geometry"], gdf.loc[1, "geometry"] = route, area
+    store = geoevents.write_incidents(gdf, tmp_path / "shapes.geojson")
+    rows = list(csv.DictReader(io.StringIO(run("list", store, "--format", "csv").stdout)))
+    by_id = {r["id"]: r for r in rows}
+    assert shapely.from_wkt(by_id[gdf.loc[0, "id"]]["wkt"]).equals_exact(route, 0)
+    assert shapely.from_wkt(by_id[gdf.loc[1, "id"]]["wkt"]).equals_exact(area, 0)
+    assert by_id[gdf.loc[2, "id"]]["wkt"] == ""
+    assert all(r["lon"] and r["lat"] for r in rows)  # still plottable in a spreadsheet
+    records = json.loads(run("list", store, "--format", "json").stdout)
+    first = next(r for r in records if r["id"] == gdf.loc[0, "id"])
+    assert shapely.from_wkt(first["wkt"]).equals_exact(route, 0)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from geoevents import schema
 from geoevents.cli.options import force_option
 from geoevents.cli.output import counted
 from geoevents.cli.reading import load_store
@@ -18,19 +19,27 @@ __all__ = ["command"]
 @click.argument("src", type=click.Path(dir_okay=True, path_type=str))
 @click.argument("dest", type=click.Path(path_type=str))
 @force_option("DEST")
-def command(src: str, dest: str, force: bool) -> None:
+@click.option(
+    "--partition-by",
+    type=click.Choice(schema.PARTITION_KEYS),
+    help="Write DEST as a folder of GeoParquet files, one key=value/ folder per value "
+    "(year: of date_start); every command reads it back as one store.",
+)
+def command(src: str, dest: str, force: bool, partition_by: str | None) -> None:
     """Convert a store between GeoJSON, GeoParquet (.parquet), GeoPackage (.gpkg) and CSV.
 
     The format is chosen by each file's extension; every field survives the round trip.
+    SRC may also be a folder or a glob of GeoParquet files, read as one store.
 
     \b
-    Example:
+    Examples:
       geoevents convert data/incidents.geojson output/incidents.parquet
+      geoevents convert data/incidents.geojson output/by-year --partition-by year
     """
     from geoevents.io.formats import write_incidents
 
     gdf = load_store(src)
     if Path(dest).resolve() == Path(src).resolve():
         raise OutputError(f"{dest}: is the input file; choose another destination")
-    write_incidents(gdf, dest, overwrite=force)
+    write_incidents(gdf, dest, overwrite=force, partition_by=partition_by)
     click.echo(f"{dest}: {counted(len(gdf))}", err=True)

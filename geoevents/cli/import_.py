@@ -49,6 +49,15 @@ def _options(
     help="csv: a JSON file mapping schema fields to your columns.",
 )
 @click.option("--keep-other", is_flag=True, help="gdelt: keep non-conflict CAMEO codes.")
+@click.option(
+    "--na-value",
+    "na_values",
+    multiple=True,
+    metavar="TEXT",
+    help="A whole cell that means blank (repeatable). Default: NA for acled, ucdp and gdelt "
+    "files with a header (as R writes blanks), none for csv.",
+)
+@click.option("--keep-na", is_flag=True, help="Keep every cell's text, NA included.")
 def command(
     fmt: str,
     src: str,
@@ -62,6 +71,8 @@ def command(
     date: str | None,
     mapping: str | None,
     keep_other: bool,
+    na_values: tuple[str, ...],
+    keep_na: bool,
 ) -> None:
     """Import ACLED, UCDP GED or GDELT 2.0 events, or a CSV table of your own.
 
@@ -74,6 +85,7 @@ def command(
       geoevents import ucdp ged191.csv -o output/ucdp.parquet
       geoevents import acled acled-iraq.csv --merge data/incidents.geojson
       geoevents import csv sheet.csv --lat y --lon x --date day -o output/sheet.geojson
+      geoevents import csv from-r.csv --na-value NA --lat y --lon x --date day -o out.geojson
     """
     from geoevents.ingest import import_file
     from geoevents.io.formats import write_incidents
@@ -83,6 +95,10 @@ def command(
         raise click.UsageError("give exactly one of -o DEST or --merge STORE")
     columns = {"lat": lat, "lon": lon, "date": date, "mapping": mapping}
     options = _options(fmt, id_prefix, keep_other, columns)
+    if keep_na and na_values:
+        raise click.UsageError("give --na-value or --keep-na, not both")
+    if keep_na or na_values:
+        options["na_values"] = list(na_values)
     dest = Path(output or merge)  # type: ignore[arg-type]
     if output and dest.exists() and not force:
         raise OutputError(f"{dest}: already exists; pass --force to replace it, or --merge")

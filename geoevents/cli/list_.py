@@ -8,7 +8,15 @@ import click
 
 from geoevents import schema
 from geoevents.cli.options import filter_options, input_argument, skip_invalid_option
-from geoevents.cli.output import counted, csv_text, echo_geojson, echo_json, records, table_text
+from geoevents.cli.output import (
+    PLACE_COLUMNS,
+    counted,
+    csv_text,
+    echo_geojson,
+    echo_json,
+    records,
+    table_text,
+)
 from geoevents.cli.reading import select
 from geoevents.criteria import Criteria
 
@@ -39,7 +47,8 @@ def _row(r: dict[str, Any]) -> tuple[Any, ...]:
     type=click.Choice(["table", "csv", "json", "geojson"]),
     default="table",
     show_default=True,
-    help="table for reading; csv/json (every property plus lon, lat) or geojson for tools.",
+    help="table for reading; csv/json (every property plus lon, lat, and wkt for lines and "
+    "areas) or geojson for tools.",
 )
 def command(path: str, criteria: Criteria, fmt: str, skip_invalid: bool) -> None:
     """List incidents, one per line.
@@ -56,7 +65,7 @@ def command(path: str, criteria: Criteria, fmt: str, skip_invalid: bool) -> None
     if fmt == "json":
         echo_json(rows)
     elif fmt == "csv":
-        click.echo(csv_text(rows, [*schema.COLUMNS, "lon", "lat"]), nl=False)
+        click.echo(csv_text(rows, [*schema.COLUMNS, *PLACE_COLUMNS]), nl=False)
     else:
         click.echo(table_text([_row(r) for r in rows], HEADERS, right={4}))
         click.echo(counted(len(rows)), err=True)

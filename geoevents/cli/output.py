@@ -78,16 +78,26 @@ def echo_geojson(gdf: gpd.GeoDataFrame) -> None:
     echo_json(to_feature_collection(gdf))
 
 
+#: The columns ``records`` adds to the properties.
+PLACE_COLUMNS = ("lon", "lat", "wkt")
+
+
 def records(gdf: gpd.GeoDataFrame) -> list[dict[str, Any]]:
-    """Every property plus lon and lat (of a representative point for lines and areas)."""
+    """Every property plus lon and lat, and the exact WKT of a line or an area.
+
+    lon/lat are a representative point (for a spreadsheet to plot every row); ``wkt`` is None
+    for points and the whole geometry otherwise, so a route or an area is not lost.
+    """
+    from geoevents.io.csv import shape_wkt
     from geoevents.io.geojson import to_feature_collection
 
     doc = to_feature_collection(gdf)
     points = gdf.geometry.representative_point()
     out = []
-    for feat, point in zip(doc["features"], points, strict=True):
+    for feat, point, wkt in zip(doc["features"], points, shape_wkt(gdf.geometry), strict=True):
         row = dict(feat["properties"])
         row["lon"], row["lat"] = round(point.x, 6), round(point.y, 6)
+        row["wkt"] = wkt
         out.append(row)
     return out
 

@@ -18,7 +18,25 @@ from geoevents import schema
 from geoevents.errors import InputError
 from geoevents.io.columns import as_table
 
-__all__ = ["read_csv", "write_csv"]
+__all__ = ["read_csv", "shape_wkt", "write_csv"]
+
+
+def shape_wkt(geometry: Any) -> pd.Series:
+    """The exact WKT of every line and polygon, None for points (they have lon/lat columns).
+
+    Parameters
+    ----------
+    geometry : GeoSeries
+        The incidents' geometries.
+
+    Returns
+    -------
+    pandas.Series
+        Object dtype, same index; every digit GEOS needs for the floats to read back unchanged.
+    """
+    points = (geometry.geom_type == "Point").to_numpy()
+    wkt = shapely.to_wkt(geometry.values, rounding_precision=-1, trim=True)
+    return pd.Series(wkt, index=geometry.index, dtype=object).where(~points, None)
 
 
 def write_csv(gdf: gpd.GeoDataFrame, path: str | os.PathLike[str]) -> None:
@@ -30,9 +48,7 @@ def write_csv(gdf: gpd.GeoDataFrame, path: str | os.PathLike[str]) -> None:
     frame["lon"] = shapely.get_x(geometry)
     frame["lat"] = shapely.get_y(geometry)
     frame.loc[~points, ["lon", "lat"]] = None
-    # rounding_precision=-1: every digit GEOS needs for the float to read back unchanged.
-    wkt = shapely.to_wkt(geometry, rounding_precision=-1, trim=True)
-    frame["wkt"] = pd.Series(wkt, index=frame.index).where(~points)
+    frame["wkt"] = shape_wkt(table.geometry).to_numpy()
     frame.to_csv(path, index=False)
 
 

@@ -46,7 +46,7 @@ _KIND_TYPES: dict[str, pa.DataType] = {
 #: The Arrow type of every schema column in a GeoParquet file we write.
 ARROW_TYPES: dict[str, pa.DataType] = {f.name: _KIND_TYPES[f.kind] for f in schema.FIELDS}
 #: What ``write_incidents(..., partition_by=)`` can split a store by: a folder per value.
-PARTITION_KEYS: tuple[str, ...] = ("year",)
+PARTITION_KEYS = schema.PARTITION_KEYS
 _MUST_AGREE = ("encoding", "crs", "edges")
 _INT_COLUMNS = tuple(name for name, t in ARROW_TYPES.items() if pa.types.is_integer(t))
 
