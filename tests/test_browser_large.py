@@ -17,7 +17,7 @@ import geopandas as gpd
 import numpy as np
 import pytest
 import synthetic
-from browser import HEAT_PIXELS, MapPage, move_timeline, offline_context, open_map
+from browser import HEAT_PIXELS, MapPage, current_popup, move_timeline, offline_context, open_map
 
 from geoevents.cli import cli
 from geoevents.io.formats import write_incidents
@@ -72,7 +72,11 @@ def colour_pixels(opened: MapPage, hex_colour: str) -> int:
 
 
 def checkbox(opened: MapPage, name: str, count: int) -> Any:
-    return opened.page.get_by_role("checkbox", name=f"{name} ({count})", exact=True)
+    """The layer-control checkbox of a category (its label says "shown / total")."""
+    labels = opened.page.locator(".leaflet-control-layers-overlays label").all_inner_texts()
+    pattern = re.compile(rf"{re.escape(name)} \(\d+ / {count}\)")
+    index = next(i for i, label in enumerate(labels) if pattern.fullmatch(label.strip()))
+    return opened.page.locator(".leaflet-control-layers-overlays input").nth(index)
 
 
 def overlaps(gdf: gpd.GeoDataFrame, start: str, end: str) -> int:
@@ -86,12 +90,16 @@ def test_large_map_draws_every_incident_offline(context, built):
     opened = open_map(context, built["map"])
     assert opened.errors == []
     assert [u for u in opened.requests if u.startswith(("http:", "https:"))] == []
-    assert opened.state("(s) => [s.large, s.visibleCount(), s.drawnCount()]") == [True, N, N]
+    assert opened.state("(s) => [s.meta.drawer, s.visibleCount(), s.drawnCount()]") == [
+        "canvas",
+        N,
+        N,
+    ]
     assert opened.page.locator(".ge-visible-count").inner_text() == f"{N} of {N} incidents shown"
     counts = built["gdf"]["event_type"].value_counts()
     legend = opened.page.locator(".ge-legend").inner_text()
     for name, count in counts.items():
-        assert re.search(rf"{re.escape(name)}\s+{count}", legend)
+        assert re.search(rf"{re.escape(name)}\s+{count} / {count}", legend)
     precision = built["gdf"]["geo_precision"].value_counts()
     assert re.search(rf"exact place\s+{precision[1]}", legend)
     opened.page.close()
@@ -188,10 +196,8 @@ def test_zooming_in_draws_the_precision_symbols(context, built):
     assert opened.state("(s) => s.mode") == "symbols"
     assert 0 < opened.state("(s) => s.drawnInView") <= 15_000
     # A region-only incident opens with its record, which says how precise it is.
-    opened.state(f"(s) => s.openPopup({row})")
-    popup = opened.page.locator(".leaflet-popup-content .ge-popup")
-    popup.wait_for(state="visible", timeout=10_000)
-    assert "3 – only the region is known" in popup.inner_text()
+    opened.state(f"(s) => s.openRow({row})")
+    assert "3 – only the region is known" in current_popup(opened)
     assert opened.errors == []
     opened.page.close()
 
