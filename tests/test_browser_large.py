@@ -240,3 +240,84 @@ def test_a_browser_without_decompression_says_so_instead_of_failing(context, bui
     assert page.evaluate("document.documentElement.dataset.geoeventsReady") is None
     assert errors == []
     page.close()
+
+
+# --- every incident reachable, with either drawer ----------------------------------------------
+
+HIT_RADIUS = 6  # pixels: GE.HIT_RADIUS in assets/hits.js
+MAX_LAT = 85.0511287798
+
+
+def mercator(lat: np.ndarray, lon: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    phi = np.radians(np.clip(lat, -MAX_LAT, MAX_LAT))
+    return lon / 360 + 0.5, 0.5 - np.log(np.tan(np.pi / 4 + phi / 2)) / (2 * np.pi)
+
+
+def python_at(gdf: gpd.GeoDataFrame, lat: float, lon: float, zoom: int) -> tuple[list, float]:
+    """Ids within HIT_RADIUS pixels at zoom (rows at their float32 coordinates), and the
+    smallest distance to the radius (to skip cases too close to call)."""
+    rx, ry = mercator(
+        gdf.geometry.y.to_numpy().astype("<f4").astype(float),
+        gdf.geometry.x.to_numpy().astype("<f4").astype(float),
+    )
+    qx, qy = mercator(np.array(lat), np.array(lon))
+    distance = np.hypot(rx - qx, ry - qy) * 256 * 2**zoom
+    inside = np.flatnonzero(distance <= HIT_RADIUS)
+    return gdf["id"].to_numpy()[inside].tolist(), float(np.abs(distance - HIT_RADIUS).min())
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """A 200-incident map: "auto" draws it with the vector drawer."""
+    from geoevents.render import build_map, save_map
+
+    gdf = synthetic.incidents(200, seed=5)
+    path = save_map(build_map(gdf, tiles="none"), tmp_path_factory.mktemp("small") / "m.html")
+    return {"gdf": gdf, "map": path}
+
+
+@pytest.mark.parametrize(
+    ("which", "drawer", "zoom"), [("small", "vector", 5), ("large", "canvas", 9)]
+)
+def test_at_and_a_click_list_every_incident_under_the_pointer(
+    context, built, small, which, drawer, zoom
+):
+    data = small if which == "small" else built
+    gdf = data["gdf"]
+    opened = open_map(context, data["map"])
+    assert opened.state("(s) => s.meta.drawer") == drawer
+    stacked = 0
+    for row in range(HOSTILE, HOSTILE + 40):
+        lat, lon = float(gdf.geometry.y[row]), float(gdf.geometry.x[row])
+        want, edge = python_at(gdf, lat, lon, zoom)
+        if edge < 1e-3:
+            continue
+        got = opened.state(
+            "(s, q) => { s.map.setView([q[0], q[1]], q[2], {animate: false}); "
+            "return s.at(q[0], q[1]); }",
+            [lat, lon, zoom],
+        )
+        assert got == want, row
+        if len(want) > 1 and not stacked:
+            # A real click at that pixel lists the same incidents.
+            # (The mouse lands on a whole pixel: compare with what lies around that pixel.)
+            x, y, at = opened.state(
+                """(s, p) => { const pt = s.map.latLngToContainerPoint(p);
+                    const box = s.map.getContainer().getBoundingClientRect();
+                    const here = s.map.containerPointToLatLng(pt);
+                    return [box.left + pt.x, box.top + pt.y, [here.lat, here.lng]]; }""",
+                [lat, lon],
+            )
+            ids, edge = python_at(gdf, at[0], at[1], zoom)
+            if len(ids) < 2 or edge < 1e-3:
+                continue
+            opened.page.mouse.click(x, y)
+            text = current_popup(opened)
+            assert text.startswith(f"{len(ids)} incidents here")
+            titles = set(gdf.set_index("id").loc[ids, "title"])
+            shown = opened.page.locator(".leaflet-popup-content .ge-stack-name").all_inner_texts()
+            assert set(shown) == titles
+            stacked += 1
+    assert stacked
+    assert opened.errors == []
+    opened.page.close()

@@ -14,6 +14,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from browser import (
     FIXTURES,
@@ -465,3 +466,159 @@ def test_hostile_map_shows_text_literally_and_runs_nothing(context, maps):
     assert_nothing_ran(opened, maps["hostile"])
     assert web_requests(opened) == []
     page.close()
+
+
+# --- stacked incidents, at() and open() ------------------------------------------------------
+
+MAX_LAT = 85.0511287798
+
+
+def mercator(lat: Any, lon: Any) -> tuple[Any, Any]:
+    """Normalised Web Mercator, as the store computes it."""
+    phi = np.radians(np.clip(lat, -MAX_LAT, MAX_LAT))
+    return np.asarray(lon) / 360 + 0.5, 0.5 - np.log(np.tan(np.pi / 4 + phi / 2)) / (2 * np.pi)
+
+
+def python_at(records: list[dict], lat: float, lon: float, zoom: float) -> tuple[list, float]:
+    """The ids within HIT_RADIUS pixels of (lat, lon) at zoom, and the distance nearest the edge.
+
+    Rows are at their float32 coordinates, as the page stores them.
+    """
+    scale = 256 * 2**zoom
+    qx, qy = mercator(lat, lon)
+    ids, edge = [], math.inf
+    for record in drawn_points(records):
+        rlat, rlon = (float(np.float32(v)) for v in record["point"])
+        rx, ry = mercator(rlat, rlon)
+        distance = math.hypot((rx - qx) * scale, (ry - qy) * scale)
+        edge = min(edge, abs(distance - HIT_RADIUS))
+        if distance <= HIT_RADIUS:
+            ids.append(record["id"])
+    return ids, edge
+
+
+def date_text(record: dict) -> str:
+    end = record.get("date_end", record["date_start"])
+    return (
+        record["date_start"] if end == record["date_start"] else f"{record['date_start']} to {end}"
+    )
+
+
+def stack_of(records: list[dict], anchor: str) -> list[dict]:
+    point = next(r["point"] for r in records if r["id"] == anchor)
+    return [r for r in drawn_points(records) if r["point"] == point]
+
+
+def stack_rows(opened: MapPage) -> list[list[str]]:
+    buttons = opened.page.locator(".leaflet-popup-content .ge-stack-item").all_inner_texts()
+    return [text.split("\n") for text in buttons]
+
+
+@pytest.mark.parametrize("name", ["seed", "canvas"])
+@pytest.mark.parametrize(
+    ("anchor", "chosen"), [("seed-000-21", "seed-000-16"), ("seed-000-11", "seed-000-09")]
+)
+def test_a_click_on_a_stack_lists_every_incident_there(context, maps, name, anchor, chosen):
+    records = maps["seed_records"]
+    stack = stack_of(records, anchor)
+    assert chosen in [r["id"] for r in stack] and len(stack) >= 3
+    opened = open_map(context, maps[name])
+    click_incident(opened, stack[0])  # a real mouse click at the marker's pixel
+    assert current_popup(opened).startswith(f"{len(stack)} incidents here")
+    assert stack_rows(opened) == [[date_text(r), r["event_type"], r["title"]] for r in stack]
+    # Choose one: its own popup, with a way back to the list.
+    position = [r["id"] for r in stack].index(chosen)
+    opened.page.locator(".ge-stack-item").nth(position).click()
+    text = current_popup(opened)
+    assert next(r["title"] for r in stack if r["id"] == chosen) in text
+    assert re.search(rf"ID\s+{chosen}", text)
+    opened.page.locator(".ge-stack-back").click()
+    assert len(stack_rows(opened)) == len(stack)
+    # The API says the same: at() lists the stack, open() opens the chosen one.
+    assert opened.state("(s, p) => s.at(p[0], p[1])", stack[0]["point"]) == [r["id"] for r in stack]
+    assert opened.state("(s, id) => s.open(id)", chosen) is True
+    assert re.search(rf"ID\s+{chosen}", current_popup(opened))
+    # Hovering says how many are there.
+    opened.page.mouse.move(1, 1)
+    x, y = opened.state(
+        """(s, p) => { const pt = s.map.latLngToContainerPoint(p);
+            const box = s.map.getContainer().getBoundingClientRect();
+            return [box.left + pt.x, box.top + pt.y]; }""",
+        stack[0]["point"],
+    )
+    opened.page.mouse.move(x, y)
+    tooltip = opened.page.locator(".leaflet-tooltip")
+    tooltip.wait_for(state="visible", timeout=5_000)
+    assert tooltip.inner_text().startswith(f"{len(stack)} incidents here")
+    assert opened.errors == []
+    opened.page.close()
+
+
+@pytest.mark.parametrize("name", ["seed", "canvas"])
+def test_at_lists_what_is_within_the_hit_radius_at_every_zoom(context, maps, name):
+    records = maps["seed_records"]
+    opened = open_map(context, maps[name])
+    points = sorted({tuple(r["point"]) for r in drawn_points(records)})
+    checked = 0
+    for zoom in (3, 6, 12):
+        for lat, lon in points:
+            # The point itself and 4 pixels east of it.
+            for dx in (0.0, 4.0):
+                qlon = lon + dx * 360 / (256 * 2**zoom)
+                want, edge = python_at(records, lat, qlon, zoom)
+                if edge < 1e-3:
+                    continue  # too close to the radius to call
+                got = opened.state(
+                    "(s, q) => { s.map.setView([q[0], q[1]], q[2], {animate: false}); "
+                    "return s.at(q[0], q[1]); }",
+                    [lat, qlon, zoom],
+                )
+                assert got == want, (lat, qlon, zoom)
+                checked += 1
+    assert checked > 3 * len(points)
+    opened.page.close()
+
+
+def test_the_page_api_drives_the_map(context, maps):
+    records = maps["seed_records"]
+    categories = maps["describe"]["seed"]["categories"]
+    opened = open_map(context, maps["seed"])
+    page = opened.page
+    all_ids = [r["id"] for r in records if "point" in r]
+    assert page.evaluate("() => geoevents.visible()") == all_ids
+    page.evaluate("() => { window.changes = 0; geoevents.onChange(() => window.changes++); }")
+    battles = next(c["name"] for c in categories if c["name"] == "Battles")
+    assert page.evaluate("(c) => geoevents.toggle(c, false)", battles) is False
+    k = [c["name"] for c in categories].index(battles)
+    shown = [r["id"] for r in records if "point" in r and r["c"] != k]
+    assert page.evaluate("() => geoevents.visible()") == shown
+    assert page.evaluate("(c) => geoevents.counts()[c]", battles) == [0, categories[k]["count"]]
+    start, end = "2017-10-01", "2017-10-16"
+    assert page.evaluate("(r) => geoevents.timeRange(r)", [start, end]) == [start, end]
+    dated = [r["id"] for r in records if "point" in r and r["c"] != k and overlaps(r, start, end)]
+    assert page.evaluate("() => geoevents.visible()") == dated
+    assert page.locator(".ge-range-start").inner_text() == start
+    page.evaluate("(c) => geoevents.toggle(c, true)", battles)
+    assert page.evaluate("() => window.changes") >= 3
+    assert page.evaluate("() => geoevents.open('no such id')") is False
+    assert page.evaluate("() => geoevents.maps[Object.keys(geoevents.maps)[0]].count") == len(
+        records
+    )
+    assert opened.errors == []
+    page.close()
+
+
+def test_the_stack_list_shows_hostile_text_literally(context, maps):
+    opened = open_map(context, maps["hostile_stack"])
+    records = maps["hostile_records"]
+    click_incident(opened, records[0])
+    assert current_popup(opened).startswith(f"{len(records)} incidents here")
+    rows = stack_rows(opened)
+    assert [row[-1] for row in rows] == [r["title"] for r in records]
+    assert [row[1] for row in rows] == [r.get("event_type", "") for r in records]
+    opened.page.locator(".ge-stack-item").nth(0).click()
+    assert records[0]["title"] in current_popup(opened)
+    ids = opened.state("(s, p) => s.at(p[0], p[1])", records[0]["point"])
+    assert ids == [r["id"] for r in records]
+    assert_nothing_ran(opened, maps["hostile_stack"])
+    opened.page.close()

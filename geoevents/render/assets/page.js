@@ -11,6 +11,7 @@
   "use strict";
   var GE = window.geoevents;
   var POPUP = { maxWidth: 360, minWidth: 240, maxHeight: 360 };
+  var MAX_LAT = 85.0511287798;
 
   function ensurePanes(map) {
     if (map.getPane("geoeventsAreas")) return;
@@ -228,6 +229,7 @@
       }
       return popupAt(latlng, function () {
         holder = GE.el("div", "ge-stack-holder");
+        GE.isolate(holder);
         holder.appendChild(list());
         return holder;
       });
@@ -306,23 +308,23 @@
 
     /** The ids under (lat, lon) at the current zoom: what a click there lists. */
     page.at = function (lat, lon) {
-      var point = map.latLngToContainerPoint([lat, lon]);
+      // The point in the rows' own (unrounded) pixels: Leaflet's latLngToContainerPoint rounds.
+      var f = frame();
+      var phi = (Math.max(-MAX_LAT, Math.min(MAX_LAT, lat)) * Math.PI) / 180;
+      var x = (lon / 360 + 0.5) * f.scale - f.x;
+      var y = (0.5 - Math.log(Math.tan(Math.PI / 4 + phi / 2)) / (2 * Math.PI)) * f.scale - f.y;
       var size = map.getSize();
       var rows;
-      if (point.x >= 0 && point.y >= 0 && point.x <= size.x && point.y <= size.y) {
-        rows = page.rowsAt(point);
+      if (x >= 0 && y >= 0 && x <= size.x && y <= size.y) {
+        rows = page.rowsAt({ x: x, y: y });
       } else {
         // Out of view the index has nothing: look at every shown incident once.
-        var f = frame();
-        var phi = (Math.max(-85.0511287798, Math.min(85.0511287798, lat)) * Math.PI) / 180;
-        var qx = (lon / 360 + 0.5) * f.scale;
-        var qy = (0.5 - Math.log(Math.tan(Math.PI / 4 + phi / 2)) / (2 * Math.PI)) * f.scale;
         var r2 = GE.HIT_RADIUS * GE.HIT_RADIUS;
         rows = [];
         for (var i = 0; i < n; i++) {
           if (!store.mask[i] || store.isShape[i] || (drawer.hidden && drawer.hidden(i))) continue;
-          var dx = store.mx[i] * f.scale - qx;
-          var dy = store.my[i] * f.scale - qy;
+          var dx = store.mx[i] * f.scale - f.x - x;
+          var dy = store.my[i] * f.scale - f.y - y;
           if (dx * dx + dy * dy <= r2) rows.push(i);
         }
       }

@@ -116,7 +116,8 @@
       button.appendChild(el("span", "ge-stack-type", rec.event_type || ""));
       button.appendChild(el("span", "ge-stack-name", rec.title || "(no title)"));
       button.addEventListener("click", function (event) {
-        event.preventDefault();
+        // The button leaves the DOM: the map must not take the click for one on it.
+        L.DomEvent.stop(event);
         pick(k);
       });
       item.appendChild(button);
@@ -132,7 +133,7 @@
     var button = el("button", "ge-stack-back", "\u2190 " + plural(count));
     button.type = "button";
     button.addEventListener("click", function (event) {
-      event.preventDefault();
+      L.DomEvent.stop(event);
       back();
     });
     root.appendChild(button);
