@@ -252,7 +252,7 @@
         var rows = page.rowsAt(event.containerPoint);
         map.getContainer().style.cursor = rows.length ? "pointer" : "";
         var key = rows.join(",");
-        if (key === hovered) return;
+        if (key === hovered && (!rows.length || (tooltip && map.hasLayer(tooltip)))) return;
         hovered = key;
         if (!rows.length) {
           if (tooltip) map.closeTooltip(tooltip);

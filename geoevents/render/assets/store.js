@@ -178,10 +178,8 @@
 
   // -- the store ---------------------------------------------------------------------------
 
-  /** The columns the store needs before anything is drawn. */
-  var DRAW_COLUMNS = ["_lat", "_lon", "_cat", "_prec", "_shape", "date_start", "date_end"];
-  /** Up to this many incidents, text is decoded together with the drawing columns. */
-  var TEXT_WITH_DRAW_MAX = 20000;
+  /** The columns the store needs before anything is drawn (ids too: the API answers in ids). */
+  var DRAW_COLUMNS = ["_lat", "_lon", "_cat", "_prec", "_shape", "date_start", "date_end", "id"];
 
   /**
    * Decode the store described by meta (the JSON block of IncidentLayer). Returns a promise
@@ -233,8 +231,6 @@
       inputs: { categories: meta.categories.map(function () { return true; }), range: null, filter: null },
       textReady: false
     };
-    var first = textNames.length && n <= TEXT_WITH_DRAW_MAX ? DRAW_COLUMNS.concat(textNames) : DRAW_COLUMNS;
-
     function columnsReady() {
       textNames.forEach(function (name) {
         cols[name] = makeColumn(meta.columns[name], buffers, meta.columns);
@@ -242,7 +238,7 @@
       store.textReady = true;
     }
 
-    var decoded = load(first).then(function () {
+    var decoded = load(DRAW_COLUMNS).then(function () {
       var c = meta.columns;
       store.lat = buffers[c._lat.data];
       store.lon = buffers[c._lon.data];
@@ -266,13 +262,12 @@
         my[i] = 0.5 - Math.log(Math.tan(Math.PI / 4 + phi / 2)) / (2 * Math.PI);
       }
       store.drawable = drawable;
+      if (c.id) cols.id = makeColumn(c.id, buffers, c);
       store.recompute();
-      if (first !== DRAW_COLUMNS) columnsReady();
       return store;
     });
     // Text is decoded after the first draw, while the analyst looks at the map.
     store.text = decoded.then(function () {
-      if (store.textReady) return store;
       return load(textNames).then(function () {
         columnsReady();
         return store;
