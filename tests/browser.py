@@ -119,6 +119,21 @@ HEAT_PIXELS = """() => {
 }"""
 
 
+OPEN_POPUP = """() => {
+    const page = Object.values(window.geoevents.maps)[0];
+    const popup = page.popup;
+    return popup && popup.isOpen() && !popup.getElement().querySelector(".ge-loading");
+}"""
+
+
+def current_popup(opened: MapPage) -> str:
+    """The text of the map's open popup once its content is in (a closed one may still fade)."""
+    opened.page.wait_for_function(OPEN_POPUP, timeout=10_000)
+    return opened.state(
+        "(s) => s.popup.getElement().querySelector('.leaflet-popup-content').innerText"
+    )
+
+
 def move_timeline(page: Any, start: str, end: str) -> None:
     """Move both timeline handles to ISO dates as a drag would: set the value, fire "input"."""
     page.evaluate(

@@ -16,7 +16,7 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pytest
-from browser import HEAT_PIXELS, MapPage, move_timeline, offline_context, open_map
+from browser import HEAT_PIXELS, MapPage, current_popup, move_timeline, offline_context, open_map
 
 from geoevents.cli import cli
 from geoevents.io.formats import write_incidents
@@ -72,7 +72,11 @@ def colour_pixels(opened: MapPage, hex_colour: str) -> int:
 
 
 def checkbox(opened: MapPage, name: str, count: int) -> Any:
-    return opened.page.get_by_role("checkbox", name=f"{name} ({count})", exact=True)
+    """The layer-control checkbox of a category (its label says "shown / total")."""
+    labels = opened.page.locator(".leaflet-control-layers-overlays label").all_inner_texts()
+    pattern = re.compile(rf"{re.escape(name)} \(\d+ / {count}\)")
+    index = next(i for i, label in enumerate(labels) if pattern.fullmatch(label.strip()))
+    return opened.page.locator(".leaflet-control-layers-overlays input").nth(index)
 
 
 def overlaps(gdf: gpd.GeoDataFrame, start: str, end: str) -> int:
@@ -86,12 +90,16 @@ def test_large_map_draws_every_incident_offline(context, built):
     opened = open_map(context, built["map"])
     assert opened.errors == []
     assert [u for u in opened.requests if u.startswith(("http:", "https:"))] == []
-    assert opened.state("(s) => [s.large, s.visibleCount(), s.drawnCount()]") == [True, N, N]
+    assert opened.state("(s) => [s.meta.drawer, s.visibleCount(), s.drawnCount()]") == [
+        "canvas",
+        N,
+        N,
+    ]
     assert opened.page.locator(".ge-visible-count").inner_text() == f"{N} of {N} incidents shown"
     counts = built["gdf"]["event_type"].value_counts()
     legend = opened.page.locator(".ge-legend").inner_text()
     for name, count in counts.items():
-        assert re.search(rf"{re.escape(name)}\s+{count}", legend)
+        assert re.search(rf"{re.escape(name)}\s+{count} / {count}", legend)
     precision = built["gdf"]["geo_precision"].value_counts()
     assert re.search(rf"exact place\s+{precision[1]}", legend)
     opened.page.close()
@@ -188,10 +196,8 @@ def test_zooming_in_draws_the_precision_symbols(context, built):
     assert opened.state("(s) => s.mode") == "symbols"
     assert 0 < opened.state("(s) => s.drawnInView") <= 15_000
     # A region-only incident opens with its record, which says how precise it is.
-    opened.state(f"(s) => s.openPopup({row})")
-    popup = opened.page.locator(".leaflet-popup-content .ge-popup")
-    popup.wait_for(state="visible", timeout=10_000)
-    assert "3 – only the region is known" in popup.inner_text()
+    opened.state(f"(s) => s.openRow({row})")
+    assert "3 – only the region is known" in current_popup(opened)
     assert opened.errors == []
     opened.page.close()
 
@@ -234,3 +240,84 @@ def test_a_browser_without_decompression_says_so_instead_of_failing(context, bui
     assert page.evaluate("document.documentElement.dataset.geoeventsReady") is None
     assert errors == []
     page.close()
+
+
+# --- every incident reachable, with either drawer ----------------------------------------------
+
+HIT_RADIUS = 6  # pixels: GE.HIT_RADIUS in assets/hits.js
+MAX_LAT = 85.0511287798
+
+
+def mercator(lat: np.ndarray, lon: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    phi = np.radians(np.clip(lat, -MAX_LAT, MAX_LAT))
+    return lon / 360 + 0.5, 0.5 - np.log(np.tan(np.pi / 4 + phi / 2)) / (2 * np.pi)
+
+
+def python_at(gdf: gpd.GeoDataFrame, lat: float, lon: float, zoom: int) -> tuple[list, float]:
+    """Ids within HIT_RADIUS pixels at zoom (rows at their float32 coordinates), and the
+    smallest distance to the radius (to skip cases too close to call)."""
+    rx, ry = mercator(
+        gdf.geometry.y.to_numpy().astype("<f4").astype(float),
+        gdf.geometry.x.to_numpy().astype("<f4").astype(float),
+    )
+    qx, qy = mercator(np.array(lat), np.array(lon))
+    distance = np.hypot(rx - qx, ry - qy) * 256 * 2**zoom
+    inside = np.flatnonzero(distance <= HIT_RADIUS)
+    return gdf["id"].to_numpy()[inside].tolist(), float(np.abs(distance - HIT_RADIUS).min())
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """A 200-incident map: "auto" draws it with the vector drawer."""
+    from geoevents.render import build_map, save_map
+
+    gdf = synthetic.incidents(200, seed=5)
+    path = save_map(build_map(gdf, tiles="none"), tmp_path_factory.mktemp("small") / "m.html")
+    return {"gdf": gdf, "map": path}
+
+
+@pytest.mark.parametrize(
+    ("which", "drawer", "zoom"), [("small", "vector", 5), ("large", "canvas", 9)]
+)
+def test_at_and_a_click_list_every_incident_under_the_pointer(
+    context, built, small, which, drawer, zoom
+):
+    data = small if which == "small" else built
+    gdf = data["gdf"]
+    opened = open_map(context, data["map"])
+    assert opened.state("(s) => s.meta.drawer") == drawer
+    stacked = 0
+    for row in range(HOSTILE, HOSTILE + 40):
+        lat, lon = float(gdf.geometry.y[row]), float(gdf.geometry.x[row])
+        want, edge = python_at(gdf, lat, lon, zoom)
+        if edge < 1e-3:
+            continue
+        got = opened.state(
+            "(s, q) => { s.map.setView([q[0], q[1]], q[2], {animate: false}); "
+            "return s.at(q[0], q[1]); }",
+            [lat, lon, zoom],
+        )
+        assert got == want, row
+        if len(want) > 1 and not stacked:
+            # A real click at that pixel lists the same incidents.
+            # (The mouse lands on a whole pixel: compare with what lies around that pixel.)
+            x, y, at = opened.state(
+                """(s, p) => { const pt = s.map.latLngToContainerPoint(p);
+                    const box = s.map.getContainer().getBoundingClientRect();
+                    const here = s.map.containerPointToLatLng(pt);
+                    return [box.left + pt.x, box.top + pt.y, [here.lat, here.lng]]; }""",
+                [lat, lon],
+            )
+            ids, edge = python_at(gdf, at[0], at[1], zoom)
+            if len(ids) < 2 or edge < 1e-3:
+                continue
+            opened.page.mouse.click(x, y)
+            text = current_popup(opened)
+            assert text.startswith(f"{len(ids)} incidents here")
+            titles = set(gdf.set_index("id").loc[ids, "title"])
+            shown = opened.page.locator(".leaflet-popup-content .ge-stack-name").all_inner_texts()
+            assert set(shown) == titles
+            stacked += 1
+    assert stacked
+    assert opened.errors == []
+    opened.page.close()

@@ -1,7 +1,9 @@
 """The map in a real browser: headless Chromium, from file://, with every http(s) request blocked.
 
 One browser per module; each test opens a fresh page (a saved map loads in a fraction of a
-second) and waits for ``<html data-geoevents-ready="true">`` rather than sleeping.
+second) and waits for ``<html data-geoevents-ready="true">`` rather than sleeping. Every map
+has one store and one page API (docs/map.md); the tests drive both drawers through it: the
+vector drawer (the seed map) and the canvas drawer (the seed map with ``engine="large"``).
 """
 
 from __future__ import annotations
@@ -12,27 +14,30 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from browser import (
     FIXTURES,
     HEAT_PIXELS,
     MapPage,
+    current_popup,
     move_timeline,
     offline_context,
     open_map,
     read_incidents,
     seed_path,
 )
+from test_render_columnar import expected_records
 
 from geoevents.render import build_map, save_map
 from geoevents.render.categories import categorize
 from geoevents.render.describe import describe_map
-from geoevents.render.records import incident_records
 
 pytestmark = pytest.mark.browser
 
 HOSTILE = FIXTURES / "hostile.geojson"
-VISIBLE_IDS = "(s) => s.items.filter(s.isVisible).map((i) => i.rec.id)"
+VISIBLE_IDS = "(s) => s.visible()"
+HIT_RADIUS = 6  # pixels: GE.HIT_RADIUS in assets/hits.js
 
 
 @pytest.fixture(scope="module")
@@ -52,18 +57,28 @@ def maps(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         "cluster": build_map(seed, cluster=True, heatmap=True, tiles="none"),
         "hostile": build_map(hostile, timeline=True, cluster=False, heatmap=True, tiles="none"),
         "osm": build_map(seed, tiles="osm"),
+        "canvas": build_map(seed, timeline=True, tiles="none", engine="large"),
+        # Every hostile incident on one spot: the stack list shows all their text.
+        "hostile_stack": build_map(hostile.assign(geometry=hostile.geometry.iloc[0]), tiles="none"),
     }
     out: dict[str, Any] = {name: save_map(m, folder / f"{name}.html") for name, m in built.items()}
     out["describe"] = {name: describe_map(m) for name, m in built.items()}
     _, codes = categorize(seed["event_type"].tolist(), "event_type")
-    out["seed_records"] = incident_records(seed, codes)
+    out["seed_records"] = expected_records(seed, codes)
     _, codes = categorize(hostile["event_type"].tolist(), "event_type")
-    out["hostile_records"] = incident_records(hostile, codes)
+    out["hostile_records"] = expected_records(hostile, codes)
     return out
 
 
 def web_requests(opened: MapPage) -> list[str]:
     return [url for url in opened.requests if url.startswith(("http:", "https:"))]
+
+
+def category_box(opened: MapPage, name: str) -> Any:
+    """The layer-control checkbox of a category, whatever its live count says."""
+    pattern = re.compile(rf"{re.escape(name)} \(\d+ / \d+\)")
+    index = next(i for i, label in enumerate(overlay_labels(opened)) if pattern.fullmatch(label))
+    return opened.page.locator(".leaflet-control-layers-overlays input").nth(index)
 
 
 def overlay_labels(opened: MapPage) -> list[str]:
@@ -95,9 +110,7 @@ def click_incident(opened: MapPage, record: dict) -> None:
 
 
 def popup_text(opened: MapPage) -> str:
-    popup = opened.page.locator(".leaflet-popup-content")
-    popup.wait_for(state="visible", timeout=5_000)
-    return popup.inner_text()
+    return current_popup(opened)
 
 
 def isolated_point(records: list[dict]) -> dict:
@@ -149,6 +162,35 @@ def test_layer_control_lists_each_category(context, maps):
     opened.page.close()
 
 
+def live_counts(opened: MapPage) -> dict[str, Any]:
+    """What the page says it shows, per category: counts(), legend, layer control, panel."""
+    return opened.page.evaluate(
+        """() => {
+            const texts = (selector) => Array.from(document.querySelectorAll(selector),
+                (node) => node.textContent.trim());
+            return {
+                api: geoevents.counts(),
+                legend: texts(".ge-legend > ul:not(.ge-precision-list) .ge-legend-count"),
+                panel: texts(".ge-panel-categories .ge-legend-count"),
+                total: document.querySelector(".ge-panel-total").textContent,
+                labels: texts(".leaflet-control-layers-overlays label span span"),
+            };
+        }"""
+    )
+
+
+def assert_live_counts(opened: MapPage, categories: list[dict], shown: list[int]) -> None:
+    counts = live_counts(opened)
+    pairs = [[n, c["count"]] for n, c in zip(shown, categories, strict=True)]
+    assert counts["api"] == {c["name"]: p for c, p in zip(categories, pairs, strict=True)}
+    assert counts["legend"] == counts["panel"] == [f"{a} / {b}" for a, b in pairs]
+    assert counts["labels"][: len(categories)] == [
+        f"{c['name']} ({a} / {b})" for c, (a, b) in zip(categories, pairs, strict=True)
+    ]
+    total = sum(c["count"] for c in categories)
+    assert counts["total"] == f"Shown: {sum(shown)} of {total} incidents"
+
+
 def test_unchecking_a_category_removes_its_incidents(context, maps):
     opened = open_map(context, maps["seed"])
     page = opened.page
@@ -158,21 +200,23 @@ def test_unchecking_a_category_removes_its_incidents(context, maps):
         for k in range(len(categories))
     ]
     k = max(range(len(categories)), key=drawn.__getitem__)
-    label = f"{categories[k]['name']} ({categories[k]['count']})"
     paths = page.locator(f"path.ge-cat-{k}")
     before, visible = paths.count(), opened.state("(s) => s.visibleCount()")
     assert before >= drawn[k] > 0
+    assert_live_counts(opened, categories, drawn)
 
-    page.get_by_role("checkbox", name=label, exact=True).uncheck()
+    category_box(opened, categories[k]["name"]).uncheck()
     assert paths.count() == 0
     assert opened.state("(s) => s.visibleCount()") == visible - drawn[k]
     for other in range(len(categories)):
         if other != k and drawn[other]:
             assert page.locator(f"path.ge-cat-{other}").count() > 0
+    assert_live_counts(opened, categories, [0 if j == k else n for j, n in enumerate(drawn)])
 
-    page.get_by_role("checkbox", name=label, exact=True).check()
+    category_box(opened, categories[k]["name"]).check()
     assert paths.count() == before
     assert opened.state("(s) => s.visibleCount()") == visible
+    assert_live_counts(opened, categories, drawn)
     assert opened.errors == []
     page.close()
 
@@ -195,9 +239,7 @@ def test_clicking_an_incident_opens_its_popup(context, maps):
             assert source["name"] in text
         if "quote" in source:
             assert source["quote"] in text
-    hrefs = opened.page.locator(".leaflet-popup-content a").evaluate_all(
-        "(a) => a.map((x) => x.href)"
-    )
+    hrefs = opened.page.evaluate(POPUP_LINKS)
     web_urls = [
         s["url"] for s in record.get("sources", []) if re.match(r"https?://", s.get("url", ""))
     ]
@@ -239,7 +281,14 @@ def test_imprecise_incidents_are_drawn_with_an_area_not_a_pin(context, maps):
     for code in (1, 2, 3):
         assert page.locator(f"path.ge-incident.ge-p{code}").count() == len(by_code[code])
     radii = opened.state(
-        "(s) => s.items.filter((i) => i.area).map((i) => [i.rec.geo_precision, i.area.getRadius()])"
+        """(s) => {
+            const out = [];
+            s.map.eachLayer((layer) => {
+                const name = (layer.options && layer.options.className) || "";
+                if (name.includes("ge-area")) out.push([+name.slice(-1), layer.getRadius()]);
+            });
+            return out;
+        }"""
     )
     assert {code: radius for code, radius in radii} in (
         {},
@@ -273,6 +322,12 @@ def test_timeline_hides_incidents_outside_the_chosen_range(context, maps):
     )
     shown_points = [r for r in drawn_points(records) if overlaps(r, start, end)]
     assert page.locator("path.ge-incident").count() == len(shown_points)
+    categories = maps["describe"]["seed"]["categories"]
+    shown = [
+        sum(r["c"] == k and overlaps(r, start, end) for r in records)
+        for k in range(len(categories))
+    ]
+    assert_live_counts(opened, categories, shown)
 
     # The keyboard works too: Home on the last-date handle pulls it down onto the first one.
     page.locator(".ge-range-input").nth(1).focus()
@@ -295,12 +350,12 @@ def test_clusters_and_heat_map_follow_the_category_toggles(context, maps):
     assert page.evaluate(HEAT_PIXELS) > 0
     categories = maps["describe"]["cluster"]["categories"]
     for category in categories:
-        page.get_by_role("checkbox", name=f"{category['name']} ({category['count']})").uncheck()
+        category_box(opened, category["name"]).uncheck()
     assert page.locator(".ge-cluster").count() == 0
     assert page.locator("path.ge-incident").count() == 0
     assert page.evaluate(HEAT_PIXELS) == 0
     first = categories[0]
-    page.get_by_role("checkbox", name=f"{first['name']} ({first['count']})").check()
+    category_box(opened, first["name"]).check()
     assert page.evaluate(HEAT_PIXELS) > 0
     page.get_by_role("checkbox", name="Heatmap").uncheck()
     assert page.locator("canvas.ge-heat").count() == 0
@@ -326,8 +381,9 @@ ATTRIBUTE_HANDLERS = """() => Array.from(document.querySelectorAll("*")).flatMap
     Array.from(node.attributes)
         .filter((a) => a.name.toLowerCase().startsWith("on"))
         .map((a) => node.tagName + " " + a.name))"""
-POPUP_LINKS = """(s, i) => Array.from(
-    s.items[i].marker.getPopup().getElement().querySelectorAll(".leaflet-popup-content a"),
+POPUP_LINKS = """() => Array.from(
+    Object.values(geoevents.maps)[0].popup.getElement()
+        .querySelectorAll(".leaflet-popup-content a"),
     (a) => a.href)"""
 INJECTED = "() => [window.__pwned, document.querySelectorAll('img, iframe, object, embed').length]"
 
@@ -355,29 +411,32 @@ def test_hostile_map_shows_text_literally_and_runs_nothing(context, maps):
     opened = open_map(context, maps["hostile"])
     page = opened.page
     assert_nothing_ran(opened, maps["hostile"])
-    hostile_label = '<svg onload="window.__pwned=(window.__pwned||0)+1"> (1)'
+    hostile_name = '<svg onload="window.__pwned=(window.__pwned||0)+1">'
+    hostile_label = f"{hostile_name} (1 / 1)"
     assert overlay_labels(opened) == maps["describe"]["hostile"]["overlays"]
     assert hostile_label in overlay_labels(opened)
-    assert hostile_label[:-4] in page.locator(".ge-legend").inner_text()
+    assert hostile_name in page.locator(".ge-legend").inner_text()
 
     # A real click on the first incident: its markup-laden title is shown as text.
     click_incident(opened, maps["hostile_records"][0])
     assert maps["hostile_records"][0]["title"] in popup_text(opened)
 
-    for index, record in enumerate(maps["hostile_records"]):
-        text = opened.state(
-            """(s, i) => {
-                const item = s.items[i];
-                item.marker.openPopup();
-                item.marker.openTooltip();
-                return [
-                    item.marker.getPopup().getElement().textContent,
-                    item.marker.getTooltip().getElement().textContent,
-                ];
+    for record in maps["hostile_records"]:
+        assert opened.state("(s, id) => s.open(id)", record["id"]) is True
+        popup = opened.state("(s) => s.popup.getElement().textContent")
+        opened.page.mouse.move(1, 1)
+        x, y = opened.state(
+            """(s, p) => {
+                const pt = s.map.latLngToContainerPoint(p);
+                const box = s.map.getContainer().getBoundingClientRect();
+                return [box.left + pt.x, box.top + pt.y];
             }""",
-            index,
+            record["point"],
         )
-        popup, tooltip = text
+        opened.page.mouse.move(x, y)
+        tooltip_box = page.locator(".leaflet-tooltip")
+        tooltip_box.wait_for(state="visible", timeout=5_000)
+        tooltip = tooltip_box.text_content()
         assert record["title"] in popup and record["title"] in tooltip
         for field in ("summary", "actor1", "actor2", "sub_event_type", "confidence", "id"):
             if field in record:
@@ -386,27 +445,180 @@ def test_hostile_map_shows_text_literally_and_runs_nothing(context, maps):
             for key in ("name", "quote", "document", "published"):
                 if key in source:
                     assert source[key] in popup, key
-        hrefs = opened.state(POPUP_LINKS, index)
+        hrefs = page.evaluate(POPUP_LINKS)
         assert all(href.startswith(("http://", "https://")) for href in hrefs)
         for source in record.get("sources", []):
             if not source.get("url", "").strip().lower().startswith(("http://", "https://")):
                 assert f"Address (not a web link): {source['url']}" in popup
     # The one real link survives, normalised and percent-encoded, never as markup.
-    hrefs = opened.state(POPUP_LINKS, 0)
+    assert opened.state("(s, id) => s.open(id)", maps["hostile_records"][0]["id"]) is True
+    hrefs = page.evaluate(POPUP_LINKS)
     assert hrefs == ["https://example.org/a?b=%3Cc%3E&d=%22e%22"]
 
     # Narrow the timeline, toggle the hostile category off and on: redrawn, still inert.
-    page.evaluate(
-        """() => {
-            const s = Object.values(geoevents.maps)[0];
-            s.timeline.setDates(s.meta.incidents[0].date_start, s.meta.incidents[0].date_start);
-        }"""
-    )
+    day = maps["hostile_records"][0]["date_start"]
+    opened.state("(s, day) => s.timeRange([day, day])", day)
     assert opened.state("(s) => s.visibleCount()") == 1
-    page.get_by_role("checkbox", name=hostile_label, exact=True).uncheck()
+    category_box(opened, hostile_name).uncheck()
     assert opened.state("(s) => s.visibleCount()") == 0
-    page.get_by_role("checkbox", name=hostile_label, exact=True).check()
+    category_box(opened, hostile_name).check()
     assert opened.state("(s) => s.visibleCount()") == 1
     assert_nothing_ran(opened, maps["hostile"])
     assert web_requests(opened) == []
     page.close()
+
+
+# --- stacked incidents, at() and open() ------------------------------------------------------
+
+MAX_LAT = 85.0511287798
+
+
+def mercator(lat: Any, lon: Any) -> tuple[Any, Any]:
+    """Normalised Web Mercator, as the store computes it."""
+    phi = np.radians(np.clip(lat, -MAX_LAT, MAX_LAT))
+    return np.asarray(lon) / 360 + 0.5, 0.5 - np.log(np.tan(np.pi / 4 + phi / 2)) / (2 * np.pi)
+
+
+def python_at(records: list[dict], lat: float, lon: float, zoom: float) -> tuple[list, float]:
+    """The ids within HIT_RADIUS pixels of (lat, lon) at zoom, and the distance nearest the edge.
+
+    Rows are at their float32 coordinates, as the page stores them.
+    """
+    scale = 256 * 2**zoom
+    qx, qy = mercator(lat, lon)
+    ids, edge = [], math.inf
+    for record in drawn_points(records):
+        rlat, rlon = (float(np.float32(v)) for v in record["point"])
+        rx, ry = mercator(rlat, rlon)
+        distance = math.hypot((rx - qx) * scale, (ry - qy) * scale)
+        edge = min(edge, abs(distance - HIT_RADIUS))
+        if distance <= HIT_RADIUS:
+            ids.append(record["id"])
+    return ids, edge
+
+
+def date_text(record: dict) -> str:
+    end = record.get("date_end", record["date_start"])
+    return (
+        record["date_start"] if end == record["date_start"] else f"{record['date_start']} to {end}"
+    )
+
+
+def stack_of(records: list[dict], anchor: str) -> list[dict]:
+    point = next(r["point"] for r in records if r["id"] == anchor)
+    return [r for r in drawn_points(records) if r["point"] == point]
+
+
+def stack_rows(opened: MapPage) -> list[list[str]]:
+    buttons = opened.page.locator(".leaflet-popup-content .ge-stack-item").all_inner_texts()
+    return [text.split("\n") for text in buttons]
+
+
+@pytest.mark.parametrize("name", ["seed", "canvas"])
+@pytest.mark.parametrize(
+    ("anchor", "chosen"), [("seed-000-21", "seed-000-16"), ("seed-000-11", "seed-000-09")]
+)
+def test_a_click_on_a_stack_lists_every_incident_there(context, maps, name, anchor, chosen):
+    records = maps["seed_records"]
+    stack = stack_of(records, anchor)
+    assert chosen in [r["id"] for r in stack] and len(stack) >= 3
+    opened = open_map(context, maps[name])
+    click_incident(opened, stack[0])  # a real mouse click at the marker's pixel
+    assert current_popup(opened).startswith(f"{len(stack)} incidents here")
+    assert stack_rows(opened) == [[date_text(r), r["event_type"], r["title"]] for r in stack]
+    # Choose one: its own popup, with a way back to the list.
+    position = [r["id"] for r in stack].index(chosen)
+    opened.page.locator(".ge-stack-item").nth(position).click()
+    text = current_popup(opened)
+    assert next(r["title"] for r in stack if r["id"] == chosen) in text
+    assert re.search(rf"ID\s+{chosen}", text)
+    opened.page.locator(".ge-stack-back").click()
+    assert len(stack_rows(opened)) == len(stack)
+    # The API says the same: at() lists the stack, open() opens the chosen one.
+    assert opened.state("(s, p) => s.at(p[0], p[1])", stack[0]["point"]) == [r["id"] for r in stack]
+    assert opened.state("(s, id) => s.open(id)", chosen) is True
+    assert re.search(rf"ID\s+{chosen}", current_popup(opened))
+    # Hovering says how many are there.
+    opened.page.mouse.move(1, 1)
+    x, y = opened.state(
+        """(s, p) => { const pt = s.map.latLngToContainerPoint(p);
+            const box = s.map.getContainer().getBoundingClientRect();
+            return [box.left + pt.x, box.top + pt.y]; }""",
+        stack[0]["point"],
+    )
+    opened.page.mouse.move(x, y)
+    tooltip = opened.page.locator(".leaflet-tooltip")
+    tooltip.wait_for(state="visible", timeout=5_000)
+    assert tooltip.inner_text().startswith(f"{len(stack)} incidents here")
+    assert opened.errors == []
+    opened.page.close()
+
+
+@pytest.mark.parametrize("name", ["seed", "canvas"])
+def test_at_lists_what_is_within_the_hit_radius_at_every_zoom(context, maps, name):
+    records = maps["seed_records"]
+    opened = open_map(context, maps[name])
+    points = sorted({tuple(r["point"]) for r in drawn_points(records)})
+    checked = 0
+    for zoom in (3, 6, 12):
+        for lat, lon in points:
+            # The point itself and 4 pixels east of it.
+            for dx in (0.0, 4.0):
+                qlon = lon + dx * 360 / (256 * 2**zoom)
+                want, edge = python_at(records, lat, qlon, zoom)
+                if edge < 1e-3:
+                    continue  # too close to the radius to call
+                got = opened.state(
+                    "(s, q) => { s.map.setView([q[0], q[1]], q[2], {animate: false}); "
+                    "return s.at(q[0], q[1]); }",
+                    [lat, qlon, zoom],
+                )
+                assert got == want, (lat, qlon, zoom)
+                checked += 1
+    assert checked > 3 * len(points)
+    opened.page.close()
+
+
+def test_the_page_api_drives_the_map(context, maps):
+    records = maps["seed_records"]
+    categories = maps["describe"]["seed"]["categories"]
+    opened = open_map(context, maps["seed"])
+    page = opened.page
+    all_ids = [r["id"] for r in records if "point" in r]
+    assert page.evaluate("() => geoevents.visible()") == all_ids
+    page.evaluate("() => { window.changes = 0; geoevents.onChange(() => window.changes++); }")
+    battles = next(c["name"] for c in categories if c["name"] == "Battles")
+    assert page.evaluate("(c) => geoevents.toggle(c, false)", battles) is False
+    k = [c["name"] for c in categories].index(battles)
+    shown = [r["id"] for r in records if "point" in r and r["c"] != k]
+    assert page.evaluate("() => geoevents.visible()") == shown
+    assert page.evaluate("(c) => geoevents.counts()[c]", battles) == [0, categories[k]["count"]]
+    start, end = "2017-10-01", "2017-10-16"
+    assert page.evaluate("(r) => geoevents.timeRange(r)", [start, end]) == [start, end]
+    dated = [r["id"] for r in records if "point" in r and r["c"] != k and overlaps(r, start, end)]
+    assert page.evaluate("() => geoevents.visible()") == dated
+    assert page.locator(".ge-range-start").inner_text() == start
+    page.evaluate("(c) => geoevents.toggle(c, true)", battles)
+    assert page.evaluate("() => window.changes") >= 3
+    assert page.evaluate("() => geoevents.open('no such id')") is False
+    assert page.evaluate("() => geoevents.maps[Object.keys(geoevents.maps)[0]].count") == len(
+        records
+    )
+    assert opened.errors == []
+    page.close()
+
+
+def test_the_stack_list_shows_hostile_text_literally(context, maps):
+    opened = open_map(context, maps["hostile_stack"])
+    records = maps["hostile_records"]
+    click_incident(opened, records[0])
+    assert current_popup(opened).startswith(f"{len(records)} incidents here")
+    rows = stack_rows(opened)
+    assert [row[-1] for row in rows] == [r["title"] for r in records]
+    assert [row[1] for row in rows] == [r.get("event_type", "") for r in records]
+    opened.page.locator(".ge-stack-item").nth(0).click()
+    assert records[0]["title"] in current_popup(opened)
+    ids = opened.state("(s, p) => s.at(p[0], p[1])", records[0]["point"])
+    assert ids == [r["id"] for r in records]
+    assert_nothing_ran(opened, maps["hostile_stack"])
+    opened.page.close()

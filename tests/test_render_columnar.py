@@ -1,8 +1,10 @@
-"""The large-data layer's columns hold exactly what the classic layer's JSON records hold.
+"""The page's store holds exactly what the GeoDataFrame holds.
 
-A small Python decoder reads the buffers the way ``assets/large.js`` does (lengths into
-offsets, dictionary codes, day numbers from a base or from the start, sentinels for missing)
-and every row is compared with ``records.incident_records`` of the same frame.
+A small Python decoder reads the buffers the way ``assets/store.js`` does (lengths into
+offsets, dictionary codes, day numbers from a base or from the start, sentinels for missing),
+from ``encode_incidents`` or from a rendered page, and every row is compared with records
+computed here from the frame (``expected_records``: the cell converters of ``values.py``, the
+anchor point and shape of each geometry).
 """
 
 from __future__ import annotations
@@ -10,7 +12,9 @@ from __future__ import annotations
 import base64
 import gzip
 import json
+import math
 import re
+from types import SimpleNamespace
 from typing import Any
 
 import geopandas as gpd
@@ -18,23 +22,88 @@ import numpy as np
 import pandas as pd
 import pytest
 from browser import FIXTURES, read_incidents
-from shapely.geometry import LineString, Point, Polygon
+from shapely.geometry import LineString, Point, Polygon, mapping
 
-from geoevents.render import build_map
+from geoevents.render import build_map, values
 from geoevents.render.categories import categorize
 from geoevents.render.columnar import NO_DAY, encode_incidents
-from geoevents.render.large import compress
-from geoevents.render.legend import precision_counts
-from geoevents.render.records import date_span, incident_records
+from geoevents.render.coords import COORD_DIGITS, round_coords
+from geoevents.render.legend import precision_code
+from geoevents.render.payload import compress
 from geoevents.render.save import render_html
-from geoevents.schema import COLUMNS
+from geoevents.schema import COLUMNS, FIELDS
+
+_CONVERTERS = {
+    "str": values.text,
+    "date": values.date_text,
+    "int": values.number_or_text,
+    "list[str]": values.text_list,
+    "list[source]": values.sources,
+}
+
+
+def _finite(coords: Any) -> bool:
+    if isinstance(coords, (int, float)):
+        return math.isfinite(coords)
+    return all(_finite(c) for c in coords)
+
+
+def geometry_fields(geom: Any) -> dict[str, Any]:
+    """``point`` ([lat, lon], where it is drawn) and, for a line or polygon, ``shape``."""
+    if geom is None or geom.is_empty:
+        return {}
+    if geom.geom_type == "Point":
+        if not (math.isfinite(geom.x) and math.isfinite(geom.y)):
+            return {}
+        return {"point": [geom.y, geom.x]}
+    shape = mapping(geom)
+    if shape["type"] == "GeometryCollection" or not _finite(shape["coordinates"]):
+        return {}
+    anchor = geom.representative_point()
+    coordinates = round_coords(shape["coordinates"], COORD_DIGITS)
+    return {
+        "point": [anchor.y, anchor.x],
+        "shape": {"type": shape["type"], "coordinates": coordinates},
+    }
+
+
+def expected_records(gdf: gpd.GeoDataFrame, codes: list[int]) -> list[dict[str, Any]]:
+    """What the store must hold for each row: the fields with a value, ``c`` and geometry."""
+    columns = [
+        (f.name, _CONVERTERS[f.kind], gdf[f.name].tolist()) for f in FIELDS if f.name in gdf.columns
+    ]
+    out = []
+    for row, (code, geom) in enumerate(zip(codes, gdf.geometry.values, strict=True)):
+        record: dict[str, Any] = {"c": int(code)}
+        for name, convert, cells in columns:
+            value = convert(cells[row])
+            if value is not None and value != []:
+                record[name] = value
+        record.update(geometry_fields(geom))
+        out.append(record)
+    return out
+
+
+def date_span(records: list[dict[str, Any]]) -> tuple[str, str] | None:
+    starts = [r["date_start"] for r in records if "date_start" in r]
+    ends = [r.get("date_end", r["date_start"]) for r in records if "date_start" in r]
+    return (min(starts), max(ends)) if starts else None
+
+
+def precision_counts(records: list[dict[str, Any]]) -> dict[int, int]:
+    counts = {1: 0, 2: 0, 3: 0}
+    for record in records:
+        if "point" in record:
+            counts[precision_code(record.get("geo_precision", 1))] += 1
+    return counts
+
 
 DTYPES = {"f32": "<f4", "f64": "<f8", "i32": "<i4", "u8": "<u1", "u16": "<u2", "bytes": "<u1"}
 DAY0 = np.datetime64("1970-01-01", "D")
 
 
 class Decoder:
-    """Reads ``ColumnarIncidents`` back into records, following large.js line by line."""
+    """Reads ``ColumnarIncidents`` back into records, following store.js line by line."""
 
     def __init__(self, encoded: Any) -> None:
         self.encoded = encoded
@@ -114,6 +183,29 @@ class Decoder:
         return out
 
 
+def page_store(page: str) -> Decoder:
+    """The store of a rendered page, decoded from its JSON and base64 blocks."""
+    blocks = dict(
+        re.findall(r'<script type="application/[\w-]+" id="([^"]+)">([^<]*)</script>', page)
+    )
+    meta_id = next(key for key in blocks if key.endswith("_meta"))
+    meta = json.loads(blocks[meta_id])
+    buffers = []
+    for spec in meta["buffers"]:
+        data = b"".join(gzip.decompress(base64.b64decode(blocks[p])) for p in spec["parts"])
+        buffers.append(SimpleNamespace(dtype=spec["dtype"], data=data[: spec["size"]]))
+    shapes = json.loads(blocks[meta_id[: -len("_meta")] + "_shapes"])
+    encoded = SimpleNamespace(
+        count=meta["count"], buffers=buffers, columns=meta["columns"], shapes=shapes
+    )
+    return Decoder(encoded)
+
+
+def page_records(page: str) -> list[dict[str, Any]]:
+    """Every incident of a rendered page as a record (``c``, fields, ``point``, ``shape``)."""
+    return page_store(page).records()
+
+
 def frame(rows: list[dict]) -> gpd.GeoDataFrame:
     records = []
     for i, row in enumerate(rows):
@@ -127,18 +219,20 @@ def frame(rows: list[dict]) -> gpd.GeoDataFrame:
 
 def same_records(gdf: gpd.GeoDataFrame) -> None:
     _, codes = categorize(gdf["event_type"], "event_type")
-    expected = incident_records(gdf, codes)
+    expected = expected_records(gdf, codes)
     encoded = encode_incidents(gdf, np.asarray(codes))
-    got = Decoder(encoded).records()
-    for want, have in zip(expected, got, strict=True):
-        # Coordinates travel as float32: a metre or two, far below any geocoding precision.
-        for key in ("point",):
-            if key in want:
-                assert have[key] == pytest.approx(want[key], abs=2e-5)
-                have[key] = want[key]
-        assert have == want
     assert encoded.date_span == date_span(expected)
     assert encoded.precision_counts == precision_counts(expected)
+    decoded = [Decoder(encoded).records()]
+    # The page carries the same store: decode it from the rendered HTML too.
+    decoded.append(page_records(render_html(build_map(gdf, tiles="none"))))
+    for got in decoded:
+        for want, have in zip(expected, got, strict=True):
+            # Coordinates travel as float32: a metre or two, far below any geocoding precision.
+            if "point" in want:
+                assert have["point"] == pytest.approx(want["point"], abs=2e-5)
+                have["point"] = want["point"]
+            assert have == want
 
 
 EDGE_ROWS = [
@@ -163,11 +257,11 @@ EDGE_ROWS = [
 ]
 
 
-def test_edge_cases_decode_to_the_classic_records():
+def test_edge_cases_decode_to_the_frame():
     same_records(frame(EDGE_ROWS))
 
 
-def test_fixture_incidents_decode_to_the_classic_records():
+def test_fixture_incidents_decode_to_the_frame():
     same_records(read_incidents(FIXTURES / "incidents.geojson"))
     same_records(read_incidents(FIXTURES / "hostile.geojson"))
 
@@ -201,7 +295,7 @@ def test_many_rows_use_dictionaries_and_narrow_types():
     sample = Decoder(encoded).records()[:50]
     assert sample == [
         {k: v for k, v in r.items() if k != "point"} | {"point": sample[i]["point"]}
-        for i, r in enumerate(incident_records(gdf.iloc[:50], [0] * 50))
+        for i, r in enumerate(expected_records(gdf.iloc[:50], [0] * 50))
     ]
 
 
@@ -218,10 +312,13 @@ def test_pieces_are_gzip_members_that_round_trip():
     assert compress(data, 4) == compress(data, 4)
 
 
-def test_the_large_page_embeds_base64_pieces_and_no_json_records():
+@pytest.mark.parametrize("engine", ["classic", "large"])
+def test_every_page_embeds_base64_pieces_and_no_json_records(engine):
     gdf = read_incidents(FIXTURES / "hostile.geojson")
-    page = render_html(build_map(gdf, tiles="none", engine="large"))
-    assert "geoevents.drawLarge(" in page and "geoevents.drawIncidents(" not in page
+    page = render_html(build_map(gdf, tiles="none", engine=engine))
+    entry = {"classic": "drawIncidents", "large": "drawLarge"}[engine]
+    assert page.count("geoevents.drawIncidents(") + page.count("geoevents.drawLarge(") == 1
+    assert f"geoevents.{entry}(" in page
     blocks = re.findall(
         r'<script type="application/octet-stream" id="[^"]+">([^<]*)</script>', page
     )

@@ -14,6 +14,7 @@ import geopandas as gpd
 import pytest
 from browser import FIXTURES, read_incidents
 from shapely.geometry import Point
+from test_render_columnar import page_records
 
 from geoevents.errors import UsageError
 from geoevents.render import MapInfo, build_map, save_map
@@ -58,7 +59,10 @@ def test_one_overlay_per_event_type_in_acled_order_with_counts(incidents):
     names = [c["name"] for c in described["categories"]]
     assert names == [t for t in EVENT_TYPES if t in expected.index]
     assert {c["name"]: c["count"] for c in described["categories"]} == expected.to_dict()
-    assert described["overlays"] == [f"{c['name']} ({c['count']})" for c in described["categories"]]
+    assert described["overlays"] == [
+        f"{c['name']} ({c['count']} / {c['count']})" for c in described["categories"]
+    ]
+    assert described["legend"]["shown"] == [c["count"] for c in described["categories"]]
     assert described["base_layers"] == []
     assert described["incidents"] == len(incidents)
     assert described["borders"] is True
@@ -235,18 +239,18 @@ def _json_blocks(page: str) -> list[str]:
 
 
 def _page_incidents(page: str) -> list[dict]:
-    for block in _json_blocks(page):
-        data = json.loads(block)
-        if "incidents" in data:
-            return data["incidents"]
-    raise AssertionError("no incident data in the page")
+    """The incidents of a page, decoded from its store's compressed columns."""
+    return page_records(page)
 
 
 def test_incidents_are_embedded_once_with_missing_values_left_out(incidents):
     page = render_html(build_map(incidents))
     records = _page_incidents(page)
     assert [r["id"] for r in records] == incidents["id"].tolist()
-    assert page.count(records[0]["summary"]) == 1
+    # Once: one incident-layer call and one store; the text is only in the compressed columns.
+    assert page.count("geoevents.drawIncidents(") == 1
+    assert page.count('_meta">') == 1
+    assert records[0]["summary"] not in page
     by_id = {r["id"]: r for r in records}
     assert "fatalities" not in by_id["IRQ-2017-0002"]  # not reported
     assert by_id["IRQ-2019-0005"]["fatalities"] == 0  # reported as zero
@@ -325,6 +329,8 @@ def test_hostile_text_reaches_the_page_only_as_json_or_entities(hostile):
     records = _page_incidents(page)
     assert [r["title"] for r in records] == hostile["title"].tolist()
     assert records[0]["sources"][0]["url"].startswith("javascript:")
+    # Text never appears in the page outside the compressed columns.
+    assert hostile["title"][0] not in page
     # Layer names go through Leaflet's innerHTML, so they are entities, $ and ` included.
     control = re.search(r"overlays :  \{(.*?)\}", page, re.S).group(1)
     assert "\\u0026lt;svg onload=\\u0026quot;window.__pwned" in control
@@ -361,4 +367,4 @@ def test_jinja_markup_in_data_is_never_evaluated():
     assert [c["name"] for c in legend["categories"]] == ["Battles", "{{ 7*7 }}"]
     entity = "\\u0026#x7b;"  # "&#x7b;" once folium's tojson has escaped the "&"
     assert f'"{entity}{entity} 7*7 ' in page
-    assert describe_map(m)["overlays"] == ["Battles (1)", "{{ 7*7 }} (1)"]
+    assert describe_map(m)["overlays"] == ["Battles (1 / 1)", "{{ 7*7 }} (1 / 1)"]

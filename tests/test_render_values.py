@@ -1,21 +1,23 @@
-"""Unit tests of the renderer's building blocks: escaping, cell values, records, colours."""
+"""Unit tests of the renderer's building blocks: escaping, cell values, geometry, colours."""
 
 from __future__ import annotations
 
 import datetime
 import json
 import math
+from typing import Any
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
 from shapely.geometry import LineString, Point, Polygon
 
 from geoevents.render.categories import UNKNOWN, categorize, category_label
+from geoevents.render.columnar import encode_incidents
 from geoevents.render.embed import escape_html, script_json
 from geoevents.render.legend import precision_code
 from geoevents.render.palette import EVENT_TYPE_COLORS, PALETTE, assign_colors
-from geoevents.render.records import date_span, geometry_fields
 from geoevents.render.values import (
     date_text,
     is_missing,
@@ -116,27 +118,39 @@ def test_sources_keep_known_keys_as_text():
     assert sources({"name": "One"}) == [{"name": "One"}]
 
 
-def test_geometry_fields():
-    assert geometry_fields(Point(44.123456789, 33.987654321)) == {"point": [33.987654, 44.123457]}
-    assert geometry_fields(None) == {}
-    assert geometry_fields(Point()) == {}
-    assert geometry_fields(Point(math.nan, 1)) == {}
-    line = geometry_fields(LineString([(44, 33), (45, 34)]))
-    assert line["shape"]["type"] == "LineString"
-    assert len(line["point"]) == 2
-    square = geometry_fields(Polygon([(0, 0), (2, 0), (2, 2), (0, 2)]))
-    assert square["point"] == [1.0, 1.0]
-    assert square["shape"]["coordinates"][0][0] == [0.0, 0.0]
+def _encoded(geoms: list, **columns: list) -> Any:
+    gdf = gpd.GeoDataFrame({"id": [f"g{i}" for i in range(len(geoms))], **columns}, geometry=geoms)
+    return encode_incidents(gdf, np.zeros(len(geoms), dtype=np.int64))
+
+
+def test_where_each_geometry_is_drawn():
+    geoms = [
+        Point(44.123456789, 33.987654321),
+        None,
+        Point(),
+        Point(math.nan, 1),
+        LineString([(44, 33), (45, 34)]),
+        Polygon([(0, 0), (2, 0), (2, 2), (0, 2)]),
+    ]
+    encoded = _encoded(geoms)
+    assert encoded.drawable.tolist() == [True, False, False, False, True, True]
+    assert encoded.precision_counts == {1: 3, 2: 0, 3: 0}
+    assert [row for row, _ in encoded.shapes] == [4, 5]
+    line, square = (shape for _, shape in encoded.shapes)
+    assert line == {"type": "LineString", "coordinates": [[44.0, 33.0], [45.0, 34.0]]}
+    assert square["coordinates"][0][0] == [0.0, 0.0]
+    # The view fits the points where incidents are drawn (a shape by its anchor point).
+    assert encoded.bounds == [[1.0, 1.0], [33.987654, 44.123457]]
 
 
 def test_date_span_uses_date_end_defaulting_to_date_start():
-    records = [
-        {"date_start": "2017-10-05", "date_end": "2017-10-30"},
-        {"date_start": "2017-11-02"},
-        {},
-    ]
-    assert date_span(records) == ("2017-10-05", "2017-11-02")
-    assert date_span([{}]) is None
+    encoded = _encoded(
+        [Point(0, 0)] * 3,
+        date_start=["2017-10-05", "2017-11-02", None],
+        date_end=["2017-10-30", None, None],
+    )
+    assert encoded.date_span == ("2017-10-05", "2017-11-02")
+    assert _encoded([Point(0, 0)], date_start=[None]).date_span is None
 
 
 def test_category_labels():

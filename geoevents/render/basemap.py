@@ -16,9 +16,9 @@ from folium.map import Layer
 from folium.template import Template
 
 from geoevents.errors import UsageError
+from geoevents.render.coords import round_coords
 from geoevents.render.elements import VerbatimMacroElement
 from geoevents.render.embed import escape_html, script_json
-from geoevents.render.records import round_coords
 
 __all__ = ["BORDER_DIGITS", "BlankBase", "CountryBorders", "borders_geojson", "tile_layer"]
 

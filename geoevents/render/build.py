@@ -19,11 +19,9 @@ from geoevents.render.figure import CleanFigure
 from geoevents.render.ids import assign_ids
 from geoevents.render.info import MapInfo
 from geoevents.render.inline import InlineAssets
-from geoevents.render.large import LargeIncidentLayer
 from geoevents.render.layers import HeatLayer, IncidentLayer, Ready, category_groups
-from geoevents.render.legend import Legend, precision_counts
+from geoevents.render.legend import Legend
 from geoevents.render.panel import ProvenancePanel, panel_lines
-from geoevents.render.records import date_span, incident_records
 from geoevents.render.timeline import TimelineControl
 from geoevents.render.view import FitIncidents
 from geoevents.schema import CRS
@@ -32,11 +30,15 @@ __all__ = ["ENGINES", "LARGE_ENGINE_MIN", "build_map", "choose_engine"]
 
 log = logging.getLogger(__name__)
 
-#: How the incidents are drawn: one Leaflet layer each, or the canvas of the large-data layer.
+#: How the incidents are drawn: "classic" is the vector drawer (one Leaflet marker each),
+#: "large" the canvas drawer. Every map carries its incidents the same way.
 ENGINES = ("auto", "classic", "large")
 
-#: From this many incidents on, "auto" draws with the large-data layer: below it, one Leaflet
-#: layer per incident still draws within about a second.
+#: The page's drawer for each engine.
+DRAWER = {"classic": "vector", "large": "canvas"}
+
+#: From this many incidents on, "auto" draws on a canvas: below it, one Leaflet marker per
+#: incident still draws within about a second.
 LARGE_ENGINE_MIN = 10_001
 
 #: Clustering needs one Leaflet marker per incident; "auto" keeps it up to this many.
@@ -115,8 +117,9 @@ def build_map(
     """Build the analyst's map of ``gdf``: one overlay per category, legend, provenance panel.
 
     The map needs nothing from the network: Leaflet and every script and style are inlined,
-    and Natural Earth country borders are always drawn. All data reaches the page as JSON and
-    is shown as text, so hostile text in any field is displayed literally and runs nothing.
+    and Natural Earth country borders are always drawn. The incidents reach the page once, as
+    compressed binary columns, and are shown as text, so hostile text in any field is
+    displayed literally and runs nothing. The page and its API are described in docs/map.md.
     Built twice from the same input and options, the map renders to the same bytes.
 
     Parameters
@@ -140,10 +143,10 @@ def build_map(
     info : MapInfo, optional
         Provenance for the panel (input file, SHA-256, filters, version, timestamp).
     engine : {"auto", "classic", "large"}, default "auto"
-        ``"classic"`` makes one Leaflet layer per incident; ``"large"`` embeds the incidents
-        as compressed binary columns and draws them on one canvas, which keeps a million
-        incidents interactive. ``"auto"`` picks ``"large"`` from ``LARGE_ENGINE_MIN``
-        incidents on.
+        How the page draws (the data is embedded the same way): ``"classic"`` draws one
+        Leaflet marker per incident (and can cluster them); ``"large"`` draws them on one
+        canvas, which keeps a million incidents interactive. ``"auto"`` picks ``"large"``
+        from ``LARGE_ENGINE_MIN`` incidents on.
 
     Returns
     -------
@@ -166,18 +169,13 @@ def build_map(
     engine = choose_engine(engine, len(gdf), cluster=cluster)
     column = gdf[layer_by] if layer_by in gdf.columns else [None] * len(gdf)
     categories, codes = categorize(column, layer_by)
-    if engine == "large":
-        cluster = False
-        data = encode_incidents(gdf, np.asarray(codes, dtype=np.int64))
-        span = data.date_span
-        precision = data.precision_counts
-        bounds = data.bounds
-    else:
-        records = incident_records(gdf, codes)
-        span = date_span(records)
-        precision = precision_counts(records)
-        points = [r["point"] for r in records if "point" in r]
-        bounds = FitIncidents.bounds_of(points) if points else None
+    code_array = np.asarray(codes, dtype=np.int64)
+    data = encode_incidents(gdf, code_array)
+    span = data.date_span
+    precision = data.precision_counts
+    bounds = data.bounds
+    # When the page opens every drawable incident is shown.
+    shown = np.bincount(code_array[data.drawable], minlength=len(categories)).tolist()
     drawn = sum(precision.values())
 
     m = folium.Map(location=None, tiles=None, zoom_start=2, control_scale=True)
@@ -187,23 +185,23 @@ def build_map(
     m.default_css = []
     CleanFigure(title=escape_html(title)).add_child(m)
 
-    m.add_child(InlineAssets(cluster=cluster, large=engine == "large"))
+    drawer = DRAWER[engine]
+    cluster = cluster and drawer == "vector"
+    m.add_child(InlineAssets(cluster=cluster))
     if base is not None:
         m.add_child(base)
         m.add_child(BlankBase(show=False))
     m.add_child(CountryBorders())
-    groups = category_groups(categories)
+    groups = category_groups(categories, shown)
     for group in groups:
         m.add_child(group)
-    incidents: IncidentLayer | LargeIncidentLayer
-    if engine == "large":
-        incidents = LargeIncidentLayer(data, categories, groups, layer_by=layer_by)
-    else:
-        incidents = IncidentLayer(records, categories, groups, layer_by=layer_by, cluster=cluster)
+    incidents = IncidentLayer(
+        data, categories, groups, layer_by=layer_by, drawer=drawer, cluster=cluster
+    )
     m.add_child(incidents)
     if heatmap:
         m.add_child(HeatLayer(incidents, show=True))
-    m.add_child(Legend(layer_by, categories, precision))
+    m.add_child(Legend(layer_by, categories, precision, shown))
     lines = panel_lines(
         count=len(gdf),
         undrawn=len(gdf) - drawn,

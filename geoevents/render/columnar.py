@@ -1,9 +1,10 @@
-"""The incidents in compact columnar form, for the large-data layer.
+"""The incidents in compact columnar form: how every map carries them.
 
-A JSON record per incident (``records.py``) costs a full parse before the first point is drawn,
-and beyond a few hundred thousand incidents it no longer fits in one JavaScript string. Here
-every field becomes one or two little-endian binary buffers instead, built with numpy and
-pyarrow without a Python loop over the rows:
+A JSON record per incident would cost a full parse before the first point is drawn, and beyond
+a few hundred thousand incidents it no longer fits in one JavaScript string. Here every field
+becomes one or two little-endian binary buffers instead, built with numpy and pyarrow without
+a Python loop over the rows (``payload.py`` compresses them into the page, ``assets/store.js``
+decodes them into the page's store):
 
 - coordinates as ``float32`` arrays, dates as day numbers, categories and precision codes as
   small integers: what the page needs to draw and filter;
@@ -28,7 +29,7 @@ import pyarrow.compute as pc
 import shapely
 
 from geoevents.render import values
-from geoevents.render.records import COORD_DIGITS, round_coords
+from geoevents.render.coords import COORD_DIGITS, round_coords
 from geoevents.schema import FIELDS, SOURCE_KEYS
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -89,6 +90,8 @@ class ColumnarIncidents:
         First ``date_start`` and last ``date_end`` (ISO), when there are dates.
     precision_counts : dict
         Drawable incidents per precision symbol (1, 2, 3).
+    drawable : numpy.ndarray
+        Whether each incident can be drawn (it has a usable location).
     bounds : list, optional
         ``[[south, west], [north, east]]`` of the drawable incidents.
     """
@@ -100,6 +103,7 @@ class ColumnarIncidents:
     date_span: tuple[str, str] | None = None
     precision_counts: dict[int, int] = field(default_factory=dict)
     bounds: list[list[float]] | None = None
+    drawable: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
 
     def add(self, dtype: str, array: np.ndarray | bytes) -> int:
         """Append a buffer and return its index."""
@@ -399,6 +403,7 @@ def encode_incidents(gdf: gpd.GeoDataFrame, codes: np.ndarray) -> ColumnarIncide
     geoms = np.asarray(gdf.geometry.values, dtype=object)
     lat, lon, is_shape = _anchors(out, geoms)
     drawable = np.isfinite(lat)
+    out.drawable = drawable
     category_dtype, numpy_dtype = _code_dtype(int(codes.max(initial=0)) + 1)
     precision = _precision_codes(gdf.get("geo_precision"), n)
     out.columns["_lat"] = {"kind": "num", "data": out.add("f32", lat.astype("<f4"))}

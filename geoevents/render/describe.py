@@ -58,7 +58,7 @@ def describe_map(m: folium.Map) -> dict[str, Any]:
     layers = [c for c in children(m).values() if isinstance(c, Layer) and c.control]
     return {
         "title": panel.title,
-        "incidents": len(incidents.records),
+        "incidents": incidents.count,
         "layer_by": incidents.layer_by,
         "categories": [c.as_json() for c in incidents.categories],
         "overlays": [html.unescape(c.layer_name) for c in layers if c.overlay],
@@ -66,9 +66,11 @@ def describe_map(m: folium.Map) -> dict[str, Any]:
         "legend": {
             "title": legend.title,
             "categories": [(c.name, c.color, c.count) for c in legend.categories],
+            "shown": list(legend.shown),
             "precision": list(legend.precision),
         },
         "panel": list(panel.lines),
+        "drawer": incidents.drawer,
         "borders": _only(m, CountryBorders) is not None,
         "cluster": incidents.cluster,
         "heatmap": _only(m, HeatLayer) is not None,

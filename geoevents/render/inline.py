@@ -24,7 +24,19 @@ _SOURCE_MAP = re.compile(r"^[ \t]*(//|/\*)# sourceMappingURL=.*$", re.MULTILINE)
 _CSS_URL = re.compile(r"url\((['\"]?)(images/[\w.-]+\.png)\1\)")
 
 #: Our scripts, in load order (each one only adds to ``window.geoevents``).
-OWN_SCRIPTS = ("core.js", "popup.js", "incidents.js", "controls.js", "heat.js")
+OWN_SCRIPTS = (
+    "core.js",
+    "dates.js",
+    "styles.js",
+    "popup.js",
+    "store.js",
+    "hits.js",
+    "vector.js",
+    "canvas.js",
+    "page.js",
+    "controls.js",
+    "heat.js",
+)
 OWN_STYLES = ("geoevents.css",)
 
 
@@ -95,8 +107,6 @@ class InlineAssets(VerbatimMacroElement):
     ----------
     cluster : bool
         Whether to include Leaflet.markercluster.
-    large : bool
-        Whether to include the large-data layer's script.
     """
 
     _template = Template(
@@ -112,7 +122,7 @@ class InlineAssets(VerbatimMacroElement):
         """
     )
 
-    def __init__(self, *, cluster: bool = False, large: bool = False) -> None:
+    def __init__(self, *, cluster: bool = False) -> None:
         super().__init__()
         self._name = "InlineAssets"
         self.cluster = cluster
@@ -123,7 +133,5 @@ class InlineAssets(VerbatimMacroElement):
             scripts.append(inline_js("leaflet_markercluster", "leaflet.markercluster.js"))
         styles.extend(own_asset(name) for name in OWN_STYLES)
         scripts.extend(own_asset(name) for name in OWN_SCRIPTS)
-        if large:
-            scripts.append(own_asset("large.js"))
         self.styles = styles
         self.scripts = scripts

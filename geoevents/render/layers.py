@@ -1,26 +1,28 @@
 """The incident overlays: one folium ``FeatureGroup`` per category, filled by our own script.
 
 folium's markers and plugins would write one block of JavaScript per incident and load their
-code from CDNs. Instead the incidents are embedded once, as JSON, and ``incidents.js`` builds
-the Leaflet layers (markers, areas of uncertainty, lines, polygons, optional clusters) into
-the category groups, so folium's ``LayerControl`` lists and toggles them as usual.
+code from CDNs. Instead every map embeds its incidents once, as the compressed columns of
+``columnar.py`` (``payload.py``), and the page's store (``assets/store.js``) decodes them; one
+of two drawers draws them into the category groups, so folium's ``LayerControl`` lists and
+toggles them as usual: the vector drawer (``assets/vector.js``, one Leaflet marker per
+incident, optional clusters) or the canvas drawer (``assets/canvas.js``, one canvas).
 """
 
 from __future__ import annotations
-
-from typing import Any
 
 import folium
 from folium.map import Layer
 from folium.template import Template
 
 from geoevents.render.categories import Category
+from geoevents.render.columnar import ColumnarIncidents
 from geoevents.render.elements import VerbatimMacroElement
 from geoevents.render.embed import escape_html, script_json
+from geoevents.render.payload import EmbeddedColumns
 from geoevents.schema import GEO_PRECISIONS
 
 __all__ = [
-    "CategoryLayers",
+    "DRAWERS",
     "HeatLayer",
     "IncidentLayer",
     "Ready",
@@ -28,61 +30,72 @@ __all__ = [
     "group_label",
 ]
 
+#: How the page draws: ``"vector"`` (Leaflet markers) or ``"canvas"`` (one canvas of stamps).
+DRAWERS = ("vector", "canvas")
 
-def group_label(category: Category) -> str:
-    """Return the plain-text name of a category's overlay, with its count."""
-    return f"{category.name} ({category.count})"
-
-
-def category_groups(categories: list[Category]) -> list[folium.FeatureGroup]:
-    """Return one empty, visible overlay per category.
-
-    The names are HTML-escaped because Leaflet's layer control inserts them as HTML.
-    """
-    return [
-        folium.FeatureGroup(name=escape_html(group_label(c)), overlay=True, show=True)
-        for c in categories
-    ]
+#: The page function that opens the store and draws with each drawer.
+_ENTRY = {"vector": "drawIncidents", "canvas": "drawLarge"}
 
 
-class CategoryLayers(VerbatimMacroElement):
-    """An element that draws incidents into one folium group per category (both engines)."""
-
-    groups: list[folium.FeatureGroup]
-
-    @property
-    def group_names(self) -> list[str]:
-        """The JavaScript variables of the category groups."""
-        return [group.get_name() for group in self.groups]
-
-
-class IncidentLayer(CategoryLayers):
-    """The incidents, embedded once as JSON and drawn into the category groups.
+def group_label(category: Category, shown: int) -> str:
+    """Return the plain-text name of a category's overlay: ``"Battles (3 / 8)"``.
 
     Parameters
     ----------
-    records : list of dict
-        From ``records.incident_records``.
+    category : Category
+        The category (its ``count`` is the total).
+    shown : int
+        How many of its incidents are shown (when the page opens: the drawable ones).
+    """
+    return f"{category.name} ({shown} / {category.count})"
+
+
+def category_groups(categories: list[Category], shown: list[int]) -> list[folium.FeatureGroup]:
+    """Return one empty, visible overlay per category, named by ``group_label``.
+
+    The names are HTML-escaped because Leaflet's layer control inserts them as HTML (the page
+    then keeps the count part up to date as text).
+    """
+    return [
+        folium.FeatureGroup(name=escape_html(group_label(c, n)), overlay=True, show=True)
+        for c, n in zip(categories, shown, strict=True)
+    ]
+
+
+class IncidentLayer(VerbatimMacroElement):
+    """The incidents, embedded once as compressed columns and drawn into the category groups.
+
+    Parameters
+    ----------
+    data : ColumnarIncidents
+        From ``columnar.encode_incidents``.
     categories : list of Category
         The overlays, in the order of ``groups``.
     groups : list of folium.FeatureGroup
         One per category; they must be added to the map before this element.
     layer_by : str
         The field the categories come from.
+    drawer : {"vector", "canvas"}
+        How the page draws them.
     cluster : bool
-        Whether points are clustered (per category, so clusters follow the toggles).
+        Whether the vector drawer clusters points (per category, so clusters follow toggles).
     """
 
     _template = Template(
         """
         {% macro html(this, kwargs) %}
-        <script type="application/json" id="{{ this.data_id }}">{{ this.payload }}</script>
+        <script type="application/json" id="{{ this.meta_id }}">{{ this.meta }}</script>
+        <script type="application/json" id="{{ this.shapes_id }}">{{ this.shapes }}</script>
+        {%- for id, text in this.pieces %}
+        <script type="application/octet-stream" id="{{ id }}">{{ text }}</script>
+        {%- endfor %}
         {% endmacro %}
         {% macro script(this, kwargs) %}
-            var {{ this.get_name() }} = geoevents.drawIncidents({
+            var {{ this.get_name() }} = geoevents.{{ this.entry }}({
                 map: {{ this._parent.get_name() }},
                 mapName: {{ this._parent.get_name()|tojson }},
-                dataId: {{ this.data_id|tojson }},
+                metaId: {{ this.meta_id|tojson }},
+                shapesId: {{ this.shapes_id|tojson }},
                 groups: [{{ this.group_names|join(", ") }}],
                 cluster: {{ this.cluster|tojson }}
             });
@@ -92,43 +105,83 @@ class IncidentLayer(CategoryLayers):
 
     def __init__(
         self,
-        records: list[dict[str, Any]],
+        data: ColumnarIncidents,
         categories: list[Category],
         groups: list[folium.FeatureGroup],
         *,
         layer_by: str,
+        drawer: str = "vector",
         cluster: bool = False,
     ) -> None:
         super().__init__()
+        if drawer not in DRAWERS:
+            raise ValueError(f"unknown drawer {drawer!r}; choose one of: {', '.join(DRAWERS)}")
         self._name = "IncidentLayer"
-        self.records = records
+        self.data = data
+        self.count = data.count
         self.categories = categories
         self.groups = groups
         self.layer_by = layer_by
-        self.cluster = cluster
+        self.drawer = drawer
+        self.cluster = cluster and drawer == "vector"
+        self._embedded: EmbeddedColumns | None = None
 
     @property
-    def data_id(self) -> str:
-        """The id of the JSON block (derived from the element's deterministic name)."""
-        return self.get_name() + "_data"
+    def entry(self) -> str:
+        """The page function that draws this layer."""
+        return _ENTRY[self.drawer]
 
     @property
-    def payload(self) -> str:
-        """The script-safe JSON the page reads its incidents from."""
+    def group_names(self) -> list[str]:
+        """The JavaScript variables of the category groups."""
+        return [group.get_name() for group in self.groups]
+
+    @property
+    def meta_id(self) -> str:
+        """The id of the JSON block that describes the columns."""
+        return self.get_name() + "_meta"
+
+    @property
+    def shapes_id(self) -> str:
+        """The id of the JSON block of line and polygon geometries."""
+        return self.get_name() + "_shapes"
+
+    def _columns(self) -> EmbeddedColumns:
+        """The compressed buffers (computed once, at the first render)."""
+        if self._embedded is None:
+            self._embedded = EmbeddedColumns(self.data, self.get_name())
+        return self._embedded
+
+    @property
+    def pieces(self) -> list[tuple[str, str]]:
+        """``(element id, base64 text)`` of every piece, in order."""
+        return self._columns().pieces
+
+    @property
+    def meta(self) -> str:
+        """The script-safe JSON description of the store: columns, categories, buffers."""
         return script_json(
             {
                 "layerBy": self.layer_by,
+                "count": self.data.count,
+                "drawer": self.drawer,
                 "categories": [c.as_json() for c in self.categories],
                 "geoPrecision": {str(k): v for k, v in GEO_PRECISIONS.items()},
-                "incidents": self.records,
+                "columns": self.data.columns,
+                "buffers": self._columns().buffers(),
             }
         )
 
+    @property
+    def shapes(self) -> str:
+        """The script-safe JSON ``[[row, geometry], ...]`` of the lines and polygons."""
+        return script_json(self.data.shapes)
+
 
 class HeatLayer(Layer):
-    """A heat map of the visible incidents (our own small canvas layer, no CDN plugin).
+    """A heat map of the shown incidents (our own small canvas layer, no CDN plugin).
 
-    It follows the category toggles and the timeline: it draws what the markers show.
+    It follows the category toggles and the timeline: it draws what the mask shows.
 
     Parameters
     ----------

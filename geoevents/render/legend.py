@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from folium.template import Template
 
 from geoevents.render.categories import Category
@@ -11,7 +9,7 @@ from geoevents.render.elements import VerbatimMacroElement
 from geoevents.render.embed import script_json
 from geoevents.schema import GEO_PRECISIONS
 
-__all__ = ["Legend", "field_title", "precision_code", "precision_counts"]
+__all__ = ["Legend", "field_title", "precision_code"]
 
 
 def field_title(field: str) -> str:
@@ -23,8 +21,9 @@ def field_title(field: str) -> str:
 def precision_code(value: object) -> int:
     """The symbol an incident gets: 2 or 3 as given, a larger number 3, anything else 1.
 
-    Mirrors ``GE.precisionOf`` in ``assets/popup.js``; out-of-range codes are drawn as the
-    least precise rather than as an exact pin.
+    Mirrors ``GE.precisionOf`` in ``assets/styles.js`` and the precision codes of
+    ``columnar.py``; out-of-range codes are drawn as the least precise rather than as an
+    exact pin.
     """
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return 1
@@ -33,17 +32,10 @@ def precision_code(value: object) -> int:
     return 3 if value > 3 else 1
 
 
-def precision_counts(records: list[dict[str, Any]]) -> dict[int, int]:
-    """Count the drawn incidents per precision symbol (1, 2, 3)."""
-    counts = {1: 0, 2: 0, 3: 0}
-    for record in records:
-        if "point" in record:
-            counts[precision_code(record.get("geo_precision", 1))] += 1
-    return counts
-
-
 class Legend(VerbatimMacroElement):
     """A legend control (bottom right) built by ``controls.js`` with ``textContent``.
+
+    Each category shows ``shown / total``, which the page keeps up to date.
 
     Parameters
     ----------
@@ -53,6 +45,8 @@ class Legend(VerbatimMacroElement):
         Names, colours and counts.
     precision_counts : dict
         Incidents per geo_precision code (1, 2, 3).
+    shown : list of int, optional
+        Incidents of each category shown when the page opens (default: all of them).
     """
 
     _template = Template(
@@ -64,12 +58,17 @@ class Legend(VerbatimMacroElement):
     )
 
     def __init__(
-        self, layer_by: str, categories: list[Category], precision_counts: dict[int, int]
+        self,
+        layer_by: str,
+        categories: list[Category],
+        precision_counts: dict[int, int],
+        shown: list[int] | None = None,
     ) -> None:
         super().__init__()
         self._name = "Legend"
         self.title = field_title(layer_by)
         self.categories = categories
+        self.shown = list(shown) if shown is not None else [c.count for c in categories]
         self.precision = [
             (code, label, precision_counts.get(code, 0)) for code, label in GEO_PRECISIONS.items()
         ]
@@ -81,6 +80,7 @@ class Legend(VerbatimMacroElement):
             {
                 "title": self.title,
                 "categories": [c.as_json() for c in self.categories],
+                "shown": self.shown,
                 "precision": [
                     {"code": code, "label": label, "count": n} for code, label, n in self.precision
                 ],

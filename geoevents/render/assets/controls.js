@@ -1,4 +1,5 @@
-/* geoevents map runtime, part 4: the legend, the provenance panel and the timeline control. */
+/* geoevents map runtime: the legend, the provenance panel, the timeline control and the layer
+ * control's labels, all with live counts: shown / total, updated whenever the mask changes. */
 (function () {
   "use strict";
   var GE = window.geoevents;
@@ -23,38 +24,51 @@
     return details;
   }
 
-  var NEUTRAL = "#4d5660";
-
-  /** A small picture of the symbol used for each geo_precision code. */
-  function precisionSymbol(code) {
-    var svg = GE.svg("svg", { width: 30, height: 30, viewBox: "0 0 30 30", "aria-hidden": "true" });
-    var center = { cx: 15, cy: 15 };
-    function circle(attrs) {
-      svg.appendChild(GE.svg("circle", Object.assign({}, center, attrs)));
-    }
-    if (code === 1) {
-      circle({ r: 6, fill: NEUTRAL, stroke: "#ffffff", "stroke-width": 1.5 });
-    } else {
-      var dash = { fill: NEUTRAL, "fill-opacity": 0.12, stroke: NEUTRAL, "stroke-dasharray": "4 3" };
-      circle(Object.assign({ r: code === 2 ? 10 : 14 }, dash));
-      if (code === 2) circle({ r: 5, fill: "#ffffff", stroke: NEUTRAL, "stroke-width": 3 });
-      else circle({ r: 4, fill: "#ffffff", stroke: NEUTRAL, "stroke-width": 2, "stroke-dasharray": "2 2" });
-    }
-    return svg;
+  function countText(pair) {
+    return pair[0] + " / " + pair[1];
   }
 
-  /** The legend: categories with colour and count, then what the precision symbols mean. */
+  /** Each category's name with its live count, "Battles (3 / 8)": the layer-control label. */
+  GE.categoryLabel = function (name, pair) {
+    return name + " (" + countText(pair) + ")";
+  };
+
+  /** Keep the layer control's category labels in step with the mask (text only). */
+  GE.liveLayerLabels = function (page) {
+    function relabel() {
+      var counts = page.counts();
+      var byStamp = {};
+      page.groups.forEach(function (group, k) {
+        byStamp[L.stamp(group)] = k;
+      });
+      var inputs = page.map.getContainer().querySelectorAll(".leaflet-control-layers-overlays input");
+      Array.prototype.forEach.call(inputs, function (input) {
+        var k = byStamp[input.layerId];
+        if (k === undefined || !input.nextElementSibling) return;
+        var name = page.meta.categories[k].name;
+        input.nextElementSibling.textContent = " " + GE.categoryLabel(name, counts[name]);
+      });
+    }
+    page.onChange(relabel);
+    page.map.on("baselayerchange", relabel);
+    relabel();
+  };
+
+  /** The legend: categories with colour and live count, then what the precision symbols mean. */
   GE.addLegend = function (map, cfg) {
-    return control(map, "bottomright", function () {
+    var counters = [];
+    var ctl = control(map, "bottomright", function () {
       var legend = box("ge-legend", cfg.title);
       var list = el("ul", "ge-legend-list");
-      cfg.categories.forEach(function (category) {
+      cfg.categories.forEach(function (category, k) {
         var item = el("li", "ge-legend-item");
         var swatch = el("span", "ge-swatch");
         swatch.style.backgroundColor = category.color;
         item.appendChild(swatch);
         item.appendChild(el("span", "ge-legend-name", category.name));
-        item.appendChild(el("span", "ge-legend-count", String(category.count)));
+        var counter = el("span", "ge-legend-count", countText([cfg.shown[k], category.count]));
+        counters.push(counter);
+        item.appendChild(counter);
         list.appendChild(item);
       });
       if (!cfg.categories.length) list.appendChild(el("li", "ge-legend-item", "No incidents"));
@@ -63,7 +77,7 @@
       var symbols = el("ul", "ge-legend-list ge-precision-list");
       cfg.precision.forEach(function (entry) {
         var item = el("li", "ge-legend-item ge-precision-" + entry.code);
-        item.appendChild(precisionSymbol(entry.code));
+        item.appendChild(GE.styles.precisionSymbol(entry.code));
         item.appendChild(el("span", "ge-legend-name", entry.label));
         item.appendChild(el("span", "ge-legend-count", String(entry.count)));
         symbols.appendChild(item);
@@ -71,10 +85,21 @@
       legend.appendChild(symbols);
       return legend;
     });
+    var page = GE.pageOf(map);
+    if (page) {
+      page.onChange(function () {
+        var counts = page.counts();
+        cfg.categories.forEach(function (category, k) {
+          counters[k].textContent = countText(counts[category.name]);
+        });
+      });
+    }
+    return ctl;
   };
 
   /** The panel that says what the map shows (title, count, dates, filters, source, version). */
   GE.addPanel = function (map, cfg) {
+    var page = GE.pageOf(map);
     return control(map, "topleft", function () {
       var panel = box("ge-panel", cfg.title);
       var fields = el("dl", "ge-panel-fields");
@@ -87,9 +112,37 @@
         }
       });
       panel.appendChild(fields);
+      if (page) panel.appendChild(shownList(page));
       return panel;
     });
   };
+
+  /** The panel's live part: how many are shown, in all and per category. */
+  function shownList(page) {
+    var root = el("div", "ge-panel-shown");
+    var total = el("div", "ge-panel-total");
+    var list = el("ul", "ge-legend-list ge-panel-categories");
+    root.appendChild(total);
+    root.appendChild(list);
+    var rows = page.meta.categories.map(function (category) {
+      var item = el("li", "ge-legend-item");
+      item.appendChild(el("span", "ge-legend-name", category.name));
+      var counter = el("span", "ge-legend-count");
+      item.appendChild(counter);
+      list.appendChild(item);
+      return counter;
+    });
+    function update() {
+      total.textContent = "Shown: " + page.visibleCount() + " of " + page.count + " incidents";
+      var counts = page.counts();
+      page.meta.categories.forEach(function (category, k) {
+        rows[k].textContent = countText(counts[category.name]);
+      });
+    }
+    page.onChange(update);
+    update();
+    return root;
+  }
 
   /**
    * The timeline: two handles between the data's first and last day. Moving them hides the

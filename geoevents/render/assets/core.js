@@ -1,4 +1,4 @@
-/* geoevents map runtime, part 1: the namespace, DOM helpers, dates, borders, readiness.
+/* geoevents map runtime, part 1: the namespace, DOM helpers, borders, notices, readiness.
  *
  * Rule for all geoevents scripts: data reaches the page only through textContent,
  * setAttribute and DOM properties, never as HTML (no innerHTML, no string templates of markup).
@@ -9,7 +9,6 @@
   GE.maps = GE.maps || {};
 
   var SVG_NS = "http://www.w3.org/2000/svg";
-  var DAY_MS = 86400000;
 
   /** Create an element with an optional class and text (inserted as text, never as HTML). */
   GE.el = function (tag, className, text) {
@@ -31,19 +30,6 @@
   /** Parse the JSON data block (a script element of type application/json) with this id. */
   GE.readJson = function (id) {
     return JSON.parse(document.getElementById(id).textContent);
-  };
-
-  /** Day number (days since 1970-01-01, UTC) of an ISO YYYY-MM-DD date. */
-  GE.isoDay = function (iso) {
-    var date = new Date(0);
-    // setUTCFullYear, unlike Date.UTC, does not map years 0-99 to 1900-1999.
-    date.setUTCFullYear(+iso.slice(0, 4), +iso.slice(5, 7) - 1, +iso.slice(8, 10));
-    return Math.round(date.getTime() / DAY_MS);
-  };
-
-  /** ISO YYYY-MM-DD date of a day number. */
-  GE.dayIso = function (day) {
-    return new Date(day * DAY_MS).toISOString().slice(0, 10);
   };
 
   /** Keep clicks, drags and wheel turns on a control from reaching the map. */
@@ -69,6 +55,18 @@
         className: "ge-border"
       }
     }).addTo(map);
+  };
+
+  /** A message box at the top of the map (text only). */
+  GE.addNotice = function (map, text) {
+    var ctl = L.control({ position: "topright" });
+    ctl.onAdd = function () {
+      var node = GE.el("div", "ge-box ge-notice", text);
+      GE.isolate(node);
+      return node;
+    };
+    ctl.addTo(map);
+    return ctl;
   };
 
   /** Mark the page as drawn: <html data-geoevents-ready="true"> (after an asynchronous draw). */

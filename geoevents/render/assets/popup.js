@@ -1,4 +1,5 @@
-/* geoevents map runtime, part 2: popups and tooltips, built as DOM from an incident's fields. */
+/* geoevents map runtime: popup and tooltip content, built as DOM from an incident's fields,
+ * and the list of the incidents stacked under one point. Both drawers use these. */
 (function () {
   "use strict";
   var GE = window.geoevents;
@@ -24,20 +25,6 @@
     });
     return kept.length ? kept.join(separator) : null;
   }
-
-  /** "2017-10-03" or "2017-10-03 to 2017-10-05" (date_end defaults to date_start). */
-  GE.dateText = function (rec) {
-    if (!rec.date_start) return null;
-    var end = rec.date_end || rec.date_start;
-    return end === rec.date_start ? rec.date_start : rec.date_start + " to " + end;
-  };
-
-  /** geo_precision 1 (the default), 2 or 3; anything larger is treated as the least precise. */
-  GE.precisionOf = function (rec) {
-    var code = Number(rec.geo_precision === undefined ? 1 : rec.geo_precision);
-    if (code === 2 || code === 3) return code;
-    return code > 3 ? 3 : 1;
-  };
 
   function addRow(list, label, value) {
     if (value === undefined || value === null || value === "") return;
@@ -72,7 +59,7 @@
     var root = el("div", "ge-popup");
     root.appendChild(el("div", "ge-popup-title", rec.title || "(no title)"));
     var fields = el("dl", "ge-popup-fields");
-    var code = GE.precisionOf(rec);
+    var code = GE.precisionOf(rec.geo_precision);
     addRow(fields, "Date", GE.dateText(rec));
     addRow(fields, "Date precision", rec.date_precision || "day");
     addRow(fields, "Event", joined([rec.event_type, rec.sub_event_type], " – "));
@@ -105,6 +92,60 @@
     root.appendChild(el("div", "ge-tooltip-title", rec.title || "(no title)"));
     var dates = GE.dateText(rec);
     if (dates) root.appendChild(el("div", "ge-tooltip-date", dates));
+    return root;
+  };
+
+  function plural(count) {
+    return count + (count === 1 ? " incident here" : " incidents here");
+  }
+
+  /**
+   * The list of the incidents under one point: "4 incidents here", then one button per
+   * incident (date, type, title). records are the rows' records, in store order; pick(k) is
+   * called with the position of the chosen one.
+   */
+  GE.stackContent = function (records, pick) {
+    var root = el("div", "ge-stack");
+    root.appendChild(el("div", "ge-popup-title ge-stack-title", plural(records.length)));
+    var list = el("ol", "ge-stack-list");
+    records.forEach(function (rec, k) {
+      var item = el("li", "ge-stack-entry");
+      var button = el("button", "ge-stack-item");
+      button.type = "button";
+      button.appendChild(el("span", "ge-stack-date", GE.dateText(rec) || "no date"));
+      button.appendChild(el("span", "ge-stack-type", rec.event_type || ""));
+      button.appendChild(el("span", "ge-stack-name", rec.title || "(no title)"));
+      button.addEventListener("click", function (event) {
+        // The button leaves the DOM: the map must not take the click for one on it.
+        L.DomEvent.stop(event);
+        pick(k);
+      });
+      item.appendChild(button);
+      list.appendChild(item);
+    });
+    root.appendChild(list);
+    return root;
+  };
+
+  /** The popup of one incident of a stack, with a way back to the list. */
+  GE.stackedPopupContent = function (rec, meta, count, back) {
+    var root = el("div", "ge-stacked");
+    var button = el("button", "ge-stack-back", "\u2190 " + plural(count));
+    button.type = "button";
+    button.addEventListener("click", function (event) {
+      L.DomEvent.stop(event);
+      back();
+    });
+    root.appendChild(button);
+    root.appendChild(GE.popupContent(rec, meta));
+    return root;
+  };
+
+  /** The tooltip over several incidents: how many, and the first one's title. */
+  GE.stackTooltipContent = function (records) {
+    var root = el("div", "ge-tooltip");
+    root.appendChild(el("div", "ge-tooltip-title", plural(records.length)));
+    root.appendChild(el("div", "ge-tooltip-date", (records[0].title || "(no title)") + ", \u2026"));
     return root;
   };
 })();
