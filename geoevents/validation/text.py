@@ -8,6 +8,7 @@ a dictionary encoding where it can, and gives the per-row rules the values as th
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import chain, repeat
 from typing import Any
@@ -25,6 +26,7 @@ __all__ = [
     "is_blank",
     "is_missing",
     "is_text_dtype",
+    "missing_of",
     "objects",
     "types_of",
 ]
@@ -42,6 +44,19 @@ def is_missing(value: Any) -> bool:
     if value is None or value is pd.NA:
         return True
     return isinstance(value, float) and math.isnan(value)
+
+
+def missing_of(values: np.ndarray) -> np.ndarray:
+    """:func:`is_missing` of each value, in bulk."""
+    n = len(values)
+    types = types_of(values)
+    missing = np.equal(types, NONE_TYPE)
+    missing |= np.fromiter(map(operator.is_, values, repeat(pd.NA)), bool, n)
+    for kind in set(types.tolist()):
+        if issubclass(kind, float):
+            rows = np.flatnonzero(np.equal(types, kind))
+            missing[rows] = np.isnan(values[rows].astype(np.float64))
+    return missing
 
 
 def objects(values: Iterable[Any], count: int) -> np.ndarray:
