@@ -39,6 +39,7 @@ from geoevents.validation.text import (
     as_objects,
     is_missing,
     objects,
+    of_types,
     types_of,
 )
 
@@ -139,7 +140,7 @@ def _judge_integers(
     missing |= np.equal(types, NONE_TYPE)
     missing |= np.fromiter(map(operator.is_, values, repeat(pd.NA)), bool, n)
     for kind in set(types.tolist()):
-        rows = np.flatnonzero(np.equal(types, kind))
+        rows = np.flatnonzero(of_types(types, [kind]))
         if issubclass(kind, bool | np.bool_) or not issubclass(
             kind, int | np.integer | float | np.floating
         ):

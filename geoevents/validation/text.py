@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import operator
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from itertools import chain, repeat
 from typing import Any
 
@@ -28,6 +28,7 @@ __all__ = [
     "is_text_dtype",
     "missing_of",
     "objects",
+    "of_types",
     "types_of",
 ]
 
@@ -46,6 +47,12 @@ def is_missing(value: Any) -> bool:
     return isinstance(value, float) and math.isnan(value)
 
 
+def of_types(types: np.ndarray, kinds: Collection[type]) -> np.ndarray:
+    """Which of ``types`` (from :func:`types_of`) are one of ``kinds`` (exactly)."""
+    wanted = frozenset(kinds)
+    return np.fromiter(map(wanted.__contains__, types), bool, len(types))
+
+
 def missing_of(values: np.ndarray) -> np.ndarray:
     """:func:`is_missing` of each value, in bulk."""
     n = len(values)
@@ -54,7 +61,7 @@ def missing_of(values: np.ndarray) -> np.ndarray:
     missing |= np.fromiter(map(operator.is_, values, repeat(pd.NA)), bool, n)
     for kind in set(types.tolist()):
         if issubclass(kind, float):
-            rows = np.flatnonzero(np.equal(types, kind))
+            rows = np.flatnonzero(of_types(types, [kind]))
             missing[rows] = np.isnan(values[rows].astype(np.float64))
     return missing
 
