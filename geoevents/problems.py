@@ -287,7 +287,51 @@ class _Block:
         return _Block([b.without(rows) if b.rule is rule else b for b in self.batches])
 
 
-_Part = Problem | _Block
+class _Rows:
+    """Problems reported one at a time (by per-row rules), held as their values in the order
+    found until read; consecutive ones share one part of the report."""
+
+    __slots__ = ("_cache", "entries")
+
+    def __init__(self) -> None:
+        self.entries: list[tuple[Rule, str, int, Callable[[int], str | None] | None, tuple]] = []
+        self._cache: tuple[int, np.ndarray, np.ndarray] | None = None
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def _arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        if self._cache is None or self._cache[0] != len(self.entries):
+            index = np.fromiter((e[2] for e in self.entries), np.int64, len(self.entries))
+            error = np.fromiter(
+                (e[0].severity == "error" for e in self.entries), bool, len(self.entries)
+            )
+            self._cache = (len(self.entries), index, error)
+        return self._cache[1], self._cache[2]
+
+    @property
+    def index(self) -> np.ndarray:
+        return self._arrays()[0]
+
+    @property
+    def error(self) -> np.ndarray:
+        return self._arrays()[1]
+
+    def problem(self, k: int) -> Problem:
+        rule, field, i, names, values = self.entries[k]
+        return rule.problem(field, i, names(i) if names is not None else None, *values)
+
+    def without(self, rule: Rule, rows: np.ndarray) -> _Rows:
+        drop = set(rows.tolist())
+        kept = _Rows()
+        kept.entries = [e for e in self.entries if not (e[0] is rule and e[2] in drop)]
+        return kept
+
+
+_Part = Problem | _Block | _Rows
+# To copy a part: drop nothing from it.
+_NOTHING = Rule("error", lambda: ("", ""))
+_NO_ROWS = np.zeros(0, np.int64)
 
 
 class ProblemList(Sequence[Problem]):
@@ -441,6 +485,23 @@ class ValidationReport:
         """Add problems already written (after those the report has)."""
         self._add_parts(list(problems))
 
+    def add_row(
+        self,
+        rule: Rule,
+        field: str,
+        index: int,
+        names: Callable[[int], str | None] | None,
+        values: tuple[Any, ...],
+    ) -> None:
+        """Record one problem of ``rule`` at feature ``index`` (written only when read)."""
+        last = self._parts[-1] if self._parts else None
+        if not isinstance(last, _Rows):
+            last = _Rows()
+            self._parts.append(last)
+        last.entries.append((rule, field, index, names, values))
+        self._counts[rule.severity] += 1
+        self._sorted = None
+
     def record(self, *batches: Batch) -> None:
         """Record the problems of one check, held as arrays until read.
 
@@ -453,7 +514,9 @@ class ValidationReport:
 
     def extend(self, other: ValidationReport) -> None:
         """Add every problem of ``other`` (after this report's own), without writing any."""
-        self._add_parts(list(other._parts))
+        self._add_parts(
+            [p.without(_NOTHING, _NO_ROWS) if isinstance(p, _Rows) else p for p in other._parts]
+        )
 
     def discard(self, rule: Rule, rows: Iterable[int]) -> None:
         """Drop the problems of ``rule`` at the features ``rows``."""

@@ -316,7 +316,9 @@ class RowRules:
 
     def add(self, i: int, rule: Rule, field: str, *values: Any) -> None:
         """Report one problem of ``rule`` at row ``i`` (written only when read)."""
-        self.record(self.batch(rule, field, (i,), *((v,) for v in values)))
+        if rule.severity == "error":
+            self.bad_rows.add(i)
+        self.report.add_row(rule, field, i, self.name, values)
 
     def batch(
         self,
