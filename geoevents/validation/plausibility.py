@@ -84,7 +84,10 @@ def check_plausibility(
             shape = shape_u[shape_id[group[0]]]
             shapely.prepare(shape)
             away = group[~shapely.intersects_xy(shape, xs[group], ys[group])]
-            outside[away] = ~shapely.dwithin(shape, points[away], BORDER_MARGIN_DEG)
+            near = _near_box(shape, xs[away], ys[away])
+            outside[away[~near]] = True  # beyond the margin of the country's bounding box
+            close = away[near]
+            outside[close] = ~shapely.dwithin(shape, points[close], BORDER_MARGIN_DEG)
 
     unnamed = np.flatnonzero((shape_id < 0) & shapely.is_geometry(points))
     sea = np.zeros(count, bool)
@@ -98,8 +101,7 @@ def check_plausibility(
     # The swap hint: would the point be in its country with latitude and longitude swapped?
     far = np.flatnonzero(outside & ~zero)
     shapes = np.array([*shape_u, None], dtype=object)[shape_id[far]]
-    swapped = shapely.points(ys[far], xs[far])
-    inside = shapely.dwithin(shapes, swapped, BORDER_MARGIN_DEG)
+    inside = _swapped_inside(far, shape_id[far], shape_u, xs, ys)
     named = np.array([*named_u, None], dtype=object)[inverse[far]]
     distance = _Distances(shapes, points[far])
     rows_zero, rows_sea = np.flatnonzero(zero), np.flatnonzero(sea)
@@ -108,6 +110,35 @@ def check_plausibility(
         rules.batch(AT_SEA, "geometry", rows_sea, xs[rows_sea], ys[rows_sea]),
         rules.batch(OUTSIDE_COUNTRY, "geometry", far, xs[far], ys[far], distance, named, inside),
     )
+
+
+def _near_box(shape: Any, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
+    """Which points are within the margin of the shape's bounding box (the others are farther
+    than the margin from the shape itself)."""
+    x0, y0, x1, y1 = shapely.bounds(shape)
+    m = BORDER_MARGIN_DEG
+    return (xs >= x0 - m) & (xs <= x1 + m) & (ys >= y0 - m) & (ys <= y1 + m)
+
+
+def _swapped_inside(
+    rows: np.ndarray, shape_id: np.ndarray, shape_u: list[Any], xs: np.ndarray, ys: np.ndarray
+) -> np.ndarray:
+    """For each row, is (y, x) within the margin of its shape? Points are built only for the
+    few near the shape's box, so a million hints cost no million geometries."""
+    inside = np.zeros(len(rows), bool)
+    order = np.argsort(shape_id, kind="stable")
+    for group in np.split(order, np.flatnonzero(np.diff(shape_id[order])) + 1):
+        if not len(group):
+            continue
+        shape = shape_u[shape_id[group[0]]]
+        x, y = ys[rows[group]], xs[rows[group]]  # swapped
+        near = np.flatnonzero(_near_box(shape, x, y))
+        hit = shapely.intersects_xy(shape, x[near], y[near])
+        rest = near[~hit]
+        hit_rest = shapely.dwithin(shape, shapely.points(x[rest], y[rest]), BORDER_MARGIN_DEG)
+        inside[group[near[hit]]] = True
+        inside[group[rest[hit_rest]]] = True
+    return inside
 
 
 class _Distances(Sequence[float]):
