@@ -82,7 +82,7 @@ def check_plausibility(
     for group in np.split(rows, np.flatnonzero(np.diff(shape_id[rows])) + 1):
         if len(group):
             shape = shape_u[shape_id[group[0]]]
-            shapely.prepare(shape)
+            shapely.prepare(shape)  # kept with the cached borders: later runs gain too
             away = group[~shapely.intersects_xy(shape, xs[group], ys[group])]
             near = _near_box(shape, xs[away], ys[away])
             outside[away[~near]] = True  # beyond the margin of the country's bounding box
@@ -103,12 +103,13 @@ def check_plausibility(
     shapes = np.array([*shape_u, None], dtype=object)[shape_id[far]]
     inside = _swapped_inside(far, shape_id[far], shape_u, xs, ys)
     named = np.array([*named_u, None], dtype=object)[inverse[far]]
-    distance = _Distances(shapes, points[far])
+    far_x, far_y = xs[far], ys[far]
+    distance = _Distances(shapes, far_x, far_y)
     rows_zero, rows_sea = np.flatnonzero(zero), np.flatnonzero(sea)
     rules.record(
         rules.batch(AT_ZERO, "geometry", rows_zero),
         rules.batch(AT_SEA, "geometry", rows_sea, xs[rows_sea], ys[rows_sea]),
-        rules.batch(OUTSIDE_COUNTRY, "geometry", far, xs[far], ys[far], distance, named, inside),
+        rules.batch(OUTSIDE_COUNTRY, "geometry", far, far_x, far_y, distance, named, inside),
     )
 
 
@@ -142,13 +143,14 @@ def _swapped_inside(
 
 
 class _Distances(Sequence[float]):
-    """The distance of each point to its shape, measured when asked (for its message)."""
+    """The distance of each point (x, y) to its shape, measured when asked (for its message);
+    it holds coordinates, not the points, so a report does not keep the table's geometries."""
 
-    def __init__(self, shapes: np.ndarray, points: np.ndarray):
-        self._shapes, self._points = shapes, points
+    def __init__(self, shapes: np.ndarray, xs: np.ndarray, ys: np.ndarray):
+        self._shapes, self._xs, self._ys = shapes, xs, ys
 
     def __len__(self) -> int:
-        return len(self._points)
+        return len(self._xs)
 
     @overload
     def __getitem__(self, k: int) -> float: ...
@@ -156,5 +158,5 @@ class _Distances(Sequence[float]):
     def __getitem__(self, k: slice | np.ndarray) -> _Distances: ...
     def __getitem__(self, k: int | slice | np.ndarray) -> float | _Distances:
         if isinstance(k, slice | np.ndarray):
-            return _Distances(self._shapes[k], self._points[k])
-        return shapely.distance(self._shapes[k], self._points[k])
+            return _Distances(self._shapes[k], self._xs[k], self._ys[k])
+        return shapely.distance(self._shapes[k], shapely.Point(self._xs[k], self._ys[k]))
