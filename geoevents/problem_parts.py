@@ -164,6 +164,20 @@ class Batch:
         fid = self.names(i) if self.names is not None else None
         return self.rule.problem(field, i, fid, *self.args, *(c[k] for c in self.columns))
 
+    def problems(self, ks: np.ndarray) -> list[Problem]:
+        """The problems at positions ``ks``, written now (the values gathered in bulk)."""
+        rows = self.rows[ks].tolist()
+        fields = (
+            [self.field] * len(rows) if isinstance(self.field, str) else _gather(self.field, ks)
+        )
+        names = [self.names(i) for i in rows] if self.names is not None else [None] * len(rows)
+        columns = [_gather(c, ks) for c in self.columns]
+        problem, args = self.rule.problem, self.args
+        return [
+            problem(field, i, fid, *args, *values)
+            for field, i, fid, *values in zip(fields, rows, names, *columns, strict=True)
+        ]
+
     def without(self, rows: np.ndarray) -> Batch:
         """The batch less the problems at ``rows``."""
         keep = ~np.isin(self.rows, rows)
@@ -179,6 +193,17 @@ class Batch:
             names=self.names,
             minor=minor,
         )
+
+
+def _gather(values: Sequence[Any], ks: np.ndarray) -> Sequence[Any]:
+    """``values[k]`` for each of ``ks``; a column that computes its values (it has ``gather``)
+    computes them in bulk."""
+    if isinstance(values, np.ndarray):
+        return values[ks]
+    gather = getattr(values, "gather", None)
+    if gather is not None:
+        return gather(ks)
+    return [values[k] for k in ks.tolist()]
 
 
 def _take(values: Sequence[Any], keep: np.ndarray) -> Sequence[Any]:
@@ -222,6 +247,18 @@ class Block:
     def problem(self, k: int) -> Problem:
         return self.batches[self.which[k]].problem(int(self.pos[k]))
 
+    def problems(self, ks: np.ndarray) -> list[Problem]:
+        """The problems at positions ``ks`` (ascending), written batch by batch."""
+        which, pos = self.which[ks], self.pos[ks]
+        if len(self.batches) == 1:
+            return self.batches[0].problems(pos)
+        out: list[Any] = [None] * len(ks)
+        for b in np.unique(which).tolist():
+            sel = np.flatnonzero(which == b)
+            for j, p in zip(sel.tolist(), self.batches[b].problems(pos[sel]), strict=True):
+                out[j] = p
+        return out
+
     def without(self, rule: Rule, rows: np.ndarray) -> Block:
         return Block([b.without(rows) if b.rule is rule else b for b in self.batches])
 
@@ -259,6 +296,10 @@ class RowProblems:
     def problem(self, k: int) -> Problem:
         rule, field, i, names, values = self.entries[k]
         return rule.problem(field, i, names(i) if names is not None else None, *values)
+
+    def problems(self, ks: np.ndarray) -> list[Problem]:
+        """The problems at positions ``ks``, written now."""
+        return [self.problem(k) for k in ks.tolist()]
 
     def without(self, rule: Rule, rows: np.ndarray) -> RowProblems:
         drop = set(rows.tolist())

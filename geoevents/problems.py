@@ -232,19 +232,22 @@ class ValidationReport:
         return self._counts[severity]
 
     def iter_problems(self, severity: Severity | None = None) -> Iterator[Problem]:
-        """Write the problems (of one severity) one by one, in the order found."""
+        """Write the problems (of one severity) in the order found, a growing chunk at a time
+        (the first few cost little; a million are written in bulk)."""
         for part in list(self._parts):
             if isinstance(part, Problem):
                 if severity is None or part.severity == severity:
                     yield part
-            else:
-                ks = (
-                    range(len(part))
-                    if severity is None
-                    else np.flatnonzero(part.error == (severity == "error")).tolist()
-                )
-                for k in ks:
-                    yield part.problem(k)
+                continue
+            ks = (
+                np.arange(len(part))
+                if severity is None
+                else np.flatnonzero(part.error == (severity == "error"))
+            )
+            start, size = 0, 32
+            while start < len(ks):
+                yield from part.problems(ks[start : start + size])
+                start, size = start + size, min(size * 4, 16384)
 
     def add_problems(self, problems: Iterable[Problem]) -> None:
         """Add problems already written (after those the report has)."""
@@ -358,12 +361,17 @@ class ValidationReport:
         a caller shows a few of a million problems and says how many there are.
         """
         parts, pos = self._by_feature()
-        lines = []
-        for k, j in zip(parts[:n].tolist(), pos[:n].tolist(), strict=True):
-            part = self._parts[k]
-            problem = part if isinstance(part, Problem) else part.problem(j)
-            lines.append(problem.format(self.source))
-        return lines
+        parts, pos = parts[:n], pos[:n]
+        written: list[Any] = [None] * len(parts)
+        # Part by part, each part's problems written in bulk.
+        order = np.argsort(parts, kind="stable")
+        cuts = np.flatnonzero(np.diff(parts[order])) + 1
+        for group in np.split(order, cuts) if len(order) else []:
+            part = self._parts[int(parts[group[0]])]
+            found = [part] if isinstance(part, Problem) else part.problems(pos[group])
+            for j, problem in zip(group.tolist(), found, strict=True):
+                written[j] = problem
+        return [p.format(self.source) for p in written]
 
     def lines(self) -> list[str]:
         """Every problem as one line: file-level ones first, then feature by feature."""

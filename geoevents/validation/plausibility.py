@@ -160,3 +160,8 @@ class _Distances(Sequence[float]):
         if isinstance(k, slice | np.ndarray):
             return _Distances(self._shapes[k], self._xs[k], self._ys[k])
         return shapely.distance(self._shapes[k], shapely.Point(self._xs[k], self._ys[k]))
+
+    def gather(self, ks: np.ndarray) -> np.ndarray:
+        """The distances at ``ks``, measured in bulk."""
+        points = shapely.points(self._xs[ks], self._ys[ks])
+        return shapely.distance(self._shapes[ks], points)
