@@ -3,18 +3,45 @@
 A problem names where it is (file, feature index and id, field), what is wrong (the value) and
 what to do. Reading and validation collect every problem instead of stopping at the first one, so
 a user fixes a file in one pass.
+
+A report can hold millions of problems (a store where most points lie outside the country they
+name). It holds them compactly: checks store, per :class:`Rule`, the rows and the values the
+message needs as arrays (a :class:`Batch`), and a :class:`Problem` is written only when it is
+read. Counts, :meth:`ValidationReport.summary` and :meth:`ValidationReport.head` write nothing
+(or only what they show).
 """
 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import islice
+from typing import Any, overload
 
-__all__ = ["Problem", "ValidationReport", "first_lines", "show_value", "suggest"]
+import numpy as np
 
-Severity = Literal["error", "warning"]
+from geoevents.problem_parts import (
+    NO_ROWS,
+    NOTHING,
+    Batch,
+    Block,
+    Part,
+    Problem,
+    RowProblems,
+    Rule,
+    Severity,
+)
+
+__all__ = [
+    "Batch",
+    "Problem",
+    "ProblemList",
+    "Rule",
+    "ValidationReport",
+    "first_lines",
+    "show_value",
+    "suggest",
+]
 
 
 def show_value(value: Any, limit: int = 60) -> str:
@@ -72,101 +99,288 @@ def first_lines(lines: Sequence[str], limit: int, *, indent: str = "", then: str
     return shown
 
 
-@dataclass(frozen=True)
-class Problem:
-    """One problem in an input.
+class ProblemList(Sequence[Problem]):
+    """The problems of a report (all, or one severity), written only as they are read.
 
-    Parameters
-    ----------
-    severity : {"error", "warning"}
-        Errors make the input unusable; warnings are worth a look.
-    message : str
-        What is wrong, including the bad value where there is one.
-    fix : str
-        What to do about it.
-    index : int or None
-        0-based feature index, or None for a problem of the whole file.
-    feature_id : str or None
-        The feature's id where known.
-    field : str or None
-        The field (property name or a geometry path such as ``geometry.coordinates[0]``).
-    kind : str
-        A short machine-readable label (``"json"``, ``"structure"``, ``"geometry"``,
-        ``"schema"``, ``"plausibility"``).
+    A sequence: ``len()`` is counted without writing any problem, slicing writes only the
+    problems in the slice, and it compares equal to a list of the same problems. The list of
+    all problems also takes ``append`` and ``extend`` (they add to the report).
     """
 
-    severity: Severity
-    message: str
-    fix: str = ""
-    index: int | None = None
-    feature_id: str | None = None
-    field: str | None = None
-    kind: str = "schema"
+    def __init__(self, report: ValidationReport, severity: Severity | None = None):
+        self._report = report
+        self._severity = severity
 
-    def where(self) -> str:
-        """Return the location part of the message: feature and field."""
-        parts = []
-        if self.index is not None:
-            ident = f' (id "{self.feature_id}")' if self.feature_id else ""
-            parts.append(f"feature {self.index}{ident}")
-        if self.field:
-            parts.append(self.field)
-        return ": ".join(parts)
+    def __len__(self) -> int:
+        return self._report.total(self._severity)
 
-    def format(self, source: str | None = None) -> str:
-        """Return the problem as one line: ``file: feature N (id "x"): field: message; fix``."""
-        head = ": ".join(p for p in (source, self.where()) if p)
-        text = f"{self.message}; {self.fix}" if self.fix else self.message
-        label = "warning: " if self.severity == "warning" else ""
-        return f"{head}: {label}{text}" if head else f"{label}{text}"
+    def __iter__(self) -> Iterator[Problem]:
+        return self._report.iter_problems(self._severity)
+
+    @overload
+    def __getitem__(self, key: int) -> Problem: ...
+    @overload
+    def __getitem__(self, key: slice) -> list[Problem]: ...
+    def __getitem__(self, key: int | slice) -> Problem | list[Problem]:
+        if isinstance(key, slice):
+            start, stop, step = key.start, key.stop, key.step
+            if (start or 0) >= 0 and (stop is None or stop >= 0) and (step or 1) > 0:
+                return list(islice(self, start, stop, step))
+            return list(self)[key]
+        index = key + len(self) if key < 0 else key
+        if not 0 <= index < len(self):
+            raise IndexError("problem index out of range")
+        return next(islice(self, index, None))
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, ProblemList | list | tuple):
+            return len(self) == len(other) and list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"<{len(self)} problems>" if len(self) > 20 else repr(list(self))
+
+    def append(self, problem: Problem) -> None:
+        """Add a problem to the report."""
+        self.extend([problem])
+
+    def extend(self, problems: Iterable[Problem]) -> None:
+        """Add problems to the report."""
+        if self._severity is not None:
+            raise TypeError("add problems to report.problems, not to a view of one severity")
+        self._report.add_problems(problems)
+
+    def formatted(self, source: str | None = None) -> Sequence[str]:
+        """These problems as lines (:meth:`Problem.format`), written only as they are read."""
+        return _Formatted(self, source)
 
 
-@dataclass
+class _Formatted(Sequence[str]):
+    def __init__(self, problems: ProblemList, source: str | None):
+        self._problems, self._source = problems, source
+
+    def __len__(self) -> int:
+        return len(self._problems)
+
+    def __getitem__(self, key: Any) -> Any:
+        found = self._problems[key]
+        if isinstance(found, list):
+            return [p.format(self._source) for p in found]
+        return found.format(self._source)
+
+    def __iter__(self) -> Iterator[str]:
+        return (p.format(self._source) for p in self._problems)
+
+
 class ValidationReport:
     """Every problem found in one input.
 
-    Attributes
+    Parameters
     ----------
     source : str or None
         The file the problems are in, for messages.
-    problems : list of Problem
-        In the order found.
+    problems : sequence of Problem, optional
+        Problems to start with.
     count : int
         The number of features read (0 when the file could not be read as GeoJSON at all).
+
+    Notes
+    -----
+    ``problems``, ``errors`` and ``warnings`` are :class:`ProblemList` views: counting them
+    writes nothing, reading writes only what is read. Use :meth:`head` for the first lines of
+    :meth:`lines` and ``len(report.errors)`` for a count.
     """
 
-    source: str | None = None
-    problems: list[Problem] = field(default_factory=list)
-    count: int = 0
+    def __init__(
+        self,
+        source: str | None = None,
+        problems: Iterable[Problem] | None = None,
+        count: int = 0,
+    ):
+        self.source = source
+        self.count = count
+        self._parts: list[Part] = []
+        self._counts = {"error": 0, "warning": 0}
+        self._sorted: tuple[np.ndarray, np.ndarray] | None = None
+        if problems is not None:
+            self._add_parts(list(problems))
+
+    def __repr__(self) -> str:
+        return (
+            f"ValidationReport(source={self.source!r}, count={self.count}, "
+            f"errors={self._counts['error']}, warnings={self._counts['warning']})"
+        )
+
+    # -- storage --------------------------------------------------------------------------------
+    def _add_parts(self, parts: Sequence[Part]) -> None:
+        for part in parts:
+            if isinstance(part, Problem):
+                self._counts[part.severity] += 1
+            else:
+                errors = int(part.error.sum())
+                self._counts["error"] += errors
+                self._counts["warning"] += len(part) - errors
+        self._parts.extend(parts)
+        self._sorted = None
+
+    def total(self, severity: Severity | None = None) -> int:
+        """How many problems (of one severity) there are, counted without writing any."""
+        if severity is None:
+            return self._counts["error"] + self._counts["warning"]
+        return self._counts[severity]
+
+    def iter_problems(self, severity: Severity | None = None) -> Iterator[Problem]:
+        """Write the problems (of one severity) in the order found, a growing chunk at a time
+        (the first few cost little; a million are written in bulk)."""
+        for part in list(self._parts):
+            if isinstance(part, Problem):
+                if severity is None or part.severity == severity:
+                    yield part
+                continue
+            ks = (
+                np.arange(len(part))
+                if severity is None
+                else np.flatnonzero(part.error == (severity == "error"))
+            )
+            start, size = 0, 32
+            while start < len(ks):
+                yield from part.problems(ks[start : start + size])
+                start, size = start + size, min(size * 4, 16384)
+
+    def add_problems(self, problems: Iterable[Problem]) -> None:
+        """Add problems already written (after those the report has)."""
+        self._add_parts(list(problems))
+
+    def add_row(
+        self,
+        rule: Rule,
+        field: str,
+        index: int,
+        names: Callable[[int], str | None] | None,
+        values: tuple[Any, ...],
+    ) -> None:
+        """Record one problem of ``rule`` at feature ``index`` (written only when read)."""
+        last = self._parts[-1] if self._parts else None
+        if not isinstance(last, RowProblems):
+            last = RowProblems()
+            self._parts.append(last)
+        last.entries.append((rule, field, index, names, values))
+        self._counts[rule.severity] += 1
+        self._sorted = None
+
+    def record(self, *batches: Batch) -> None:
+        """Record the problems of one check, held as arrays until read.
+
+        The batches' problems are listed row by row; within a row by each batch's ``minor``
+        key, then in the order of the batches (the order in which the check's rules run).
+        """
+        block = Block(batches)
+        if len(block):
+            self._add_parts([block])
+
+    def extend(self, other: ValidationReport) -> None:
+        """Add every problem of ``other`` (after this report's own), without writing any."""
+        self._add_parts(
+            [p.without(NOTHING, NO_ROWS) if isinstance(p, RowProblems) else p for p in other._parts]
+        )
+
+    def discard(self, rule: Rule, rows: Iterable[int]) -> None:
+        """Drop the problems of ``rule`` at the features ``rows``."""
+        drop = np.fromiter(rows, np.int64)
+        if not len(drop):
+            return
+        parts = [p if isinstance(p, Problem) else p.without(rule, drop) for p in self._parts]
+        self._parts, self._counts = [], {"error": 0, "warning": 0}
+        self._add_parts([p for p in parts if isinstance(p, Problem) or len(p)])
+
+    # -- reading --------------------------------------------------------------------------------
+    @property
+    def problems(self) -> ProblemList:
+        """Every problem, in the order found."""
+        return ProblemList(self)
+
+    @problems.setter
+    def problems(self, problems: Iterable[Problem]) -> None:
+        self._parts, self._counts = [], {"error": 0, "warning": 0}
+        self._add_parts(list(problems))
 
     @property
-    def errors(self) -> list[Problem]:
+    def errors(self) -> ProblemList:
         """The problems that make the input unusable."""
-        return [p for p in self.problems if p.severity == "error"]
+        return ProblemList(self, "error")
 
     @property
-    def warnings(self) -> list[Problem]:
+    def warnings(self) -> ProblemList:
         """The problems worth a look that do not stop the input being used."""
-        return [p for p in self.problems if p.severity == "warning"]
+        return ProblemList(self, "warning")
 
     @property
     def ok(self) -> bool:
         """True when there is no error (warnings allowed)."""
-        return not self.errors
+        return self._counts["error"] == 0
 
     def add(self, severity: Severity, message: str, fix: str = "", **where: Any) -> None:
         """Record a problem."""
-        self.problems.append(Problem(severity, message, fix, **where))
+        self._add_parts([Problem(severity, message, fix, **where)])
+
+    def file_level(self, severity: Severity | None = None) -> list[Problem]:
+        """The problems of the whole file (no feature index), found without writing others."""
+        return [
+            p
+            for p in self._parts
+            if isinstance(p, Problem)
+            and p.index is None
+            and (severity is None or p.severity == severity)
+        ]
+
+    def _by_feature(self) -> tuple[np.ndarray, np.ndarray]:
+        """(part, position) of every problem: file-level ones first, then feature by feature,
+        each in the order found."""
+        if self._sorted is None:
+            index, part, pos = [], [], []
+            for k, p in enumerate(self._parts):
+                if isinstance(p, Problem):
+                    index.append(np.array([-1 if p.index is None else p.index], np.int64))
+                    pos.append(np.zeros(1, np.int64))
+                else:
+                    index.append(p.index)
+                    pos.append(np.arange(len(p)))
+                part.append(np.full(len(pos[-1]), k, np.int64))
+            if not index:
+                return np.zeros(0, np.int64), np.zeros(0, np.int64)
+            order = np.argsort(np.concatenate(index), kind="stable")
+            self._sorted = np.concatenate(part)[order], np.concatenate(pos)[order]
+        return self._sorted
+
+    def head(self, n: int) -> list[str]:
+        """The first ``n`` lines of :meth:`lines`, writing only those.
+
+        With ``len(report.problems)`` (or ``len(report.errors)``, ``len(report.warnings)``)
+        a caller shows a few of a million problems and says how many there are.
+        """
+        parts, pos = self._by_feature()
+        parts, pos = parts[:n], pos[:n]
+        written: list[Any] = [None] * len(parts)
+        # Part by part, each part's problems written in bulk.
+        order = np.argsort(parts, kind="stable")
+        cuts = np.flatnonzero(np.diff(parts[order])) + 1
+        for group in np.split(order, cuts) if len(order) else []:
+            part = self._parts[int(parts[group[0]])]
+            found = [part] if isinstance(part, Problem) else part.problems(pos[group])
+            for j, problem in zip(group.tolist(), found, strict=True):
+                written[j] = problem
+        return [p.format(self.source) for p in written]
 
     def lines(self) -> list[str]:
         """Every problem as one line: file-level ones first, then feature by feature."""
-        ordered = sorted(self.problems, key=lambda p: -1 if p.index is None else p.index)
-        return [p.format(self.source) for p in ordered]
+        return self.head(len(self.problems))
 
     def summary(self) -> str:
         """One line: how many errors and warnings, in which file."""
         src = f"{self.source}: " if self.source else ""
-        ne, nw = len(self.errors), len(self.warnings)
+        ne, nw = self._counts["error"], self._counts["warning"]
         return (
             f"{src}{ne} error{'s' if ne != 1 else ''}, {nw} warning{'s' if nw != 1 else ''} "
             f"in {self.count} feature{'s' if self.count != 1 else ''}"

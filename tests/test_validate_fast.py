@@ -8,6 +8,7 @@ bad rows, the same table. The last tests show the oracle fails when screens and 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import re
@@ -19,12 +20,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
 import shapely
+from helpers import CASES
 from validation_oracle import rowwise_check
 
 import geoevents
+import geoevents.errors
 from geoevents import schema
 from geoevents.io.formats import read_columns, read_incidents, usable_incidents, write_incidents
-from geoevents.problems import ValidationReport
+from geoevents.problems import Rule, ValidationReport
 from geoevents.validation import RowRules, check_frame, fields, jsontext, rules
 from geoevents.validation import text as text_view
 
@@ -473,6 +476,9 @@ def test_check_frame_with_feature_ids_and_no_id_column():
     assert [p.feature_id for p in report.errors] == [None] * 7
 
 
+KIRKUK = Rule("error", lambda: ("title names Kirkuk", ""))
+
+
 def test_the_oracle_catches_a_rule_the_screens_do_not_know(monkeypatch):
     """A rule that finds more than its screen lets through: the oracle sees the difference."""
     raw, geoms = make_store(200)
@@ -480,7 +486,7 @@ def test_the_oracle_catches_a_rule_the_screens_do_not_know(monkeypatch):
 
     def stricter(self, i, name, required, value):
         if name == "title" and isinstance(value, str) and "Kirkuk" in value:
-            self.error(i, name, "title names Kirkuk", "")
+            self.add(i, KIRKUK, name)
             return None
         return string(self, i, name, required, value)
 
@@ -501,3 +507,305 @@ def test_the_oracle_catches_a_screen_that_lets_a_bad_row_through(monkeypatch):
     assert missed == {11, 12}
     with pytest.raises(AssertionError):
         assert_same(fast, slow)
+
+
+# -- dirty data: most rows flagged by one rule at a time ----------------------------------------
+
+DIRTY_N = 3000
+
+
+def _dirty_values(rule: str, rng: np.random.Generator, n: int) -> dict[str, list]:
+    """Column -> values for ``n`` rows, most of them drawing a problem of ``rule``."""
+    pick = rng.integers(0, 1 << 30, n)
+
+    def cycle(options: list) -> list:
+        return [options[k % len(options)] for k in pick.tolist()]
+
+    if rule == "strings":
+        return {
+            "title": cycle([42, None, "", "  ", 4.5, ["x"], "fine", float("nan"), True]),
+            "summary": cycle([7, "", None, "ok", {"a": 1}]),
+            "id": [f"d{i}" if k % 5 else k for i, k in enumerate(pick.tolist())],
+        }
+    if rule == "dates":
+        bad = ["2021-02-30", "16/10/2017", "1.2.2019", "2017-13-01", "2017", "", "2019-02-29"]
+        return {
+            "date_start": cycle([*bad, "2018-05-05", 20170101]),
+            "date_end": cycle([*bad, None, "2030-01-01"]),
+        }
+    if rule == "choices":
+        return {
+            "event_type": cycle(["Battle", "battles", "Riot", "Protests", "Explosion", "x"]),
+            "date_precision": cycle(["fortnight", "Day", "week", None, "years"]),
+            "confidence": cycle(["sure", "probably", "possible", None]),
+        }
+    if rule == "integers":
+        values = [
+            7,
+            -2,
+            2.5,
+            4.0,
+            "3",
+            True,
+            np.int64(9),
+            np.float32(1.5),
+            float("nan"),
+            None,
+            2,
+            float("inf"),
+            -0.0,
+            np.uint8(2),
+            pd.NA,
+            [1],
+        ]
+        # A whole number beyond 64 bits in range fails the Int64 column (both ways alike).
+        return {
+            "fatalities": cycle([*values, -(10**30), -1e20]),
+            "geo_precision": cycle([*values, 10**30, 1e20]),
+        }
+    if rule == "lists":
+        values = [
+            ["ok", 3],
+            "not a list",
+            ("a", "b"),
+            np.array(["x", "y"]),
+            float("nan"),
+            [None],
+            ["fine"],
+            5,
+            [np.str_("s")],
+            [],
+            {"a": 1},
+        ]
+        return {"tags": cycle(values), "assoc_actors": cycle(values)}
+    if rule == "sources":
+        return {
+            "sources": cycle(
+                [
+                    [{"name": "A", "via": "wire"}],
+                    [{"name": "A", "url": "ftp://x"}, {"url": "https://y"}],
+                    [{"name": "A", "published": "2019-13-01", "zz": "1", "aa": "2"}],
+                    [{"name": " "}],
+                    "Rudaw",
+                    [5, {"name": "B", "quote": None}],
+                    [{"name": "A", "url": 3}],
+                    [{"name": "A", "published": "1/2/2019"}],
+                    [{"name": "ok"}],
+                    None,
+                ]
+            )
+        }
+    if rule == "across":
+        types = list(schema.EVENT_TYPES)
+        return {
+            "date_start": cycle(["2019-05-05", "2018-01-01"]),
+            "date_end": cycle(["2019-01-01", "2019-05-05", None, "2017-12-31"]),
+            "event_type": cycle(types),
+            "sub_event_type": cycle(["Mob violence", "Armed clash", "Peaceful protest", None]),
+            "iso3": cycle(["iq", "IRQ", "SYRIA", "Xx1", None]),
+            "id": [f"d{k % 200}" for k in pick.tolist()],
+        }
+    raise ValueError(rule)
+
+
+def dirty_store(rule: str, n: int = DIRTY_N, seed: int = 3) -> tuple[pd.DataFrame, list]:
+    """``n`` incidents where most rows are flagged by ``rule`` (seeded)."""
+    raw, geoms = make_store(n, seed)
+    rng = np.random.default_rng(seed)
+    if rule == "geometry":
+        options = [
+            None,
+            shapely.Point(),
+            shapely.Polygon([(0, 0), (1, 1), (1, 0), (0, 1)]),
+            shapely.LineString(),
+            float("nan"),
+            shapely.Point(44.0, 35.0),
+        ]
+        geoms = [options[k % len(options)] for k in rng.integers(0, 1 << 30, n).tolist()]
+        return raw, geoms
+    if rule == "place":
+        return raw, dirty_places(raw, rng)
+    for name, values in _dirty_values(rule, rng, n).items():
+        raw[name] = pd.Series(values, dtype=object)
+    return raw, geoms
+
+
+def dirty_places(raw: pd.DataFrame, rng: np.random.Generator) -> list:
+    """Points mostly outside the country they name: spread over a region, in the sea, at 0,0,
+    with latitude and longitude swapped; some named countries unknown or absent."""
+    n = len(raw)
+    lon, lat = rng.uniform(-30, 70, n), rng.uniform(-20, 50, n)
+    kind = rng.integers(0, 10, n)
+    place = np.array([(p[4], p[5]) for p in PLACES])[rng.integers(0, len(PLACES), n)]
+    lon[kind == 0], lat[kind == 0] = 0.0, 0.0
+    lon[kind == 1], lat[kind == 1] = place[kind == 1, 1], place[kind == 1, 0]  # swapped
+    lon[kind == 2], lat[kind == 2] = -30.0, rng.uniform(-20, 20, int((kind == 2).sum()))  # sea
+    raw.loc[kind == 3, ["country", "iso3"]] = None
+    raw.loc[kind == 4, "iso3"] = "ZZZ"
+    raw.loc[kind == 4, "country"] = "Atlantis"
+    raw.loc[kind == 5, "iso3"] = None  # named by country alone
+    geoms = list(shapely.points(lon, lat))
+    geoms[1] = shapely.LineString([(0, 0), (60, 30)])
+    geoms[2] = shapely.Polygon([(10, 10), (12, 10), (12, 12)])
+    return geoms
+
+
+DIRTY_RULES = [
+    "strings",
+    "dates",
+    "choices",
+    "integers",
+    "lists",
+    "sources",
+    "across",
+    "geometry",
+    "place",
+]
+
+
+@pytest.mark.parametrize("rule", DIRTY_RULES)
+def test_dirty_data_matches_the_per_row_rules(rule):
+    raw, geoms = dirty_store(rule)
+    fast, slow = run(raw, geoms), oracle(raw, geoms)
+    assert_same(fast, slow)
+    assert len(fast[2].problems) > DIRTY_N / 2, len(fast[2].problems)
+
+
+def test_dirty_places_give_every_kind_of_warning():
+    raw, geoms = dirty_store("place")
+    _, _, report = run(raw, geoms)
+    messages = [p.message for p in report.warnings]
+    assert any("at 0,0" in m for m in messages)
+    assert any("(sea?)" in m for m in messages)
+    assert any("with lat and lon swapped it would be inside" in m for m in messages)
+    assert any("km outside Iraq" in m and "swapped" not in m for m in messages)
+
+
+@pytest.mark.parametrize("rule", ["place", "across", "sources", "lists"])
+def test_dirty_json_text_and_stores_match(tmp_path, rule):
+    """The same dirty values as a table store keeps them (JSON text lists, a GeoParquet)."""
+    raw, geoms = dirty_store(rule, 1500)
+    for name in schema.LIST_FIELDS:
+        raw[name] = [v if isinstance(v, str) else _json_or_none(v) for v in raw[name]]
+    kwargs = {"json_text": schema.LIST_FIELDS}
+    assert_same(run(raw, geoms, **kwargs), oracle(raw, geoms, **kwargs))
+    if rule in ("place", "across"):
+        path = tmp_path / "dirty.parquet"
+        frame = gpd.GeoDataFrame(raw, geometry=geoms, crs=schema.CRS)
+        frame["fatalities"] = frame["fatalities"].astype("Int64")
+        frame["geo_precision"] = frame["geo_precision"].astype("Int64")
+        frame.to_parquet(path)
+        gdf, report, bad = read_incidents(path)
+        raw_back, geometry = read_columns(path)
+        slow = ValidationReport(source=str(path), count=len(raw_back))
+        slow_gdf, slow_bad = rowwise_check(raw_back, geometry, slow, json_text=schema.LIST_FIELDS)
+        assert_same((gdf, bad, report), (slow_gdf, slow_bad, slow))
+        assert len(report.problems) > 700
+
+
+def _json_or_none(value):
+    try:
+        return json.dumps(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@pytest.mark.parametrize("path", sorted(CASES.rglob("*.*json")), ids=lambda p: p.name)
+def test_corpus_matches_the_per_row_rules(path, monkeypatch):
+    """Every corpus file: what the reader hands check_frame, checked both ways."""
+    import geoevents.io.geojson as geojson_mod
+
+    compared = []
+
+    def both(raw, geometry, report, **kwargs):
+        kwargs.pop("consume", None)
+        slow = ValidationReport(source=report.source)
+        slow_gdf, slow_bad = rowwise_check(raw.copy(), list(geometry), slow, **kwargs)
+        gdf, bad = check_frame(raw, geometry, report, **kwargs)
+        assert_same((gdf, bad, report), (slow_gdf, slow_bad, slow))
+        compared.append(len(report.problems))
+        return gdf, bad
+
+    monkeypatch.setattr(geojson_mod, "check_frame", both)
+    with contextlib.suppress(geoevents.errors.InputError):
+        read_incidents(path)
+    assert len(compared) <= 1
+
+
+# -- the report holds problems compactly ---------------------------------------------------------
+
+
+def _far_store(n: int) -> tuple[pd.DataFrame, np.ndarray]:
+    """``n`` good incidents in Iraq, all placed in Europe (one warning each)."""
+    raw = pd.DataFrame(
+        {
+            "id": [f"e{i}" for i in range(n)],
+            "title": ["far away"] * n,
+            "date_start": ["2020-01-01"] * n,
+            "event_type": ["Battles"] * n,
+            "country": ["Iraq"] * n,
+            "iso3": ["IRQ"] * n,
+        },
+        dtype=object,
+    )
+    return raw, shapely.points(np.linspace(2, 20, n), np.full(n, 48.0))
+
+
+def test_a_report_of_many_warnings_writes_none_until_read(monkeypatch):
+    import tracemalloc
+
+    written = []
+    problem = Rule.problem
+    monkeypatch.setattr(Rule, "problem", lambda self, *a: written.append(1) or problem(self, *a))
+    n = 200_000
+    raw, geoms = _far_store(n)
+    report = ValidationReport(source="far", count=n)
+    tracemalloc.start()
+    check_frame(raw, geoms, report, today=TODAY)
+    held = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    assert written == []
+    assert len(report.warnings) == len(report.problems) == n and len(report.errors) == 0
+    assert report.ok and bool(report.warnings)
+    assert report.summary() == f"far: 0 errors, {n} warnings in {n} features"
+    assert written == []
+    # What stays after the run is the report (the table is dropped): arrays, ~13 MB here;
+    # 200,000 written Problem objects with their texts would take several times that.
+    assert held < 40_000_000
+    head = report.head(20)
+    assert len(written) == 20 and len(head) == 20
+    assert head[0].startswith(
+        'far: feature 0 (id "e0"): geometry: warning: point (2.0000, 48.0000)'
+    )
+    assert "km outside IRQ" in head[0]
+    assert report.warnings[:3] == [report.warnings[0], report.warnings[1], report.warnings[2]]
+    assert report.warnings[-1].index == n - 1
+    shown = report.warnings.formatted("far")[:5]
+    assert len(shown) == 5 and shown[0] == head[0]
+
+
+def test_head_and_lines_keep_the_order_of_the_problems():
+    raw, geoms = planted_store(300)
+    _, _, report = run(raw, geoms)
+    report.add("error", "file-level", "fix it")
+    lines = report.lines()
+    assert lines[0] == "store: file-level; fix it"
+    assert report.head(7) == lines[:7]
+    by_feature = sorted(report.problems, key=lambda p: -1 if p.index is None else p.index)
+    assert lines == [p.format("store") for p in by_feature]
+    assert report.problems[-1].message == "file-level"
+    assert list(report.errors) == [p for p in report.problems if p.severity == "error"]
+    copy = ValidationReport(source="store", problems=list(report.problems), count=3)
+    assert copy.problems == report.problems and copy.lines() == lines
+    assert copy.summary().endswith("in 3 features")
+
+
+def test_discard_drops_only_the_rule_at_the_rows():
+    raw, geoms = planted_store(300)
+    _, _, report = run(raw, geoms)
+    before = list(report.problems)
+    report.discard(rules.NO_GEOMETRY, {40, 41, 42})
+    after = list(report.problems)
+    gone = [p for p in before if p not in after]
+    assert [(p.index, p.message) for p in gone] == [(40, "the incident has no geometry")]
+    assert len(report.errors) == len(before) - 1 - len(report.warnings)

@@ -17,6 +17,7 @@ from geoevents.io.strictjson import parse_json
 from geoevents.problems import Problem, ValidationReport
 from geoevents.rfc7946 import PlainPoints, check_geojson, plain_points
 from geoevents.validation import check_frame
+from geoevents.validation.rules import NO_GEOMETRY
 
 __all__ = ["read_geojson", "to_feature_collection", "write_geojson"]
 
@@ -55,13 +56,8 @@ def read_geojson(
     report = built.report
     sub_report = ValidationReport(source=source)
     gdf, bad = check_frame(built.raw, built.shapes, sub_report, ids=built.ids)
-    report.problems.extend(
-        p
-        for p in sub_report.problems
-        if not (
-            p.index in built.missing_ok and p.field == "geometry" and "no geometry" in p.message
-        )
-    )
+    sub_report.discard(NO_GEOMETRY, built.missing_ok)  # already reported as broken
+    report.extend(sub_report)
     bad |= built.broken
     return gdf, report, bad
 

@@ -1,20 +1,47 @@
 """The scalar fields (strings, dates, choices, whole numbers) and the rules between fields.
 
-Each function screens one column in bulk, hands the rows the screen cannot clear to the per-row
-rule (:class:`RowRules`), in row order, and returns the checked column.
+Each function screens one column in bulk and confirms the rows it flags in bulk too (array
+comparisons, and Python only once per distinct value): it reports what the per-row rule
+(:class:`RowRules`) would report for each row, through the same rules (``MISSING``,
+``NOT_ISO_DATE``...), and returns the checked column.
 """
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Sequence
+from itertools import repeat
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from geoevents import schema
-from geoevents.validation.rules import RowRules, date_ok, is_iso3
-from geoevents.validation.text import NONE_TYPE, Text, as_objects, is_missing, types_of
+from geoevents.validation.rules import (
+    END_BEFORE_START,
+    ID_REPEATED,
+    MISSING,
+    NO_DATE,
+    NOT_CHOICE,
+    NOT_INTEGER,
+    NOT_ISO3,
+    NOT_ISO_DATE,
+    NOT_TEXT,
+    SUB_OUTSIDE_TYPE,
+    RowRules,
+    date_ok,
+    is_iso3,
+    iso_shaped,
+)
+from geoevents.validation.text import (
+    NONE_TYPE,
+    Text,
+    as_objects,
+    is_missing,
+    objects,
+    of_types,
+    types_of,
+)
 
 __all__ = ["check_across", "check_choice", "check_dates", "check_integers", "check_strings"]
 
@@ -25,21 +52,28 @@ def check_strings(rules: RowRules, name: str, required: bool, t: Text, out: np.n
     other = ~t.is_text & ~t.missing
     flag = other | (t.missing | blank) if required else other
     keep = t.is_text & ~blank & ~flag
-    rows = np.flatnonzero(flag).tolist()
-    originals = t.at(rows)
+    absent = np.flatnonzero(flag & ~other)  # missing or blank, and required
+    wrong = np.flatnonzero(other)
+    rules.record(
+        rules.batch(MISSING, name, absent, args=(name,)),
+        rules.batch(NOT_TEXT, name, wrong, t.at(wrong), args=(name,)),
+    )
     values = t.copy_into(out)
     values[~keep] = None
-    for i, value in zip(rows, originals, strict=True):
-        values[i] = rules.string(i, name, required, value)
     return t.keep(keep, values)
 
 
 def check_dates(rules: RowRules, name: str, t: Text) -> Text:
     """Check a date field (texts already checked as strings); return the kept dates."""
     bad = t.is_text & ~t.per_distinct(date_ok)
+    shaped = t.per_distinct(iso_shaped)
     values = t.values
-    for i in np.flatnonzero(bad).tolist():
-        values[i] = rules.date(i, name, values[i])
+    no_date, not_iso = np.flatnonzero(bad & shaped), np.flatnonzero(bad & ~shaped)
+    rules.record(
+        rules.batch(NO_DATE, name, no_date, values[no_date], args=(name,)),
+        rules.batch(NOT_ISO_DATE, name, not_iso, values[not_iso], args=(name,)),
+    )
+    values[bad] = None
     return t.keep(t.is_text & ~bad, values)
 
 
@@ -49,8 +83,9 @@ def check_choice(
     """Check a field with a vocabulary; rows without a value get ``default``."""
     bad = t.is_text & ~t.per_distinct(allowed.__contains__)
     values = t.values
-    for i in np.flatnonzero(bad).tolist():
-        values[i] = rules.choice(i, name, values[i], allowed, default)
+    rows = np.flatnonzero(bad)
+    rules.record(rules.batch(NOT_CHOICE, name, rows, values[rows], args=(name, allowed)))
+    values[rows] = None
     kept = t.keep(t.is_text & ~bad, values)
     if default is None:
         return kept
@@ -78,9 +113,76 @@ def check_integers(
     if default is not None:
         data[absent], na[absent] = default, False
     rows = np.flatnonzero(flag)
+    values = objects(series.iloc[rows].tolist(), len(rows))
+    judged = _judge_integers(values, low, high)
+    if judged is None:  # beyond 64 bits: the per-row rule decides, and the column fails as ever
+        return _integers_one_by_one(rules, name, values, rows, data, na, (low, high, default))
+    numbers, kept, whole, absent_here = judged
+    data[rows[kept]], na[rows[kept]] = numbers[kept], False
+    if default is not None:
+        data[rows[absent_here]], na[rows[absent_here]] = default, False
+    bad = ~kept & ~absent_here
+    rules.record(
+        rules.batch(NOT_INTEGER, name, rows[bad], values[bad], whole[bad], args=(name, low, high))
+    )
+    return pd.arrays.IntegerArray(data, na)
+
+
+def _judge_integers(
+    values: np.ndarray, low: int, high: int | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
+    """What :meth:`RowRules.integer` makes of each value, in bulk: (numbers, kept, whole,
+    missing); None when a number does not fit in 64 bits."""
+    n = len(values)
+    types = types_of(values)
+    numbers = np.zeros(n, dtype=np.int64)
+    kept, whole, missing = np.zeros(n, bool), np.zeros(n, bool), np.zeros(n, bool)
+    missing |= np.equal(types, NONE_TYPE)
+    missing |= np.fromiter(map(operator.is_, values, repeat(pd.NA)), bool, n)
+    for kind in set(types.tolist()):
+        rows = np.flatnonzero(of_types(types, [kind]))
+        if issubclass(kind, bool | np.bool_) or not issubclass(
+            kind, int | np.integer | float | np.floating
+        ):
+            continue  # not a whole number (the default for every row)
+        if issubclass(kind, int | np.integer):
+            try:
+                found = values[rows].astype(np.int64)
+            except OverflowError:
+                return None
+            integral = np.ones(len(rows), bool)
+            as_float = None
+        else:
+            as_float = values[rows].astype(np.float64)
+            missing[rows] |= np.isnan(as_float) & issubclass(kind, float)
+            with np.errstate(invalid="ignore"):
+                integral = np.isfinite(as_float) & (np.floor(as_float) == as_float)
+            found = np.where(integral & (np.abs(as_float) < 2.0**63), as_float, 0)
+            found = found.astype(np.int64)
+        ok = integral & ((found if as_float is None else as_float) >= low)
+        if high is not None:
+            ok &= (found if as_float is None else as_float) <= high
+        if as_float is not None and (ok & (np.abs(as_float) >= 2.0**63)).any():
+            return None
+        numbers[rows], kept[rows], whole[rows] = found, ok, integral
+    kept &= ~missing
+    return numbers, kept, whole & ~missing, missing
+
+
+def _integers_one_by_one(
+    rules: RowRules,
+    name: str,
+    values: np.ndarray,
+    rows: np.ndarray,
+    data: np.ndarray,
+    na: np.ndarray,
+    bounds: tuple[int, int | None, int | None],
+) -> pd.api.extensions.ExtensionArray:
+    """The per-row rule for every flagged row (only when some number needs more than 64 bits)."""
+    low, high, default = bounds
     checked = {
         i: rules.integer(i, name, value, low, high, default)
-        for i, value in zip(rows.tolist(), series.iloc[rows].tolist(), strict=True)
+        for i, value in zip(rows.tolist(), values.tolist(), strict=True)
     }
     for i, number in checked.items():
         if number is None:
@@ -104,14 +206,30 @@ def check_across(rules: RowRules, text: dict[str, Text], end_missing: np.ndarray
     # date_end defaults to date_start (only when absent; a blank or bad date_end stays None).
     end.values[end_missing] = start.values[end_missing]
     text["date_end"] = Text(end.values, end.is_text | (end_missing & start.is_text))
-    cols = {name: t.values for name, t in text.items()}
-    flag = _end_before_start(*dates, end_missing)
-    flag |= _sub_outside_type(text["event_type"], text["sub_event_type"])
-    flag |= text["iso3"].is_text & ~text["iso3"].per_distinct(is_iso3)
+    before = np.flatnonzero(_end_before_start(*dates, end_missing))
+    sub_bad = np.flatnonzero(_sub_outside_type(text["event_type"], text["sub_event_type"]))
+    iso3 = text["iso3"]
+    iso3_bad = np.flatnonzero(iso3.is_text & ~iso3.per_distinct(is_iso3))
     repeated, first = _repeated_ids(text["id"])
-    flag |= repeated
-    for i in np.flatnonzero(flag).tolist():
-        rules.across(i, cols, first)
+    ident = text["id"].values
+    rules.record(
+        rules.batch(
+            END_BEFORE_START,
+            "date_end",
+            before,
+            text["date_end"].values[before],
+            start.values[before],
+        ),
+        rules.batch(
+            SUB_OUTSIDE_TYPE,
+            "sub_event_type",
+            sub_bad,
+            text["event_type"].values[sub_bad],
+            text["sub_event_type"].values[sub_bad],
+        ),
+        rules.batch(NOT_ISO3, "iso3", iso3_bad, iso3.values[iso3_bad]),
+        rules.batch(ID_REPEATED, "id", repeated, ident[repeated], first),
+    )
 
 
 def _sub_outside_type(etype: Text, sub: Text) -> np.ndarray:
@@ -129,22 +247,22 @@ def _sub_outside_type(etype: Text, sub: Text) -> np.ndarray:
     return bad
 
 
-def _repeated_ids(ident: Text) -> tuple[np.ndarray, dict[Any, int]]:
-    """Rows whose id an earlier row has, and the first row of each such id."""
+def _repeated_ids(ident: Text) -> tuple[np.ndarray, np.ndarray]:
+    """Rows whose id an earlier row has, and for each of them the first row with that id."""
     codes, uniques = ident.factor()
     counts = np.bincount(codes[codes >= 0], minlength=len(uniques))
-    shared = np.append(counts > 1, False)[codes]
-    first: dict[Any, int] = {}
-    if not shared.any():
-        return shared, first
-    by_code: dict[int, int] = {}
-    later = np.zeros(len(codes), bool)
-    for i in np.flatnonzero(shared).tolist():
-        if by_code.setdefault(int(codes[i]), i) != i:
-            later[i] = True
-    for i in by_code.values():
-        first[ident.values[i]] = i
-    return later, first
+    shared = np.flatnonzero(np.append(counts > 1, False)[codes])
+    if not len(shared):
+        return shared, shared
+    # A stable sort by id puts the first row of each id first among its equals.
+    order = shared[np.argsort(codes[shared], kind="stable")]
+    sorted_codes = codes[order]
+    starts = np.ones(len(order), bool)
+    starts[1:] = sorted_codes[1:] != sorted_codes[:-1]
+    first = np.empty(len(codes), dtype=np.int64)
+    first[order] = order[np.maximum.accumulate(np.where(starts, np.arange(len(order)), 0))]
+    later = shared[first[shared] != shared]
+    return later, first[later]
 
 
 def _end_before_start(

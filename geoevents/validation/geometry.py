@@ -1,7 +1,7 @@
 """Geometry: every incident has one, not empty, and a valid shape.
 
-shapely judges all geometries at once; only the rows it finds at fault go through
-:meth:`RowRules.geometry`, in row order.
+shapely judges all geometries at once, and the problems it finds are reported in bulk, through
+the rules :meth:`RowRules.geometry` reports row by row.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
-from geoevents.validation.rules import RowRules
+from geoevents.validation.rules import EMPTY_GEOMETRY, INVALID_GEOMETRY, NO_GEOMETRY, RowRules
 from geoevents.validation.text import objects
 
 __all__ = ["check_geometries", "representative_points"]
@@ -22,13 +22,41 @@ __all__ = ["check_geometries", "representative_points"]
 def check_geometries(rules: RowRules, geometry: Sequence[Any] | gpd.GeoSeries) -> np.ndarray:
     """Check one geometry per row; return them (None where there is none)."""
     geoms = _geometry_array(geometry)
-    bad = ~shapely.is_geometry(geoms)
-    shapes = np.flatnonzero(~bad)
-    bad[shapes] = shapely.is_empty(geoms[shapes]) | ~shapely.is_valid(geoms[shapes])
+    none = ~shapely.is_geometry(geoms)
+    shapes = np.flatnonzero(~none)
+    empty = np.zeros(len(geoms), bool)
+    empty[shapes] = shapely.is_empty(geoms[shapes])
+    invalid = np.zeros(len(geoms), bool)
+    invalid[shapes] = ~empty[shapes] & ~shapely.is_valid(geoms[shapes])
+    rows = np.flatnonzero(invalid)
+    kinds = shapely.get_type_id(geoms[rows])
+    rules.record(
+        rules.batch(NO_GEOMETRY, "geometry", np.flatnonzero(none)),
+        rules.batch(EMPTY_GEOMETRY, "geometry", np.flatnonzero(empty)),
+        rules.batch(
+            INVALID_GEOMETRY,
+            "geometry",
+            rows,
+            np.array(_GEOM_TYPES, dtype=object)[kinds],
+            shapely.is_valid_reason(geoms[rows]),
+        ),
+    )
     out = geoms.copy()
-    for i in np.flatnonzero(bad).tolist():
-        out[i] = rules.geometry(i, geoms[i])
+    out[none | empty] = None  # invalid shapes are kept, reported
     return out
+
+
+# shapely's type ids, as ``geom_type`` names them.
+_GEOM_TYPES = (
+    "Point",
+    "LineString",
+    "LinearRing",
+    "Polygon",
+    "MultiPoint",
+    "MultiLineString",
+    "MultiPolygon",
+    "GeometryCollection",
+)
 
 
 def _geometry_array(geometry: Sequence[Any] | gpd.GeoSeries) -> np.ndarray:

@@ -2,8 +2,9 @@
 
 Each row's value becomes a new list (rows never share one). The screens here find the rows whose
 values the per-row rules (:meth:`RowRules.string_list`, :meth:`RowRules.sources`) would pass
-unchanged and build their lists in bulk; every other row goes through the rule. JSON text (from
-table stores) is decoded once per distinct text.
+unchanged and build their lists in bulk. The other lists of strings are confirmed in bulk too;
+the other ``sources`` values go through :meth:`RowRules.sources` one by one (their problems are
+still stored compactly). JSON text (from table stores) is decoded once per distinct text.
 """
 
 from __future__ import annotations
@@ -20,13 +21,14 @@ import pyarrow.compute as pc
 
 from geoevents import schema
 from geoevents.validation.jsontext import GOOD_SOURCES, GOOD_STRINGS, decode_json, matches
-from geoevents.validation.rules import HTTP, RowRules, date_ok
+from geoevents.validation.rules import HTTP, NOT_STRING_LIST, RowRules, date_ok
 from geoevents.validation.text import (
     NONE_TYPE,
     Text,
     as_objects,
     is_blank,
     is_text_dtype,
+    missing_of,
     objects,
     types_of,
 )
@@ -43,14 +45,22 @@ def check_string_lists(
 
     ``json_text`` says that text values are JSON to decode first (as table stores keep lists).
     """
+
+    def confirm(rows: np.ndarray, values: np.ndarray) -> np.ndarray:
+        """:meth:`RowRules.string_list` of each of these rows, in bulk."""
+        missing = missing_of(values)
+        good = ~missing & _fine_string_lists(values, sequences=True)
+        bad = ~missing & ~good
+        rules.record(rules.batch(NOT_STRING_LIST, name, rows[bad], values[bad], args=(name,)))
+        lists = _fresh_empty_lists(len(values))
+        lists[good] = objects(map(list, values[good]), int(good.sum()))
+        return lists
+
     if series is not None and _is_list_of_text(series.dtype):
-        flag = _arrow_string_lists(pa.array(series.array), out)
-        for i in np.flatnonzero(flag).tolist():
-            out[i] = rules.string_list(i, name, series.iloc[i])
+        flag = np.flatnonzero(_arrow_string_lists(pa.array(series.array), out))
+        out[flag] = confirm(flag, objects(series.iloc[flag].tolist(), len(flag)))
         return
-    _list_field(
-        name, series, out, json_text, GOOD_STRINGS, _fine_string_lists, None, rules.string_list
-    )
+    _list_field(name, series, out, json_text, GOOD_STRINGS, _fine_string_lists, None, confirm)
 
 
 def check_sources(
@@ -58,10 +68,13 @@ def check_sources(
 ) -> None:
     """Check the ``sources`` field into ``out`` (one new list of source dicts per row)."""
 
-    def row(i: int, name: str, value: Any) -> list[dict[str, str]]:
-        return rules.sources(i, value)
+    def one_by_one(rows: np.ndarray, values: np.ndarray) -> np.ndarray:
+        checked = map(rules.sources, rows.tolist(), values)
+        return objects(checked, len(rows))
 
-    _list_field("sources", series, out, json_text, GOOD_SOURCES, _fine_sources, dict.copy, row)
+    _list_field(
+        "sources", series, out, json_text, GOOD_SOURCES, _fine_sources, dict.copy, one_by_one
+    )
 
 
 def _list_field(
@@ -72,12 +85,13 @@ def _list_field(
     good_json: str,
     fine_of: Callable[[np.ndarray], np.ndarray],
     item_copy: Callable[[Any], Any] | None,
-    row: Callable[[int, str, Any], Any],
+    confirm: Callable[[np.ndarray, np.ndarray], np.ndarray],
 ) -> None:
-    """Shared by the list fields: clear the good rows in bulk, check the rest one by one.
+    """Shared by the list fields: clear the good rows in bulk, ``confirm`` the rest.
 
     ``fine_of`` tells the values that need no per-row check, ``good_json`` the JSON texts
     that decode to such values; their rows get new lists of (``item_copy`` of) the items.
+    ``confirm(rows, values)`` reports the problems of the other rows and returns their lists.
     """
     n = len(out)
     if series is None:
@@ -113,8 +127,12 @@ def _list_field(
         ok = np.flatnonzero(fine_of(values))
         _copy_each(values[ok], item_copy, out, others[ok])
         fine[others[ok]] = True
-    for i in np.flatnonzero(~fine).tolist():
-        out[i] = row(i, name, parsed[codes[i]] if texts[i] else t.at(i))
+    rest = np.flatnonzero(~fine)
+    values = np.empty(len(rest), dtype=object)
+    decoded = texts[rest]
+    values[decoded] = parsed[codes[rest[decoded]]]
+    values[~decoded] = t.at(rest[~decoded])
+    out[rest] = confirm(rest, values)
 
 
 def _fresh_empty_lists(count: int) -> np.ndarray:
@@ -198,19 +216,26 @@ def _arrow_string_lists(arr: pa.Array | pa.ChunkedArray, out: np.ndarray) -> np.
     return flag
 
 
-def _fine_string_lists(values: np.ndarray) -> np.ndarray:
-    """Rows that are None or a list of str (these need no per-row check)."""
+def _fine_string_lists(values: np.ndarray, *, sequences: bool = False) -> np.ndarray:
+    """Rows that are None or a list of str (these need no per-row check); with ``sequences``,
+    also a tuple or numpy array of str (which the rule takes too)."""
     types = types_of(values)
     fine = np.equal(types, NONE_TYPE)
-    rows = np.flatnonzero(np.equal(types, list))
+    found = set(types.tolist())
+    kinds = {k for k in found if issubclass(k, list | tuple | np.ndarray)} if sequences else {list}
+    rows = np.flatnonzero(np.fromiter(map(kinds.__contains__, types), bool, len(types)))
     lists = values[rows]
-    if set(map(type, chain.from_iterable(lists))) <= {str}:
+    item_types = set(map(type, chain.from_iterable(lists)))
+    if item_types <= {str}:
         fine[rows] = True
         return fine
     lengths = np.fromiter(map(len, lists), np.intp, len(rows))
     items = objects(chain.from_iterable(lists), int(lengths.sum()))
+    # The rule asks isinstance(item, str): with ``sequences``, subclasses (numpy's str_) pass.
+    texts = {k for k in item_types if k is str or (sequences and issubclass(k, str))}
+    ok = np.fromiter(map(texts.__contains__, types_of(items)), bool, len(items))
     fine[rows] = True
-    fine[np.repeat(rows, lengths)[~np.equal(types_of(items), str)]] = False
+    fine[np.repeat(rows, lengths)[~ok]] = False
     return fine
 
 

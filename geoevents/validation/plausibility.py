@@ -2,14 +2,17 @@
 
 A start date in the future; a point at 0,0 (a common placeholder); a point far outside the
 country it names, or in no country at all (the sea), often with latitude and longitude swapped.
-The distances are measured once per distinct country and only for points outside it; the rows
-found go through :meth:`RowRules.future` and :meth:`RowRules.place`, in row order.
+Each distinct country is tested once against all its points (prepared, so cheap), and every
+problem is confirmed in bulk (one swapped-point array, one spatial query): the same
+problems as :meth:`RowRules.future` and :meth:`RowRules.place` report row by row, stored through
+the same rules as arrays.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, overload
 
 import geopandas as gpd
 import numpy as np
@@ -18,7 +21,14 @@ import shapely
 
 from geoevents.borders import countries
 from geoevents.validation.geometry import representative_points
-from geoevents.validation.rules import BORDER_MARGIN_DEG, RowRules
+from geoevents.validation.rules import (
+    AT_SEA,
+    AT_ZERO,
+    BORDER_MARGIN_DEG,
+    IN_FUTURE,
+    OUTSIDE_COUNTRY,
+    RowRules,
+)
 from geoevents.validation.text import Text
 
 __all__ = ["check_plausibility"]
@@ -36,9 +46,8 @@ def check_plausibility(
     future = (today or dt.date.today()).isoformat()
     world = countries()
     start = text["date_start"]
-    late = start.per_distinct(lambda s: isinstance(s, str) and s > future)
-    for i in np.flatnonzero(late).tolist():
-        rules.future(i, start.values[i], future)
+    late = np.flatnonzero(start.per_distinct(lambda s: isinstance(s, str) and s > future))
+    rules.record(rules.batch(IN_FUTURE, "date_start", late, start.at(late)))
 
     by_iso = dict(zip(world["iso3"], world.geometry, strict=True))
     by_name = {n.lower(): g for n, g in zip(world["name"], world.geometry, strict=True)}
@@ -61,34 +70,98 @@ def check_plausibility(
         shape_u.append(
             by_iso.get(named) or (by_name.get(named.lower()) if isinstance(named, str) else None)
         )
-    shape_id = np.array([k if s is not None else -1 for k, s in enumerate(shape_u)])[inverse]
+    shape_ids = [k if s is not None else -1 for k, s in enumerate(shape_u)]
+    shape_id = np.array(shape_ids, dtype=np.int64)[inverse]
 
-    # A point inside (or on) the country it names is at distance 0: measure only the others.
-    distance = np.full(count, np.nan)
+    # A point inside (or on) the country it names is fine; so is one within the margin of it.
+    # Only those tests run on every point (prepared shapes make them cheap); how far outside
+    # a point is goes into its message, so it is measured only when the message is written.
+    outside = np.zeros(count, bool)
     rows = np.flatnonzero(present & ~zero & (shape_id >= 0))
     rows = rows[np.argsort(shape_id[rows], kind="stable")]
     for group in np.split(rows, np.flatnonzero(np.diff(shape_id[rows])) + 1):
         if len(group):
             shape = shape_u[shape_id[group[0]]]
+            shapely.prepare(shape)  # kept with the cached borders: later runs gain too
             away = group[~shapely.intersects_xy(shape, xs[group], ys[group])]
-            distance[away] = shapely.distance(shape, points[away])
-    with np.errstate(invalid="ignore"):
-        outside = distance > BORDER_MARGIN_DEG
+            near = _near_box(shape, xs[away], ys[away])
+            outside[away[~near]] = True  # beyond the margin of the country's bounding box
+            close = away[near]
+            outside[close] = ~shapely.dwithin(shape, points[close], BORDER_MARGIN_DEG)
 
     unnamed = np.flatnonzero((shape_id < 0) & shapely.is_geometry(points))
-    on_land: set[int] = set()
+    sea = np.zeros(count, bool)
+    sea[unnamed] = True
     if len(unnamed):
         tree = shapely.STRtree(np.asarray(world.geometry.values))
         hits = tree.query(points[unnamed], predicate="dwithin", distance=BORDER_MARGIN_DEG)
-        on_land = set(unnamed[hits[0]].tolist())
-    sea = np.zeros(count, bool)
-    sea[unnamed] = True
+        sea[unnamed[hits[0]]] = False  # on (or near) land, in no country named
     sea &= present & ~zero
-    for i in np.flatnonzero(sea).tolist():
-        sea[i] = i not in on_land
 
-    for i in np.flatnonzero(zero | sea | outside).tolist():
-        point = points[i]
-        shape = shape_u[shape_id[i]] if shape_id[i] >= 0 else None
-        swapped = shapely.points(shapely.get_y(point), shapely.get_x(point))
-        rules.place(i, point, shape, named_u[inverse[i]], distance[i], swapped, i in on_land)
+    # The swap hint: would the point be in its country with latitude and longitude swapped?
+    far = np.flatnonzero(outside & ~zero)
+    shapes = np.array([*shape_u, None], dtype=object)[shape_id[far]]
+    inside = _swapped_inside(far, shape_id[far], shape_u, xs, ys)
+    named = np.array([*named_u, None], dtype=object)[inverse[far]]
+    far_x, far_y = xs[far], ys[far]
+    distance = _Distances(shapes, far_x, far_y)
+    rows_zero, rows_sea = np.flatnonzero(zero), np.flatnonzero(sea)
+    rules.record(
+        rules.batch(AT_ZERO, "geometry", rows_zero),
+        rules.batch(AT_SEA, "geometry", rows_sea, xs[rows_sea], ys[rows_sea]),
+        rules.batch(OUTSIDE_COUNTRY, "geometry", far, far_x, far_y, distance, named, inside),
+    )
+
+
+def _near_box(shape: Any, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
+    """Which points are within the margin of the shape's bounding box (the others are farther
+    than the margin from the shape itself)."""
+    x0, y0, x1, y1 = shapely.bounds(shape)
+    m = BORDER_MARGIN_DEG
+    return (xs >= x0 - m) & (xs <= x1 + m) & (ys >= y0 - m) & (ys <= y1 + m)
+
+
+def _swapped_inside(
+    rows: np.ndarray, shape_id: np.ndarray, shape_u: list[Any], xs: np.ndarray, ys: np.ndarray
+) -> np.ndarray:
+    """For each row, is (y, x) within the margin of its shape? Points are built only for the
+    few near the shape's box, so a million hints cost no million geometries."""
+    inside = np.zeros(len(rows), bool)
+    order = np.argsort(shape_id, kind="stable")
+    for group in np.split(order, np.flatnonzero(np.diff(shape_id[order])) + 1):
+        if not len(group):
+            continue
+        shape = shape_u[shape_id[group[0]]]
+        x, y = ys[rows[group]], xs[rows[group]]  # swapped
+        near = np.flatnonzero(_near_box(shape, x, y))
+        hit = shapely.intersects_xy(shape, x[near], y[near])
+        rest = near[~hit]
+        hit_rest = shapely.dwithin(shape, shapely.points(x[rest], y[rest]), BORDER_MARGIN_DEG)
+        inside[group[near[hit]]] = True
+        inside[group[rest[hit_rest]]] = True
+    return inside
+
+
+class _Distances(Sequence[float]):
+    """The distance of each point (x, y) to its shape, measured when asked (for its message);
+    it holds coordinates, not the points, so a report does not keep the table's geometries."""
+
+    def __init__(self, shapes: np.ndarray, xs: np.ndarray, ys: np.ndarray):
+        self._shapes, self._xs, self._ys = shapes, xs, ys
+
+    def __len__(self) -> int:
+        return len(self._xs)
+
+    @overload
+    def __getitem__(self, k: int) -> float: ...
+    @overload
+    def __getitem__(self, k: slice | np.ndarray) -> _Distances: ...
+    def __getitem__(self, k: int | slice | np.ndarray) -> float | _Distances:
+        if isinstance(k, slice | np.ndarray):
+            return _Distances(self._shapes[k], self._xs[k], self._ys[k])
+        return shapely.distance(self._shapes[k], shapely.Point(self._xs[k], self._ys[k]))
+
+    def gather(self, ks: np.ndarray) -> np.ndarray:
+        """The distances at ``ks``, measured in bulk."""
+        points = shapely.points(self._xs[ks], self._ys[ks])
+        return shapely.distance(self._shapes[ks], points)

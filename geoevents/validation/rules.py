@@ -1,9 +1,12 @@
-"""The per-row rules: every check of one value (or one row), and the one message for each.
+"""The rules: the one message of each problem, and every check of one value (or one row).
 
-:class:`RowRules` defines what is valid. The vectorised screens of the other modules only pick
-the rows to hand to these methods (the rows these would pass unchanged skip them), so each
-message is written once, here, and a plain loop over every row through these methods reports
-exactly what :func:`geoevents.validation.check_frame` reports.
+Each kind of problem is a :class:`~geoevents.problems.Rule` here (``MISSING``, ``NOT_ISO_DATE``,
+``OUTSIDE_COUNTRY``...): its severity and the one place its message is written, from the values
+a check stores. :class:`RowRules` defines what is valid, one value at a time, and reports
+through those rules. The vectorised checks of the other modules find the same problems in bulk
+and store them through the same rules (as arrays, written only when read), so a plain loop over
+every row through :class:`RowRules` reports exactly what
+:func:`geoevents.validation.check_frame` reports (the tests' oracle does that).
 """
 
 from __future__ import annotations
@@ -11,16 +14,44 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
 import shapely
 
 from geoevents import schema
-from geoevents.problems import ValidationReport, show_value, suggest
+from geoevents.problems import Batch, Rule, ValidationReport, show_value, suggest
 from geoevents.validation.text import is_missing
 
-__all__ = ["BORDER_MARGIN_DEG", "HTTP", "RowRules", "date_ok", "is_iso3"]
+__all__ = [
+    "AT_SEA",
+    "AT_ZERO",
+    "BORDER_MARGIN_DEG",
+    "EMPTY_GEOMETRY",
+    "END_BEFORE_START",
+    "HTTP",
+    "ID_REPEATED",
+    "INVALID_GEOMETRY",
+    "IN_FUTURE",
+    "MISSING",
+    "NOT_CHOICE",
+    "NOT_INTEGER",
+    "NOT_ISO3",
+    "NOT_ISO_DATE",
+    "NOT_STRING_LIST",
+    "NOT_TEXT",
+    "NO_DATE",
+    "NO_GEOMETRY",
+    "OUTSIDE_COUNTRY",
+    "SUB_OUTSIDE_TYPE",
+    "Names",
+    "RowRules",
+    "date_ok",
+    "dmy_hint",
+    "is_iso3",
+    "iso_shaped",
+]
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DMY = re.compile(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})")
@@ -44,9 +75,219 @@ def date_ok(value: str) -> bool:
     return bool(_ISO_DATE.fullmatch(value)) and _date_exists(value)
 
 
+def iso_shaped(value: str) -> bool:
+    """Is ``value`` written as ``YYYY-MM-DD`` (whether or not that date exists)?"""
+    return _ISO_DATE.fullmatch(value) is not None
+
+
 def is_iso3(text: str) -> bool:
     """Is ``text`` shaped like an ISO 3166-1 alpha-3 code (three capital letters)?"""
     return _ISO3.fullmatch(text) is not None
+
+
+def dmy_hint(value: str) -> str:
+    """The fix for a date that is not ISO: the ISO form when it reads as day/month/year."""
+    dmy = _DMY.fullmatch(value)
+    if dmy:
+        return (
+            f"write it as YYYY-MM-DD, e.g. {dmy[3]}-{int(dmy[2]):02d}-{int(dmy[1]):02d} if "
+            "it is day/month/year"
+        )
+    return "write it as YYYY-MM-DD"
+
+
+@lru_cache(maxsize=4096)
+def _near(value: str, allowed: tuple[str, ...]) -> str | None:
+    # Bad values repeat (a million rows of one typo): ask difflib once per distinct value.
+    return suggest(value, allowed)
+
+
+def _did_you_mean(value: str, allowed: Sequence[str]) -> str:
+    near = _near(value, tuple(allowed))
+    return f'did you mean "{near}"? ' if near else ""
+
+
+def _range(low: int, high: int | None) -> str:
+    return f"{low}..{high}" if high is not None else f">= {low}"
+
+
+# -- the problems, each with its one message ----------------------------------------------------
+UNKNOWN_PROPERTY = Rule(
+    "warning",
+    lambda name: (
+        f"property {show_value(name)} is not part of the incident schema (ignored)",
+        "see docs/schema.md for the fields",
+    ),
+)
+MISSING = Rule("error", lambda name: (f"{name} is missing", "every incident needs one"))
+NOT_TEXT = Rule(
+    "error",
+    lambda name, value: (
+        f"{name} must be text, found {show_value(value)}",
+        f'write it as a string, e.g. "{value}"',
+    ),
+)
+NOT_CHOICE = Rule(
+    "error",
+    lambda name, allowed, value: (
+        f"{name} {show_value(value)} is not one of {', '.join(allowed)}",
+        f"{_did_you_mean(value, allowed)}use one of the listed values",
+    ),
+)
+NO_DATE = Rule(
+    "error",
+    lambda name, value: (
+        f"{name} {show_value(value)} is not a date that exists",
+        "check the day and month (YYYY-MM-DD)",
+    ),
+)
+NOT_ISO_DATE = Rule(
+    "error", lambda name, value: (f"{name} {show_value(value)} is not an ISO date", dmy_hint(value))
+)
+#: ``whole`` says whether the value was a whole number (then it is out of range).
+NOT_INTEGER = Rule(
+    "error",
+    lambda name, low, high, value, whole: (
+        f"{name} {show_value(value)} is not {'in range' if whole else 'a whole number'} "
+        f"({_range(low, high)})",
+        f"write a whole number {_range(low, high)}"
+        + (", or null when not reported" if name == "fatalities" else ""),
+    ),
+)
+NOT_STRING_LIST = Rule(
+    "error",
+    lambda name, value: (
+        f"{name} must be a list of strings, found {show_value(value)}",
+        'write it as ["...", "..."]',
+    ),
+)
+SOURCES_NOT_LIST = Rule(
+    "error",
+    lambda value: (
+        f"sources must be a list of objects, found {show_value(value)}",
+        'write [{"name": "...", "url": "...", "quote": "..."}]',
+    ),
+)
+SOURCE_NOT_OBJECT = Rule(
+    "error", lambda value: (f"a source must be an object, found {show_value(value)}", "")
+)
+SOURCE_NOT_TEXT = Rule(
+    "error",
+    lambda key, value: (f"{key} must be text, found {show_value(value)}", "write it as a string"),
+)
+SOURCE_NO_NAME = Rule("error", lambda: ("the source has no name", "add its name"))
+SOURCE_UNKNOWN_KEY = Rule(
+    "warning",
+    lambda key: (
+        f"unknown source key {show_value(key)} (ignored)",
+        f"use {', '.join(schema.SOURCE_KEYS)}",
+    ),
+)
+SOURCE_NOT_HTTP = Rule(
+    "warning",
+    lambda url: (
+        f"url {show_value(url)} is not http(s); maps show it as text, not a link",
+        "use an http(s) address",
+    ),
+)
+END_BEFORE_START = Rule(
+    "error",
+    lambda end, start: (
+        f"date_end {end} is before date_start {start}",
+        "swap them, or fix the wrong one",
+    ),
+)
+SUB_OUTSIDE_TYPE = Rule(
+    "error",
+    lambda etype, sub: (
+        f'sub_event_type {show_value(sub)} does not belong to "{etype}"',
+        _did_you_mean(sub, schema.SUB_EVENT_TYPES[etype])
+        + f"use one of {', '.join(schema.SUB_EVENT_TYPES[etype])}",
+    ),
+)
+NOT_ISO3 = Rule(
+    "error",
+    lambda iso3: (
+        f"iso3 {show_value(iso3)} is not an ISO 3166-1 alpha-3 code",
+        'write three capital letters, e.g. "IRQ"',
+    ),
+)
+ID_REPEATED = Rule(
+    "error",
+    lambda ident, first: (
+        f'id "{ident}" is also used by feature {first}',
+        "give every incident its own id",
+    ),
+)
+NO_GEOMETRY = Rule(
+    "error",
+    lambda: (
+        "the incident has no geometry",
+        "give it a location ([lon, lat] Point), or drop it",
+    ),
+    kind="geometry",
+)
+EMPTY_GEOMETRY = Rule(
+    "error", lambda: ("the geometry is empty", "give it a location"), kind="geometry"
+)
+INVALID_GEOMETRY = Rule(
+    "error",
+    lambda geom_type, reason: (
+        f"the {geom_type} is not a valid shape: {reason}",
+        "repair it (e.g. shapely.make_valid, or QGIS 'Fix geometries')",
+    ),
+    kind="geometry",
+)
+IN_FUTURE = Rule(
+    "warning",
+    lambda start: (f"date_start {start} is in the future", "check the year"),
+    kind="plausibility",
+)
+AT_ZERO = Rule(
+    "warning",
+    lambda: (
+        "the incident is at 0,0 (the Gulf of Guinea), a common placeholder",
+        "give its real location",
+    ),
+    kind="plausibility",
+)
+AT_SEA = Rule(
+    "warning",
+    lambda x, y: (
+        f"point ({x:.4f}, {y:.4f}) is not in or near any country (sea?)",
+        "check the coordinates ([lon, lat] order?)",
+    ),
+    kind="plausibility",
+)
+#: ``swapped_inside``: with latitude and longitude swapped, the point would be in the country.
+OUTSIDE_COUNTRY = Rule(
+    "warning",
+    lambda x, y, distance, named, swapped_inside: (
+        f"point ({x:.4f}, {y:.4f}) is about {distance * 111:.0f} km outside {named}"
+        + (
+            " (with lat and lon swapped it would be inside: write [lon, lat])"
+            if swapped_inside
+            else ""
+        ),
+        "check the coordinates and the country",
+    ),
+    kind="plausibility",
+)
+
+
+class Names:
+    """The name of each row in messages: its ``id`` property when that is text, else the
+    feature id the reader found (``ids``), else None."""
+
+    __slots__ = ("_ids", "_prop_ids")
+
+    def __init__(self, prop_ids: np.ndarray, ids: Any):
+        self._prop_ids = prop_ids
+        self._ids = ids
+
+    def __call__(self, i: int) -> str | None:
+        prop = self._prop_ids[i]
+        return str(prop) if isinstance(prop, str) else (self._ids[i] if self._ids else None)
 
 
 class RowRules:
@@ -71,47 +312,47 @@ class RowRules:
     def __init__(self, report: ValidationReport, prop_ids: np.ndarray, ids: Any):
         self.report = report
         self.bad_rows: set[int] = set()
-        self._prop_ids = prop_ids
-        self._ids = ids
+        self.name = Names(prop_ids, ids)
 
-    def name(self, i: int) -> str | None:
-        prop = self._prop_ids[i]
-        return str(prop) if isinstance(prop, str) else (self._ids[i] if self._ids else None)
+    def add(self, i: int, rule: Rule, field: str, *values: Any) -> None:
+        """Report one problem of ``rule`` at row ``i`` (written only when read)."""
+        if rule.severity == "error":
+            self.bad_rows.add(i)
+        self.report.add_row(rule, field, i, self.name, values)
 
-    def error(self, i: int, field: str, message: str, fix: str, kind: str = "schema") -> None:
-        self.bad_rows.add(i)
-        self.report.add(
-            "error", message, fix, index=i, feature_id=self.name(i), field=field, kind=kind
-        )
+    def batch(
+        self,
+        rule: Rule,
+        field: str | Sequence[str],
+        rows: Any,
+        *columns: Sequence[Any],
+        args: tuple[Any, ...] = (),
+        minor: np.ndarray | None = None,
+    ) -> Batch:
+        """Problems of ``rule`` at ``rows`` (ascending), with their values, named as rows."""
+        return Batch(rule, field, rows, *columns, args=args, names=self.name, minor=minor)
 
-    def warn(self, i: int | None, field: str, message: str, fix: str, kind: str = "schema"):
-        fid = self.name(i) if i is not None else None
-        self.report.add("warning", message, fix, index=i, feature_id=fid, field=field, kind=kind)
+    def record(self, *batches: Batch) -> None:
+        """Report the problems of one check (see :meth:`ValidationReport.record`)."""
+        for b in batches:
+            if b.rule.severity == "error" and len(b):
+                self.bad_rows.update(b.rows.tolist())
+        self.report.record(*batches)
 
     def unknown_property(self, name: str) -> None:
         """A column that is not an incident field (ignored)."""
-        self.warn(
-            None,
-            name,
-            f"property {show_value(name)} is not part of the incident schema (ignored)",
-            "see docs/schema.md for the fields",
-        )
+        self.report.add_problems([UNKNOWN_PROPERTY.problem(name, None, None, name)])
 
     # -- field kinds ----------------------------------------------------------------------------
     def string(self, i: int, name: str, required: bool, value: Any) -> str | None:
         # An empty string is no value: CSV cannot tell them apart, so no format may.
         if is_missing(value) or (isinstance(value, str) and not value.strip()):
             if required:
-                self.error(i, name, f"{name} is missing", "every incident needs one")
+                self.add(i, MISSING, name, name)
             return None
         if isinstance(value, str):
             return value
-        self.error(
-            i,
-            name,
-            f"{name} must be text, found {show_value(value)}",
-            f'write it as a string, e.g. "{value}"',
-        )
+        self.add(i, NOT_TEXT, name, name, value)
         return None
 
     def choice(
@@ -121,43 +362,23 @@ class RowRules:
             return default
         if value in allowed:
             return value
-        near = suggest(value, allowed)
-        hint = f'did you mean "{near}"? ' if near else ""
-        self.error(
-            i,
-            name,
-            f"{name} {show_value(value)} is not one of {', '.join(allowed)}",
-            f"{hint}use one of the listed values",
-        )
+        self.add(i, NOT_CHOICE, name, name, allowed, value)
         return None
 
     def date(self, i: int, name: str, value: str | None) -> str | None:
         if value is None:
             return None
-        if _ISO_DATE.fullmatch(value):
+        if iso_shaped(value):
             if not _date_exists(value):
-                self.error(
-                    i,
-                    name,
-                    f"{name} {show_value(value)} is not a date that exists",
-                    "check the day and month (YYYY-MM-DD)",
-                )
+                self.add(i, NO_DATE, name, name, value)
                 return None
             return value
-        dmy = _DMY.fullmatch(value)
-        fix = (
-            f"write it as YYYY-MM-DD, e.g. {dmy[3]}-{int(dmy[2]):02d}-{int(dmy[1]):02d} if "
-            "it is day/month/year"
-            if dmy
-            else "write it as YYYY-MM-DD"
-        )
-        self.error(i, name, f"{name} {show_value(value)} is not an ISO date", fix)
+        self.add(i, NOT_ISO_DATE, name, name, value)
         return None
 
     def integer(
         self, i: int, name: str, value: Any, low: int, high: int | None, default: int | None
     ) -> int | None:
-        rng = f"{low}..{high}" if high is not None else f">= {low}"
         if is_missing(value):
             return default
         number: int | None = None
@@ -168,14 +389,7 @@ class RowRules:
         ):
             number = int(value)
         if number is None or number < low or (high is not None and number > high):
-            what = "a whole number" if number is None else "in range"
-            self.error(
-                i,
-                name,
-                f"{name} {show_value(value)} is not {what} ({rng})",
-                f"write a whole number {rng}"
-                + (", or null when not reported" if name == "fatalities" else ""),
-            )
+            self.add(i, NOT_INTEGER, name, name, low, high, value, number is not None)
             return None
         return number
 
@@ -184,61 +398,36 @@ class RowRules:
             return []
         if isinstance(value, list | tuple | np.ndarray) and all(isinstance(v, str) for v in value):
             return list(value)
-        self.error(
-            i,
-            name,
-            f"{name} must be a list of strings, found {show_value(value)}",
-            'write it as ["...", "..."]',
-        )
+        self.add(i, NOT_STRING_LIST, name, name, value)
         return []
 
     def sources(self, i: int, value: Any) -> list[dict[str, str]]:
         if is_missing(value):
             return []
         if not isinstance(value, list | tuple | np.ndarray):
-            self.error(
-                i,
-                "sources",
-                f"sources must be a list of objects, found {show_value(value)}",
-                'write [{"name": "...", "url": "...", "quote": "..."}]',
-            )
+            self.add(i, SOURCES_NOT_LIST, "sources", value)
             return []
         cleaned = []
         for j, src in enumerate(value):
             where = f"sources[{j}]"
             if not isinstance(src, dict):
-                self.error(i, where, f"a source must be an object, found {show_value(src)}", "")
+                self.add(i, SOURCE_NOT_OBJECT, where, src)
                 continue
             entry = {k: v for k, v in src.items() if not is_missing(v)}
             bad = [k for k, v in entry.items() if not isinstance(v, str)]
             if bad:
-                self.error(
-                    i,
-                    f"{where}.{bad[0]}",
-                    f"{bad[0]} must be text, found {show_value(entry[bad[0]])}",
-                    "write it as a string",
-                )
+                self.add(i, SOURCE_NOT_TEXT, f"{where}.{bad[0]}", bad[0], entry[bad[0]])
                 continue
             if not entry.get("name", "").strip():
-                self.error(i, f"{where}.name", "the source has no name", "add its name")
+                self.add(i, SOURCE_NO_NAME, f"{where}.name")
                 continue
             unknown = sorted(set(entry) - set(schema.SOURCE_KEYS))
             if unknown:
-                self.warn(
-                    i,
-                    f"{where}.{unknown[0]}",
-                    f"unknown source key {show_value(unknown[0])} (ignored)",
-                    f"use {', '.join(schema.SOURCE_KEYS)}",
-                )
+                self.add(i, SOURCE_UNKNOWN_KEY, f"{where}.{unknown[0]}", unknown[0])
                 entry = {k: v for k, v in entry.items() if k in schema.SOURCE_KEYS}
             url = entry.get("url")
             if url is not None and not HTTP.match(url):
-                self.warn(
-                    i,
-                    f"{where}.url",
-                    f"url {show_value(url)} is not http(s); maps show it as text, not a link",
-                    "use an http(s) address",
-                )
+                self.add(i, SOURCE_NOT_HTTP, f"{where}.url", url)
             if "published" in entry:
                 self.date(i, f"{where}.published", entry["published"])
             cleaned.append(entry)
@@ -248,74 +437,31 @@ class RowRules:
         """The rules between fields of one row (date_end is already defaulted)."""
         start, end = cols["date_start"][i], cols["date_end"][i]
         if start and end and end < start:
-            self.error(
-                i,
-                "date_end",
-                f"date_end {end} is before date_start {start}",
-                "swap them, or fix the wrong one",
-            )
+            self.add(i, END_BEFORE_START, "date_end", end, start)
         etype, sub = cols["event_type"][i], cols["sub_event_type"][i]
         if etype and sub and sub not in schema.SUB_EVENT_TYPES[etype]:
-            near = suggest(sub, schema.SUB_EVENT_TYPES[etype])
-            self.error(
-                i,
-                "sub_event_type",
-                f'sub_event_type {show_value(sub)} does not belong to "{etype}"',
-                (f'did you mean "{near}"? ' if near else "")
-                + f"use one of {', '.join(schema.SUB_EVENT_TYPES[etype])}",
-            )
+            self.add(i, SUB_OUTSIDE_TYPE, "sub_event_type", etype, sub)
         iso3 = cols["iso3"][i]
         if iso3 is not None and not _ISO3.fullmatch(iso3):
-            self.error(
-                i,
-                "iso3",
-                f"iso3 {show_value(iso3)} is not an ISO 3166-1 alpha-3 code",
-                'write three capital letters, e.g. "IRQ"',
-            )
+            self.add(i, NOT_ISO3, "iso3", iso3)
         ident = cols["id"][i]
         if ident is not None and first.get(ident, i) != i:
-            self.error(
-                i,
-                "id",
-                f'id "{ident}" is also used by feature {first[ident]}',
-                "give every incident its own id",
-            )
+            self.add(i, ID_REPEATED, "id", ident, first[ident])
 
     def geometry(self, i: int, geom: Any) -> Any:
         if geom is None or (not isinstance(geom, shapely.Geometry) and is_missing(geom)):
-            self.error(
-                i,
-                "geometry",
-                "the incident has no geometry",
-                "give it a location ([lon, lat] Point), or drop it",
-                kind="geometry",
-            )
+            self.add(i, NO_GEOMETRY, "geometry")
             return None
         if geom.is_empty:
-            self.error(
-                i, "geometry", "the geometry is empty", "give it a location", kind="geometry"
-            )
+            self.add(i, EMPTY_GEOMETRY, "geometry")
             return None
         if not geom.is_valid:
-            reason = shapely.is_valid_reason(geom)
-            self.error(
-                i,
-                "geometry",
-                f"the {geom.geom_type} is not a valid shape: {reason}",
-                "repair it (e.g. shapely.make_valid, or QGIS 'Fix geometries')",
-                kind="geometry",
-            )
+            self.add(i, INVALID_GEOMETRY, "geometry", geom.geom_type, shapely.is_valid_reason(geom))
         return geom
 
     def future(self, i: int, start: Any, future: str) -> None:
         if isinstance(start, str) and start > future:
-            self.warn(
-                i,
-                "date_start",
-                f"date_start {start} is in the future",
-                "check the year",
-                kind="plausibility",
-            )
+            self.add(i, IN_FUTURE, "date_start", start)
 
     def place(
         self,
@@ -331,33 +477,10 @@ class RowRules:
         if point is None or point.is_empty:
             return
         if point.x == 0 and point.y == 0:
-            self.warn(
-                i,
-                "geometry",
-                "the incident is at 0,0 (the Gulf of Guinea), a common placeholder",
-                "give its real location",
-                kind="plausibility",
-            )
+            self.add(i, AT_ZERO, "geometry")
         elif shape is None:
             if not on_land:
-                self.warn(
-                    i,
-                    "geometry",
-                    f"point ({point.x:.4f}, {point.y:.4f}) is not in or near any country (sea?)",
-                    "check the coordinates ([lon, lat] order?)",
-                    kind="plausibility",
-                )
+                self.add(i, AT_SEA, "geometry", point.x, point.y)
         elif distance > BORDER_MARGIN_DEG:
-            hint = (
-                " (with lat and lon swapped it would be inside: write [lon, lat])"
-                if shape.distance(swapped) <= BORDER_MARGIN_DEG
-                else ""
-            )
-            self.warn(
-                i,
-                "geometry",
-                f"point ({point.x:.4f}, {point.y:.4f}) is about {distance * 111:.0f} km "
-                f"outside {named}{hint}",
-                "check the coordinates and the country",
-                kind="plausibility",
-            )
+            inside = shape.distance(swapped) <= BORDER_MARGIN_DEG
+            self.add(i, OUTSIDE_COUNTRY, "geometry", point.x, point.y, distance, named, inside)

@@ -8,7 +8,8 @@ a dictionary encoding where it can, and gives the per-row rules the values as th
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Iterator, Sequence
+import operator
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from itertools import chain, repeat
 from typing import Any
 
@@ -25,7 +26,9 @@ __all__ = [
     "is_blank",
     "is_missing",
     "is_text_dtype",
+    "missing_of",
     "objects",
+    "of_types",
     "types_of",
 ]
 
@@ -42,6 +45,25 @@ def is_missing(value: Any) -> bool:
     if value is None or value is pd.NA:
         return True
     return isinstance(value, float) and math.isnan(value)
+
+
+def of_types(types: np.ndarray, kinds: Collection[type]) -> np.ndarray:
+    """Which of ``types`` (from :func:`types_of`) are one of ``kinds`` (exactly)."""
+    wanted = frozenset(kinds)
+    return np.fromiter(map(wanted.__contains__, types), bool, len(types))
+
+
+def missing_of(values: np.ndarray) -> np.ndarray:
+    """:func:`is_missing` of each value, in bulk."""
+    n = len(values)
+    types = types_of(values)
+    missing = np.equal(types, NONE_TYPE)
+    missing |= np.fromiter(map(operator.is_, values, repeat(pd.NA)), bool, n)
+    for kind in set(types.tolist()):
+        if issubclass(kind, float):
+            rows = np.flatnonzero(of_types(types, [kind]))
+            missing[rows] = np.isnan(values[rows].astype(np.float64))
+    return missing
 
 
 def objects(values: Iterable[Any], count: int) -> np.ndarray:
