@@ -121,7 +121,7 @@ def command(
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
-    problems = [p.format(src) for p in result.report().problems]
+    problems = result.report().problems.formatted(src)
     for line in first_lines(problems, output_module.SHOWN_PROBLEMS):
         click.echo(line, err=True)
     click.echo(result.summary(), err=True)

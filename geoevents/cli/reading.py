@@ -20,7 +20,8 @@ def load_store(path: str, *, skip_invalid: bool = False) -> gpd.GeoDataFrame:
     from geoevents.io.formats import read_incidents, usable_incidents
 
     gdf, report, bad = read_incidents(path)
-    for line in [p.format(report.source) for p in report.warnings][:SHOWN_PROBLEMS]:
+    # Formatted only as far as shown: a store can draw a million warnings.
+    for line in report.warnings.formatted(report.source)[:SHOWN_PROBLEMS]:
         log.info("%s", line)
     if report.warnings:
         log.warning(
@@ -32,7 +33,7 @@ def load_store(path: str, *, skip_invalid: bool = False) -> gpd.GeoDataFrame:
     usable = usable_incidents(gdf, report, bad, skip_invalid=skip_invalid)
     if bad:
         # Name what was left out: an analyst must be able to find and fix those rows.
-        errors = [p.format(report.source) for p in report.errors]
+        errors = report.errors.formatted(report.source)
         then = f"; run `geoevents validate {path}` to see them all"
         for line in first_lines(errors, SHOWN_PROBLEMS, then=then):
             log.warning("%s", line)

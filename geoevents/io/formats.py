@@ -208,10 +208,10 @@ def usable_incidents(
     Errors of the file as a whole always refuse it; errors of single incidents refuse it
     unless ``skip_invalid``, which drops those incidents instead.
     """
-    file_level = [p for p in report.errors if p.index is None]
+    file_level = report.file_level("error")
     if gdf is None or file_level or (report.errors and not skip_invalid):
         errors = report.errors
-        shown = "\n".join(first_lines([p.format(report.source) for p in errors], 10))
+        shown = "\n".join(first_lines(errors.formatted(report.source), 10))
         can_skip = gdf is not None and not file_level
         hint = f" (or pass {_SKIP_INVALID} to use the rest)" if can_skip else ""
         raise ValidationError(
