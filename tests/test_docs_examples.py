@@ -193,3 +193,19 @@ def test_example_prints_what_the_docs_show(example: Example, tmp_path, monkeypat
         )
         failed = any(s.startswith(("Error: ", "invalid: ")) for s in command.shown)
         assert (code != 0) if failed else (code == 0), f"{where}: exit {code}"
+
+
+PYTHON_BLOCK = re.compile(r"^```python\n(.*?)^```$", re.MULTILINE | re.DOTALL)
+
+
+def test_the_readme_python_example_runs(tmp_path, monkeypatch):
+    # The notebook example is code a user pastes: it must run as shown, in a folder of its own.
+    blocks = PYTHON_BLOCK.findall((ROOT / "README.md").read_text(encoding="utf-8"))
+    assert blocks, "README.md has no Python example"
+    work = sandbox(tmp_path)
+    monkeypatch.chdir(work)
+    for code in blocks:
+        scope: dict[str, object] = {}
+        exec(compile(code, "README.md", "exec"), scope)
+    assert (work / "output" / "oct17.html").stat().st_size > 0
+    assert scope["report"].ok and len(scope["oct17"]) == 10
