@@ -177,7 +177,9 @@ def evaluate(verbose: bool = False) -> Figures:
         if verbose:
             for c in cands:
                 if c not in matching:
-                    print(f"  EXTRA {report['file']}: {c['location']} ({c['iso3']}) {c['date_start']}")
+                    print(
+                        f"  EXTRA {report['file']}: {c['location']} ({c['iso3']}) {c['date_start']}"
+                    )
     return Figures(len(data["reports"]), n_inc, n_cand, found, true, dated, typed, acted, named)
 
 

@@ -65,6 +65,12 @@ def classify(sentence: str) -> tuple[str, str, bool]:
             if has["intervention"].search(low):
                 return "Protests", "Protest with intervention", True
             return "Protests", "Peaceful protest", True
+        if sub == "storm":
+            if has["armed"].search(low):
+                return "Battles", "Armed clash", True
+            if has["civilians"].search(low):
+                return "Violence against civilians", "Attack", True
+            return "Riots", "Violent demonstration", True
         if event_type == "attack":
             if has["armed"].search(low):
                 return "Battles", "Armed clash", True
