@@ -485,3 +485,10 @@ def test_cache_dir_can_be_chosen_or_disabled(monkeypatch, tmp_path):
     assert gazetteer.cache_dir() == tmp_path
     monkeypatch.setenv("GEOEVENTS_CACHE_DIR", "none")
     assert gazetteer.cache_dir() is None
+
+
+def test_the_article_and_a_final_h_do_not_make_a_spelling_inexact():
+    # "Basra" is GeoNames' "Al Başrah" (1.3 M), not the Pakistani village spelled "Basra".
+    assert resolve("Basra").iso3 == "IRQ"
+    assert gazetteer.same_name("Basra", "Al Başrah")
+    assert not gazetteer.same_name("Samara", "Samarra")

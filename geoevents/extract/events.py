@@ -37,6 +37,9 @@ def _qualifiers() -> dict[str, re.Pattern[str]]:
 def classify(sentence: str) -> tuple[str, str, bool]:
     """Guess the ACLED event type and sub-event type of a sentence from its keywords.
 
+    A capture is the government's when a government force is named before any non-state
+    group (the subject comes first), and not "fell to".
+
     Parameters
     ----------
     sentence : str
@@ -54,9 +57,10 @@ def classify(sentence: str) -> tuple[str, str, bool]:
         if not pattern.search(low):
             continue
         if sub == "territory":
-            if has["government"].search(low) and not has["fell_to"].search(low):
+            gov, rebel = has["government"].search(low), has["non_state"].search(low)
+            if gov and not has["fell_to"].search(low) and (not rebel or gov.start() < rebel.start()):
                 return "Battles", "Government regains territory", True
-            if has["non_state"].search(low):
+            if rebel:
                 return "Battles", "Non-state actor overtakes territory", True
             continue
         if sub == "protest":

@@ -22,7 +22,7 @@ from geoevents.gazetteer import (
     BestMatch,
     Place,
     best_match,
-    simple_form,
+    same_name,
 )
 
 __all__ = ["AREA_ONLY", "BIG_PLACE", "Mention", "PlaceFinder", "accept", "context_countries"]
@@ -296,7 +296,7 @@ def _previous_word(before: str) -> str:
 
 
 def _same_spelling(a: str, b: str) -> bool:
-    return simple_form(a) == simple_form(b)
+    return same_name(a, b)
 
 
 def _has_neighbours(run: list[_Token], i: int, j: int) -> bool:

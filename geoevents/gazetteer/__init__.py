@@ -49,6 +49,7 @@ from geoevents.gazetteer.lookup import (
     country_code,
     geocode,
     resolve,
+    same_name,
     suggest,
 )
 from geoevents.gazetteer.normalise import normalize_name, simple_form
@@ -76,6 +77,7 @@ __all__ = [
     "normalize_name",
     "read_cache",
     "resolve",
+    "same_name",
     "simple_form",
     "suggest",
     "use_index",

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -33,6 +34,7 @@ __all__ = [
     "country_code",
     "geocode",
     "resolve",
+    "same_name",
     "suggest",
 ]
 
@@ -143,13 +145,14 @@ def _candidates(
     if not strict:
         return []
     qsimple = simple_form(name)
+    qplain = _plain(name)
     found: dict[int, _Match] = {}
     for k in strict:
         for rid in index.named(k):
             rec = index.records[rid]
             if (iso2 and rec.iso2 != iso2) or (kinds and rec.kind not in kinds):
                 continue
-            exact = simple_form(rec.name) == qsimple
+            exact = simple_form(rec.name) == qsimple or _plain(rec.name) == qplain  # same_name
             score = 0.8 + 0.1 * exact + 0.1 * _popfactor(rec.weight)
             found[rid] = _Match(rid, TIER_NAME, score, rec.weight, exact)
     if not loose:
@@ -178,6 +181,38 @@ def _candidates(
         found[rid] = _Match(rid, TIER_LOOSE, score, rec.weight)
     _rank_cities_before_their_province(found)
     return sorted(found.values(), key=lambda m: _sort_key(m, prefer, index.records))
+
+
+# English usage drops the Arabic article and the final h of a transliteration: "Basra" is
+# written as GeoNames' "Al Başrah" is meant, while "Samara" is still not "Samarra".
+_ARTICLE_WORDS = frozenset("al el ar as az ad an ash at ad".split())
+
+
+def _plain(name: str) -> str:
+    """The :func:`simple_form` without a leading article word and a final h after a vowel."""
+    words = simple_form(name).split()
+    if len(words) > 1 and words[0] in _ARTICLE_WORDS:
+        words = words[1:]
+    return re.sub(r"(?<=[aeiou])h$", "", " ".join(words))
+
+
+def same_name(a: str, b: str) -> bool:
+    """Whether two names are the same spelling, as English usage writes it.
+
+    Case, accents and punctuation aside, and also a leading Arabic article and a final h after
+    a vowel (``Basra`` is ``Al Başrah``); doubled letters and vowels count (``Samara`` is not
+    ``Samarra``).
+
+    Parameters
+    ----------
+    a, b : str
+        Two names.
+
+    Returns
+    -------
+    bool
+    """
+    return simple_form(a) == simple_form(b) or _plain(a) == _plain(b)
 
 
 def _longer_name(query: str, key: str) -> bool:
@@ -264,7 +299,10 @@ def _match(
 
 
 def _preferred(prefer: tuple[str, ...] | list[str] | None) -> frozenset[str]:
-    """The ISO2 codes of the countries a caller expects (ISO3, ISO2 or names); unknown ones skipped."""
+    """The ISO2 codes of the countries a caller expects (ISO3, ISO2 or names).
+
+    Unknown ones are skipped: a hint, unlike ``country``, is not checked.
+    """
     out: set[str] = set()
     for country in prefer or ():
         if not country:
