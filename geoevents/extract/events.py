@@ -58,7 +58,8 @@ def classify(sentence: str) -> tuple[str, str, bool]:
             continue
         if sub == "territory":
             gov, rebel = has["government"].search(low), has["non_state"].search(low)
-            if gov and not has["fell_to"].search(low) and (not rebel or gov.start() < rebel.start()):
+            first = gov and (not rebel or gov.start() < rebel.start())
+            if first and not has["fell_to"].search(low):
                 return "Battles", "Government regains territory", True
             if rebel:
                 return "Battles", "Non-state actor overtakes territory", True

@@ -184,8 +184,8 @@ def _candidates(
 
 
 # English usage drops the Arabic article and the final h of a transliteration: "Basra" is
-# written as GeoNames' "Al Başrah" is meant, while "Samara" is still not "Samarra".
-_ARTICLE_WORDS = frozenset("al el ar as az ad an ash at ad".split())
+# GeoNames' "Al Başrah", while "Samara" is still not "Samarra".
+_ARTICLE_WORDS = frozenset({"al", "el", "ar", "as", "az", "ad", "an", "ash", "at"})
 
 
 def _plain(name: str) -> str:
