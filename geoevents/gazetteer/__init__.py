@@ -49,11 +49,11 @@ from geoevents.gazetteer.lookup import (
     country_code,
     geocode,
     resolve,
-    same_name,
     suggest,
 )
 from geoevents.gazetteer.normalise import normalize_name, simple_form
 from geoevents.gazetteer.records import AREA_KINDS, POINT_KINDS, Country, Place, Record
+from geoevents.gazetteer.spelling import same_name
 
 __all__ = [
     "AREA_KINDS",

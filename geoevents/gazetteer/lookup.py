@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import difflib
 import math
-import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -22,9 +21,9 @@ from geoevents.errors import AmbiguousPlaceError, PlaceNotFoundError, UsageError
 from geoevents.gazetteer.index import current_index
 from geoevents.gazetteer.normalise import index_key, query_keys, simple_form, skeleton
 from geoevents.gazetteer.records import AREA_KINDS, POINT_KINDS, Place, Record
+from geoevents.gazetteer.spelling import longer_name, plain_form, similarity
 
 __all__ = [
-    "LONGER_NAME_LETTERS",
     "NEAR_IDENTICAL",
     "SAME_PLACE_KM",
     "TIER_LOOSE",
@@ -34,7 +33,6 @@ __all__ = [
     "country_code",
     "geocode",
     "resolve",
-    "same_name",
     "suggest",
 ]
 
@@ -119,10 +117,6 @@ def _popfactor(weight: int) -> float:
 #: spelling is at least this similar to the query ("Tal Afar" does not list Telfer, AUS).
 NEAR_IDENTICAL = 0.9
 
-#: A loose match whose name is the query plus at least this many more letters is a different,
-#: longer name ("Incirlik" is not İncirlikuyu) and no match at all.
-LONGER_NAME_LETTERS = 3
-
 
 def _sort_key(
     m: _Match, prefer: frozenset[str], records: tuple[Record, ...] | list[Record]
@@ -145,14 +139,14 @@ def _candidates(
     if not strict:
         return []
     qsimple = simple_form(name)
-    qplain = _plain(name)
+    qplain = plain_form(name)
     found: dict[int, _Match] = {}
     for k in strict:
         for rid in index.named(k):
             rec = index.records[rid]
             if (iso2 and rec.iso2 != iso2) or (kinds and rec.kind not in kinds):
                 continue
-            exact = simple_form(rec.name) == qsimple or _plain(rec.name) == qplain  # same_name
+            exact = simple_form(rec.name) == qsimple or plain_form(rec.name) == qplain  # same_name
             score = 0.8 + 0.1 * exact + 0.1 * _popfactor(rec.weight)
             found[rid] = _Match(rid, TIER_NAME, score, rec.weight, exact)
     if not loose:
@@ -172,55 +166,15 @@ def _candidates(
         if (iso2 and rec.iso2 != iso2) or (kinds and rec.kind not in kinds):
             continue
         rkey = index_key(rec.name)
-        if _longer_name(strict[0], rkey):
+        if longer_name(strict[0], rkey):
             continue
-        sim = _similarity(strict[0], rkey)
+        sim = similarity(strict[0], rkey)
         if have_name and sim < NEAR_IDENTICAL:
             continue  # a weak spelling match beside real ones is noise
         score = 0.5 + 0.2 * sim + 0.1 * _popfactor(rec.weight)
         found[rid] = _Match(rid, TIER_LOOSE, score, rec.weight)
     _rank_cities_before_their_province(found)
     return sorted(found.values(), key=lambda m: _sort_key(m, prefer, index.records))
-
-
-# English usage drops the Arabic article and the final h of a transliteration: "Basra" is
-# GeoNames' "Al Başrah", while "Samara" is still not "Samarra".
-_ARTICLE_WORDS = frozenset({"al", "el", "ar", "as", "az", "ad", "an", "ash", "at"})
-
-
-def _plain(name: str) -> str:
-    """The :func:`simple_form` without a leading article word and a final h after a vowel."""
-    words = simple_form(name).split()
-    if len(words) > 1 and words[0] in _ARTICLE_WORDS:
-        words = words[1:]
-    return re.sub(r"(?<=[aeiou])h$", "", " ".join(words))
-
-
-def same_name(a: str, b: str) -> bool:
-    """Whether two names are the same spelling, as English usage writes it.
-
-    Case, accents and punctuation aside, and also a leading Arabic article and a final h after
-    a vowel (``Basra`` is ``Al Başrah``); doubled letters and vowels count (``Samara`` is not
-    ``Samarra``).
-
-    Parameters
-    ----------
-    a, b : str
-        Two names.
-
-    Returns
-    -------
-    bool
-    """
-    return simple_form(a) == simple_form(b) or _plain(a) == _plain(b)
-
-
-def _longer_name(query: str, key: str) -> bool:
-    """Whether ``key`` is ``query`` with a longer ending (or start): another name, not a variant."""
-    q, k = query.replace(" ", ""), key.replace(" ", "")
-    if len(k) - len(q) < LONGER_NAME_LETTERS:
-        return False
-    return k.startswith(q) or k.endswith(q)
 
 
 def _rank_cities_before_their_province(found: dict[int, _Match]) -> None:
@@ -244,10 +198,6 @@ def _rank_cities_before_their_province(found: dict[int, _Match]) -> None:
             top = max(m.score for m in cities)
             if prov.score >= top:
                 found[prov.rid] = _Match(prov.rid, prov.tier, top - 0.001, prov.weight, prov.exact)
-
-
-def _similarity(a: str, b: str) -> float:
-    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
 
 
 def _place(match: _Match) -> Place:
