@@ -86,15 +86,20 @@ def extract(
     Returns
     -------
     geopandas.GeoDataFrame
-        One row per candidate (possibly none), columns :data:`geoevents.schema.COLUMNS` plus
-        ``geometry`` (points, EPSG:4326); ids ``cand-0001``...; dates as ISO strings;
+        One row per incident (possibly none: sentences about one place, date and event type
+        merge, one ``sources`` entry each), columns :data:`geoevents.schema.COLUMNS` plus
+        ``geometry`` (EPSG:4326: points, or the country's outline for a country-only
+        candidate); ids ``cand-<8 hex of the text's SHA-256>-<sentence>`` (``cand-3f2a9c01-07``,
+        ``-07b`` for a second one of that sentence), stable and unique across articles; actors
+        from the vocabulary in ``actor1``/``actor2``/``assoc_actors``; dates as ISO strings;
         ``confidence`` ``"possible"``. Tags: ``extracted``, ``mention:<place as written>``,
-        and ``date-from-context`` / ``date-from-publication`` when the sentence itself has no
-        date (with ``date-from-publication`` the date is the publication date and
-        ``date_precision`` is ``year``: only "on or before publication" is known),
-        ``place-from-context`` when the place was named in a preceding sentence,
-        ``place-loose-match`` for a vowel-blind spelling match and ``date-after-publication``
-        when the text gives a later year explicitly.
+        and ``date-from-context`` / ``date-from-statement`` / ``date-from-publication`` when
+        the sentence itself has no event date (with ``date-from-publication`` the date is the
+        publication date and ``date_precision`` is ``year``: only "on or before publication"
+        is known), ``place-from-context`` when the place was named in a preceding sentence,
+        ``place-loose-match`` for a vowel-blind spelling match, ``date-after-publication``
+        when the text gives a later date explicitly, ``merged``, ``country-only``,
+        ``actor-unnamed`` and ``alleged:<group>``.
 
     Raises
     ------
