@@ -28,6 +28,19 @@ def test_geocode_json_best_first(run):
     assert run("geocode", "Kirkuk").stdout.splitlines()[2].startswith("Kirkuk")
 
 
+def test_geocode_table_shows_the_kind(run):
+    # Aleppo the city and Aleppo the province used to look alike in the table.
+    lines = run("geocode", "Aleppo", "--limit", "2").stdout.splitlines()
+    assert lines[0].split()[:2] == ["name", "kind"]
+    assert "populated place" in lines[2] and "admin1" in lines[3]
+
+
+def test_geocode_incirlik_is_not_found_rather_than_a_longer_name(run):
+    result = run("geocode", "Incirlik")
+    assert result.exit_code == 7
+    assert "İncirlikuyu" in result.stderr  # offered as a nearest name, not as the answer
+
+
 def test_geocode_unknown_place_names_the_nearest(run):
     result = run("geocode", "Kirkukk Zzz")
     assert result.exit_code == 7

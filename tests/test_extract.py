@@ -21,6 +21,7 @@ from helpers import SEEDS, require_shared, shared_params
 from geoevents import gazetteer
 from geoevents.errors import InputError, UsageError
 from geoevents.extract import classify, extract, lexicon, parse_published, read_article
+from geoevents.extract.candidates import document_hash
 from geoevents.gazetteer import normalize_name
 from geoevents.schema import COLUMNS, CONFIDENCE, DATE_PRECISIONS, SUB_EVENT_TYPES
 
@@ -106,7 +107,8 @@ def _finds(candidate: dict, geometry, incident: dict, by_distance: bool = True) 
     if by_distance and geom.get("type") == "Point":
         lon, lat = geom["coordinates"][:2]
         radius = RADIUS_KM.get(props.get("geo_precision") or 1, 10.0)
-        return _km(geometry.y, geometry.x, lat, lon) <= radius
+        point = geometry if geometry.geom_type == "Point" else geometry.representative_point()
+        return _km(point.y, point.x, lat, lon) <= radius
     return False
 
 
@@ -224,8 +226,10 @@ def test_empty_text_is_an_input_error(text):
 def _check_frame(frame: gpd.GeoDataFrame, text: str, published: dt.date) -> None:
     assert list(frame.columns) == [*COLUMNS, "geometry"]
     assert frame.crs is not None and frame.crs.to_epsg() == 4326
-    for i, row in enumerate(frame.to_dict("records"), start=1):
-        assert row["id"] == f"cand-{i:04d}"
+    doc = document_hash(text)
+    assert frame["id"].is_unique
+    for row in frame.to_dict("records"):
+        assert re.fullmatch(rf"cand-{doc}-\d{{2,}}[a-z]?", row["id"]), row["id"]
         assert row["confidence"] == "possible" and row["confidence"] in CONFIDENCE
         assert row["sub_event_type"] in SUB_EVENT_TYPES[row["event_type"]]
         assert row["date_precision"] in DATE_PRECISIONS
@@ -234,11 +238,15 @@ def _check_frame(frame: gpd.GeoDataFrame, text: str, published: dt.date) -> None
         if "date-after-publication" not in row["tags"]:
             assert row["date_end"] <= published.isoformat()
         assert row["geo_precision"] in (1, 2, 3)
-        (source,) = row["sources"]
-        assert source["quote"] in text  # verbatim
-        assert source["published"] == published.isoformat()
+        assert row["sources"]
+        for source in row["sources"]:  # one a sentence, when sentences about one event merge
+            assert source["quote"] in text  # verbatim
+            assert source["published"] == published.isoformat()
         assert row["tags"][0] == "extracted"
-    assert all(g.geom_type == "Point" for g in frame.geometry)
+    for row, g in zip(frame.to_dict("records"), frame.geometry, strict=True):
+        # A country-only candidate is drawn as the country, not as a circle round a point.
+        expected = ("Polygon", "MultiPolygon") if "country-only" in row["tags"] else ("Point",)
+        assert g.geom_type in expected, (row["location"], g.geom_type)
 
 
 def test_no_place_and_no_date_gives_zero_candidates():
@@ -410,7 +418,7 @@ def test_event_type_from_the_sentence(sentence, event_type, sub_event_type):
 
 
 #: Sub-event types of event_rules.txt that classify decides from the qualifiers.
-DECIDED_BY_QUALIFIERS = {"territory", "protest", "attack"}
+DECIDED_BY_QUALIFIERS = {"territory", "protest", "attack", "storm"}
 
 
 def test_the_vocabulary_is_data_read_once():
@@ -422,7 +430,7 @@ def test_the_vocabulary_is_data_read_once():
     assert "united states" in lexicon.lines("stop_phrases")
     assert lexicon.pairs("demonyms")["nigerien"] == "NER"
     rules = lexicon.blocks("event_rules")
-    assert len(rules) == 20
+    assert len(rules) == 22
     for header, pattern in rules:
         event_type, sub = (part.strip() for part in header.split("|"))
         re.compile(pattern)

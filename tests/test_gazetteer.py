@@ -260,9 +260,59 @@ def test_namesakes_in_one_country_ask_for_the_position_only(use_tiny):
     assert err.value.options == ("lonlat=(lon, lat)",)
 
 
-@pytest.mark.parametrize(("name", "iso3"), [("Najaf", "IRQ"), ("Sinjar", "IRQ"), ("Mosul", "IRQ")])
+@pytest.mark.parametrize(("name", "iso3"), [("Najaf", "IRQ"), ("Mosul", "IRQ")])
 def test_the_populous_place_wins_over_small_namesakes(name, iso3):
     assert resolve(name).iso3 == iso3
+
+
+# ----------------------------------------------------------------------------- issue 14, item 7
+
+
+@pytest.mark.parametrize("name", ["Sinjar", "Kobani"])
+def test_one_ambiguity_rule_namesakes_in_two_countries_are_refused(name):
+    # Sinjar (Iraq, 38,000) and Sinjar (Idlib, Syria, population not known) used to resolve
+    # silently to Iraq while Kobani was refused: a population GeoNames lacks is not a small one.
+    with pytest.raises(AmbiguousPlaceError) as err:
+        resolve(name)
+    assert err.value.options == ('country="ISO3"', "lonlat=(lon, lat)")
+
+
+@pytest.mark.parametrize(
+    ("name", "prefer", "iso3"),
+    [
+        ("Sinjar", ("IRQ",), "IRQ"),
+        ("Sinjar", ("SYR",), "SYR"),
+        ("Kobani", ("SYR",), "SYR"),
+        ("Sinjar", ("Iraq", "XXX"), "IRQ"),  # names and unknown codes are accepted as hints
+    ],
+)
+def test_a_country_hint_decides_between_namesakes(name, prefer, iso3):
+    assert resolve(name, prefer=prefer).iso3 == iso3
+    assert geocode(name, prefer=prefer)[0].iso3 == iso3
+    assert gazetteer.best_match(name, prefer=prefer).place.iso3 == iso3
+
+
+def test_a_hint_of_two_countries_that_both_match_decides_nothing():
+    with pytest.raises(AmbiguousPlaceError):
+        resolve("Sinjar", prefer=("IRQ", "SYR"))
+
+
+def test_a_hint_is_not_a_filter():
+    assert resolve("Mosul", prefer=("SYR",)).iso3 == "IRQ"  # no Mosul in Syria: the hint is moot
+
+
+def test_a_longer_name_is_not_a_loose_match():
+    # Incirlik (the air-base town near Adana) is not in GeoNames' table; İncirlikuyu, a
+    # different, longer name, used to come back as a confident answer.
+    with pytest.raises(PlaceNotFoundError) as err:
+        geocode("Incirlik")
+    assert any("İncirlikuyu" in s for s in err.value.suggestions)
+
+
+def test_weak_loose_matches_are_not_listed_beside_a_real_match():
+    places = geocode("Tal Afar")
+    assert places[0].name == "Tall ‘Afar"
+    assert all(p.iso3 == "IRQ" for p in places), [(p.name, p.iso3) for p in places]
 
 
 def test_a_city_comes_before_the_province_named_after_it():
@@ -435,3 +485,10 @@ def test_cache_dir_can_be_chosen_or_disabled(monkeypatch, tmp_path):
     assert gazetteer.cache_dir() == tmp_path
     monkeypatch.setenv("GEOEVENTS_CACHE_DIR", "none")
     assert gazetteer.cache_dir() is None
+
+
+def test_the_article_and_a_final_h_do_not_make_a_spelling_inexact():
+    # "Basra" is GeoNames' "Al Başrah" (1.3 M), not the Pakistani village spelled "Basra".
+    assert resolve("Basra").iso3 == "IRQ"
+    assert gazetteer.same_name("Basra", "Al Başrah")
+    assert not gazetteer.same_name("Samara", "Samarra")

@@ -8,7 +8,7 @@ from geoevents.cli.output import echo_json, table_text
 
 __all__ = ["command"]
 
-HEADERS = ["name", "lat", "lon", "iso3", "admin1", "population", "score"]
+HEADERS = ["name", "kind", "lat", "lon", "iso3", "admin1", "population", "score"]
 
 
 @click.command("geocode")
@@ -35,7 +35,16 @@ def command(name: str, country: str | None, limit: int, fmt: str) -> None:
         echo_json([p.to_dict() for p in places])
         return
     rows = [
-        (p.name, f"{p.lat:.4f}", f"{p.lon:.4f}", p.iso3, p.admin1, p.population, f"{p.score:.2f}")
+        (
+            p.name,
+            p.kind,  # Aleppo the city and Aleppo the province look alike without it
+            f"{p.lat:.4f}",
+            f"{p.lon:.4f}",
+            p.iso3,
+            p.admin1,
+            p.population,
+            f"{p.score:.2f}",
+        )
         for p in places
     ]
-    click.echo(table_text(rows, HEADERS, right={1, 2, 5, 6}))
+    click.echo(table_text(rows, HEADERS, right={2, 3, 6, 7}))

@@ -14,7 +14,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-__all__ = ["DateRef", "DateResolver"]
+__all__ = ["ROLES", "DateRef", "DateResolver"]
 
 
 _MONTH_RE = (
@@ -43,7 +43,7 @@ _DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "weekday",
         re.compile(
-            rf"\b(?:(?:[Ll]ast|[Oo]n|[Tt]his|[Pp]ast) )?{_WEEKDAY_RE}"
+            rf"\b(?:(?:[Ll]ast|[Oo]n|[Tt]his|[Pp]ast|[Nn]ext) )?{_WEEKDAY_RE}"
             r"(?:'s|’s)?(?: (?:morning|afternoon|evening|night))?\b"
         ),
     ),
@@ -119,6 +119,32 @@ class DateRef:
     last: dt.date
     precision: str
     after_publication: bool = False
+    role: str = "event"
+
+
+#: Roles of a date expression: it dates the event, the statement reporting it ("said on
+#: Monday"), or a background span ("since 2015"). Only event dates date a candidate.
+ROLES = ("event", "statement", "background")
+
+# "... officials said on Monday", "said in a statement on Wednesday", "told reporters Tuesday".
+_STATEMENT_BEFORE = re.compile(
+    r"\b(?:said|says|told (?:\w+ ){0,2}|announced|reported|confirmed|added|stated|claimed|"
+    r"denied|warned|tweeted|wrote|statement|briefing|interview|news conference|"
+    r"press conference|communiqu[eé])(?: (?:in|at|during|to) (?:a|an|the|its|his|her|their)"
+    r"(?: \w+){0,3})?,? $",
+    re.IGNORECASE,
+)
+_BACKGROUND_BEFORE = re.compile(
+    r"\b(?:since|until|till|ever since)(?: (?:the|early|late|mid))? $", re.I
+)
+_BACKGROUND_TEXT = re.compile(r"^(?:[Ss]ince|until) ")
+# Future-marked verbs: a weekday then means the coming one.
+_FUTURE = re.compile(
+    r"\b(?:will|shall|is due|are due|is expected|are expected|scheduled|plans? to|planned for|"
+    r"is set to|are set to)\b",
+    re.IGNORECASE,
+)
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
 class DateResolver:
@@ -159,16 +185,16 @@ class DateResolver:
             for m in pattern.finditer(sentence):
                 if any(m.start() < e and s < m.end() for s, e in taken):
                     continue
-                ref = self._resolve(kind, m)
+                ref = self._resolve(kind, m, sentence)
                 if ref is not None:
                     taken.append((m.start(), m.end()))
-                    refs.append(ref)
+                    refs.append(_with_role(ref, sentence))
         return sorted(refs, key=lambda r: r.start)
 
-    def _resolve(self, kind: str, m: re.Match[str]) -> DateRef | None:
+    def _resolve(self, kind: str, m: re.Match[str], sentence: str = "") -> DateRef | None:
         text = m.group(0)
         pub = self.published
-        clean = re.sub(r"^(?:[Oo]n|[Pp]ast) ", "", text)
+        clean = re.sub(r"^(?:[Oo]n|[Pp]ast|[Tt]his) ", "", text)
         clean = re.sub(r"(?:'s|’s)", "", clean)
         explicit_year = re.search(_YEAR_RE, text)
         if kind in ("dmy_numeric", "iso", "month_day", "day_month"):
@@ -190,7 +216,7 @@ class DateResolver:
             last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
             return self._ref(m, first, last, "month")
         if kind == "weekday":
-            day = self.parse(re.sub(r" (?:morning|afternoon|evening|night)$", "", clean))
+            day = self._weekday(clean, sentence[: m.start()])
             if day is None:
                 return None
             return self._ref(m, day, day, "day")
@@ -238,12 +264,56 @@ class DateResolver:
             return self._ref(m, dt.date(year, 1, 1), dt.date(year, 12, 31), "year")
         return None  # pragma: no cover - every pattern kind is handled above
 
+    def _weekday(self, expr: str, before: str) -> dt.date | None:
+        """The day a weekday names: the same weekday as publication is the publication day.
+
+        News style names the day of the week for events of the past (or coming) seven days,
+        and wire copy writes "on Monday" rather than "today" in a Monday story; so a weekday
+        equal to the publication's is that day, "last Monday" the week before. Other weekdays
+        are the latest such day before publication, or the coming one after a future-marked
+        verb ("will meet on Friday").
+        """
+        low = expr.lower()
+        match = re.search("|".join(_WEEKDAYS), low)
+        if match is None:  # pragma: no cover - the pattern always holds a weekday
+            return None
+        pub = self.published
+        wanted = _WEEKDAYS.index(match.group(0))
+        back = (pub.weekday() - wanted) % 7
+        if low.startswith("last "):
+            return pub - dt.timedelta(days=back or 7)
+        if _FUTURE.search(before) or low.startswith("next "):
+            ahead = (wanted - pub.weekday()) % 7
+            return pub + dt.timedelta(days=ahead or (7 if low.startswith("next ") else 0))
+        return pub - dt.timedelta(days=back)
+
     def _ref(self, m: re.Match[str], first: dt.date, last: dt.date, precision: str) -> DateRef:
         pub = self.published
         after = first > pub
         if not after:
             last = min(last, pub)  # never past the publication date unless the text says so
         return DateRef(m.start(), m.end(), m.group(0), first, last, precision, after)
+
+
+def _with_role(ref: DateRef, sentence: str) -> DateRef:
+    """The ref with its role: a statement's date, a background span, or the event's."""
+    before = sentence[max(0, ref.start - 80) : ref.start]
+    if _BACKGROUND_TEXT.match(ref.text) or _BACKGROUND_BEFORE.search(before):
+        role = "background"
+    elif _STATEMENT_BEFORE.search(before):
+        role = "statement"
+    else:
+        return ref
+    return DateRef(
+        ref.start,
+        ref.end,
+        ref.text,
+        ref.first,
+        ref.last,
+        ref.precision,
+        ref.after_publication,
+        role,
+    )
 
 
 def _shift_year(day: dt.date, years: int) -> dt.date:

@@ -37,6 +37,9 @@ def _qualifiers() -> dict[str, re.Pattern[str]]:
 def classify(sentence: str) -> tuple[str, str, bool]:
     """Guess the ACLED event type and sub-event type of a sentence from its keywords.
 
+    A capture is the government's when a government force is named before any non-state
+    group (the subject comes first), and not "fell to".
+
     Parameters
     ----------
     sentence : str
@@ -54,9 +57,11 @@ def classify(sentence: str) -> tuple[str, str, bool]:
         if not pattern.search(low):
             continue
         if sub == "territory":
-            if has["government"].search(low) and not has["fell_to"].search(low):
+            gov, rebel = has["government"].search(low), has["non_state"].search(low)
+            first = gov and (not rebel or gov.start() < rebel.start())
+            if first and not has["fell_to"].search(low):
                 return "Battles", "Government regains territory", True
-            if has["non_state"].search(low):
+            if rebel:
                 return "Battles", "Non-state actor overtakes territory", True
             continue
         if sub == "protest":
@@ -65,6 +70,12 @@ def classify(sentence: str) -> tuple[str, str, bool]:
             if has["intervention"].search(low):
                 return "Protests", "Protest with intervention", True
             return "Protests", "Peaceful protest", True
+        if sub == "storm":
+            if has["armed"].search(low):
+                return "Battles", "Armed clash", True
+            if has["civilians"].search(low):
+                return "Violence against civilians", "Attack", True
+            return "Riots", "Violent demonstration", True
         if event_type == "attack":
             if has["armed"].search(low):
                 return "Battles", "Armed clash", True

@@ -22,7 +22,7 @@ from geoevents.gazetteer import (
     BestMatch,
     Place,
     best_match,
-    simple_form,
+    same_name,
 )
 
 __all__ = ["AREA_ONLY", "BIG_PLACE", "Mention", "PlaceFinder", "accept", "context_countries"]
@@ -143,11 +143,13 @@ def _strip_possessive(text: str) -> str:
 class PlaceFinder:
     """Looks runs of capitalised words up in the gazetteer, longest sub-run first.
 
-    One finder serves one article: it remembers each lookup, as names repeat.
+    One finder serves one article: it remembers each lookup, as names repeat. ``prefer``, the
+    ISO3 codes of the countries the article is about, ranks their places first among namesakes.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, prefer: tuple[str, ...] = ()) -> None:
         self._cache: dict[tuple[str, bool, bool], BestMatch | None] = {}
+        self._prefer = prefer  # the article's countries (ISO3): a hint between namesakes
 
     def lookup(self, text: str, loose: bool, area: bool = False) -> BestMatch | None:
         """Return the gazetteer's best match for ``text`` (provinces and regions only with
@@ -155,7 +157,7 @@ class PlaceFinder:
         key = (text, loose, area)
         if key not in self._cache:
             kinds = AREA_KINDS if area else None
-            self._cache[key] = best_match(text, loose=loose, kinds=kinds)
+            self._cache[key] = best_match(text, loose=loose, kinds=kinds, prefer=self._prefer)
         return self._cache[key]
 
     def mentions(self, sent: Sentence, index: int) -> list[Mention]:
@@ -294,7 +296,7 @@ def _previous_word(before: str) -> str:
 
 
 def _same_spelling(a: str, b: str) -> bool:
-    return simple_form(a) == simple_form(b)
+    return same_name(a, b)
 
 
 def _has_neighbours(run: list[_Token], i: int, j: int) -> bool:

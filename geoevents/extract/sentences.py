@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from geoevents.extract.furniture import is_furniture
 from geoevents.extract.lexicon import words
 
 __all__ = ["Sentence", "split_sentences"]
@@ -41,7 +42,8 @@ def split_sentences(text: str) -> list[Sentence]:
     """Split text into sentences with offsets; a line break always ends a sentence.
 
     A full stop after an abbreviation (``vocabulary/abbreviations.txt``: ``Gen.``, ``Oct.``) or
-    initials (``U.S.``) does not end a sentence.
+    initials (``U.S.``) does not end a sentence. Caption, credit and link lines
+    (:func:`~geoevents.extract.furniture.is_furniture`) are left out.
 
     Parameters
     ----------
@@ -57,7 +59,7 @@ def split_sentences(text: str) -> list[Sentence]:
     out: list[Sentence] = []
     paragraph = -1
     for line in re.finditer(r"[^\r\n]+", text):
-        if not line.group().strip():
+        if not line.group().strip() or is_furniture(line.group()):
             continue
         paragraph += 1
         pieces: list[tuple[int, int]] = []

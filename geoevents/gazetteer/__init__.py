@@ -53,6 +53,7 @@ from geoevents.gazetteer.lookup import (
 )
 from geoevents.gazetteer.normalise import normalize_name, simple_form
 from geoevents.gazetteer.records import AREA_KINDS, POINT_KINDS, Country, Place, Record
+from geoevents.gazetteer.spelling import same_name
 
 __all__ = [
     "AREA_KINDS",
@@ -76,6 +77,7 @@ __all__ = [
     "normalize_name",
     "read_cache",
     "resolve",
+    "same_name",
     "simple_form",
     "suggest",
     "use_index",

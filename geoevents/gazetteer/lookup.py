@@ -21,8 +21,10 @@ from geoevents.errors import AmbiguousPlaceError, PlaceNotFoundError, UsageError
 from geoevents.gazetteer.index import current_index
 from geoevents.gazetteer.normalise import index_key, query_keys, simple_form, skeleton
 from geoevents.gazetteer.records import AREA_KINDS, POINT_KINDS, Place, Record
+from geoevents.gazetteer.spelling import longer_name, plain_form, similarity
 
 __all__ = [
+    "NEAR_IDENTICAL",
     "SAME_PLACE_KM",
     "TIER_LOOSE",
     "TIER_NAME",
@@ -111,28 +113,46 @@ def _popfactor(weight: int) -> float:
     return min(1.0, math.log10(1 + max(weight, 0)) / 7.0)
 
 
+#: A loose (tier 2) match is listed beside normalised-spelling (tier 1) matches only when its
+#: spelling is at least this similar to the query ("Tal Afar" does not list Telfer, AUS).
+NEAR_IDENTICAL = 0.9
+
+
+def _sort_key(
+    m: _Match, prefer: frozenset[str], records: tuple[Record, ...] | list[Record]
+) -> tuple[int, bool, float, int, str]:
+    # A hint ranks after the tier only: a loose spelling in the expected country does not beat
+    # a normalised spelling elsewhere.
+    rec = records[m.rid]
+    return (m.tier, rec.iso2 not in prefer, -m.score, -m.weight, rec.name)
+
+
 def _candidates(
-    name: str, iso2: str | None, kinds: tuple[str, ...] | None, loose: bool = True
+    name: str,
+    iso2: str | None,
+    kinds: tuple[str, ...] | None,
+    loose: bool = True,
+    prefer: frozenset[str] = frozenset(),
 ) -> list[_Match]:
     index = current_index()
     strict, guessed = query_keys(name)
     if not strict:
         return []
     qsimple = simple_form(name)
+    qplain = plain_form(name)
     found: dict[int, _Match] = {}
     for k in strict:
         for rid in index.named(k):
             rec = index.records[rid]
             if (iso2 and rec.iso2 != iso2) or (kinds and rec.kind not in kinds):
                 continue
-            exact = simple_form(rec.name) == qsimple
+            exact = simple_form(rec.name) == qsimple or plain_form(rec.name) == qplain  # same_name
             score = 0.8 + 0.1 * exact + 0.1 * _popfactor(rec.weight)
             found[rid] = _Match(rid, TIER_NAME, score, rec.weight, exact)
     if not loose:
         _rank_cities_before_their_province(found)
-        return sorted(
-            found.values(), key=lambda m: (-m.score, -m.weight, index.records[m.rid].name)
-        )
+        return sorted(found.values(), key=lambda m: _sort_key(m, prefer, index.records))
+    have_name = bool(found)
     loose_ids: list[int] = []
     for k in guessed:
         loose_ids.extend(index.named(k))
@@ -145,13 +165,16 @@ def _candidates(
         rec = index.records[rid]
         if (iso2 and rec.iso2 != iso2) or (kinds and rec.kind not in kinds):
             continue
-        sim = _similarity(strict[0], index_key(rec.name))
+        rkey = index_key(rec.name)
+        if longer_name(strict[0], rkey):
+            continue
+        sim = similarity(strict[0], rkey)
+        if have_name and sim < NEAR_IDENTICAL:
+            continue  # a weak spelling match beside real ones is noise
         score = 0.5 + 0.2 * sim + 0.1 * _popfactor(rec.weight)
         found[rid] = _Match(rid, TIER_LOOSE, score, rec.weight)
     _rank_cities_before_their_province(found)
-    return sorted(
-        found.values(), key=lambda m: (m.tier, -m.score, -m.weight, index.records[m.rid].name)
-    )
+    return sorted(found.values(), key=lambda m: _sort_key(m, prefer, index.records))
 
 
 def _rank_cities_before_their_province(found: dict[int, _Match]) -> None:
@@ -175,10 +198,6 @@ def _rank_cities_before_their_province(found: dict[int, _Match]) -> None:
             top = max(m.score for m in cities)
             if prov.score >= top:
                 found[prov.rid] = _Match(prov.rid, prov.tier, top - 0.001, prov.weight, prov.exact)
-
-
-def _similarity(a: str, b: str) -> float:
-    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
 
 
 def _place(match: _Match) -> Place:
@@ -214,17 +233,35 @@ def _split_suffix(name: str) -> tuple[str, tuple[str, ...] | None] | None:
     return None
 
 
-def _match(name: str, iso2: str | None, *, loose: bool = True) -> list[_Match]:
+def _match(
+    name: str, iso2: str | None, *, loose: bool = True, prefer: frozenset[str] = frozenset()
+) -> list[_Match]:
     """All matches for a name, best first; a trailing "province"/"city"... narrows the kind."""
     split = _split_suffix(name)
     if split is not None and split[0]:
         base, kinds = split
         if kinds == AREA_KINDS:
-            found = _candidates(base, iso2, kinds, loose)
-            return found or _candidates(name, iso2, None, loose)
-        found = _candidates(name, iso2, None, loose)  # "Sadr City" is a name of its own
-        return found or _candidates(base, iso2, kinds, loose)
-    return _candidates(name, iso2, None, loose)
+            found = _candidates(base, iso2, kinds, loose, prefer)
+            return found or _candidates(name, iso2, None, loose, prefer)
+        found = _candidates(name, iso2, None, loose, prefer)  # "Sadr City" is a name of its own
+        return found or _candidates(base, iso2, kinds, loose, prefer)
+    return _candidates(name, iso2, None, loose, prefer)
+
+
+def _preferred(prefer: tuple[str, ...] | list[str] | None) -> frozenset[str]:
+    """The ISO2 codes of the countries a caller expects (ISO3, ISO2 or names).
+
+    Unknown ones are skipped: a hint, unlike ``country``, is not checked.
+    """
+    out: set[str] = set()
+    for country in prefer or ():
+        if not country:
+            continue
+        try:
+            out.add(country_code(country))
+        except UsageError:
+            continue  # a hint, not a filter: a code the gazetteer lacks just does not help
+    return frozenset(out)
 
 
 def _check_name(name: str) -> str:
@@ -291,7 +328,13 @@ def suggest(name: str, *, country: str | None = None, limit: int = 5) -> list[st
     return out
 
 
-def geocode(name: str, *, country: str | None = None, limit: int = 10) -> list[Place]:
+def geocode(
+    name: str,
+    *,
+    country: str | None = None,
+    limit: int = 10,
+    prefer: tuple[str, ...] | list[str] | None = None,
+) -> list[Place]:
     """Look a place name up in the offline gazetteer.
 
     Parameters
@@ -303,13 +346,17 @@ def geocode(name: str, *, country: str | None = None, limit: int = 10) -> list[P
         Restrict to one country: ISO 3166-1 alpha-3 code (``IRQ``), alpha-2 code or English name.
     limit : int
         Maximum number of candidates returned (>= 1).
+    prefer : sequence of str, optional
+        Countries the caller expects (ISO3, ISO2 or names; e.g. the article's or the store's):
+        within a tier, their places rank first. A hint, not a filter.
 
     Returns
     -------
     list of Place
         Candidates best first: every normalised-spelling match before any loose (vowel-blind)
-        match, then by score, which rises with population (the city of Kirkuk before a hamlet
-        called Kirkuk elsewhere).
+        match (loose ones are listed beside normalised ones only when near-identical in
+        spelling), then places in a ``prefer`` country, then by score, which rises with
+        population (the city of Kirkuk before a hamlet called Kirkuk elsewhere).
 
     Raises
     ------
@@ -322,7 +369,7 @@ def geocode(name: str, *, country: str | None = None, limit: int = 10) -> list[P
     if limit < 1:
         raise UsageError(f"limit must be at least 1, got {limit}")
     iso2 = country_code(country) if country else None
-    matches = _match(name, iso2)
+    matches = _match(name, iso2, prefer=_preferred(prefer))
     if not matches:
         raise _not_found(name, country)
     return [_place(m) for m in matches[:limit]]
@@ -384,13 +431,21 @@ def _rivals(matches: list[_Match]) -> list[_Match]:
     return out
 
 
-def _clear_winner(best: _Match, rivals: list[_Match]) -> bool:
+def _clear_winner(best: _Match, rivals: list[_Match], prefer: frozenset[str]) -> bool:
+    """The one ambiguity rule (see :func:`resolve`)."""
+    records = current_index().records
     second = rivals[0]
     if best.tier < second.tier:
         return True
+    if prefer and records[best.rid].iso2 in prefer:
+        same_tier = [r for r in rivals if r.tier == best.tier]
+        if not any(records[r.rid].iso2 in prefer for r in same_tier):
+            return True  # the caller's hint decides between namesakes in different countries
     if best.exact and not any(r.exact for r in rivals if r.tier == best.tier):
         return True  # "Samarra" is the Iraqi city, "Samara" the Russian one
-    if best.weight >= 10 * max(second.weight, 1):
+    # Ten times as populous, against a rival whose population is known: a place GeoNames has
+    # no count for is not thereby small (Sinjar, Syria), so it is not outweighed.
+    if second.weight > 0 and best.weight >= 10 * second.weight:
         return True
     return (
         best.tier == TIER_LOOSE
@@ -399,15 +454,24 @@ def _clear_winner(best: _Match, rivals: list[_Match]) -> bool:
     )
 
 
-def resolve(name: str, *, country: str | None = None) -> Place:
+def resolve(
+    name: str,
+    *,
+    country: str | None = None,
+    prefer: tuple[str, ...] | list[str] | None = None,
+) -> Place:
     """Resolve a place name to the one place it clearly means.
 
-    The best candidate of :func:`geocode` wins when it matches at a better tier than every
-    alternative, or is the only one spelled exactly as asked (accents and case aside:
-    ``Samarra`` is not ``Samara``), or is at least ten times as populous, or (for a loose match)
-    is clearly closer in spelling and at least as populous. Candidates within 25 km of it
-    (duplicate records), the province named after a city (``Kirkuk``) and the cities of a
-    country named like it (``Kuwait``) are not counted as alternatives.
+    One rule, used by every caller (``geocode``'s table aside, which only ranks): the best
+    candidate of :func:`geocode` wins when it matches at a better tier than every alternative,
+    or is in a ``prefer`` country and no alternative of its tier is, or is the only one spelled
+    exactly as asked (accents and case aside: ``Samarra`` is not ``Samara``), or is at least ten
+    times as populous as an alternative whose population is known, or (for a loose match) is
+    clearly closer in spelling and at least as populous. Otherwise the name is ambiguous and
+    refused, whether the alternatives are in one country or several (``Sinjar``: Iraq, and
+    Syria's Idlib province; ``Kobani``). Candidates within 25 km of it (duplicate records), the
+    province named after a city (``Kirkuk``) and the cities of a country named like it
+    (``Kuwait``) are not counted as alternatives.
 
     Parameters
     ----------
@@ -415,6 +479,9 @@ def resolve(name: str, *, country: str | None = None) -> Place:
         Place name, as for :func:`geocode`.
     country : str, optional
         Restrict to one country (ISO3, ISO2 or English name).
+    prefer : sequence of str, optional
+        Countries the caller expects (e.g. the countries of the store an incident joins): a
+        candidate there beats namesakes elsewhere, but not one in another preferred country.
 
     Returns
     -------
@@ -433,11 +500,12 @@ def resolve(name: str, *, country: str | None = None) -> Place:
     """
     name = _check_name(name)
     iso2 = country_code(country) if country else None
-    matches = _match(name, iso2)
+    preferred = _preferred(prefer)
+    matches = _match(name, iso2, prefer=preferred)
     if not matches:
         raise _not_found(name, country)
     rivals = _rivals(matches)
-    if not rivals or _clear_winner(matches[0], rivals):
+    if not rivals or _clear_winner(matches[0], rivals, preferred):
         return _place(matches[0])
     # List the alternatives of the winning tier (loose matches only when nothing better).
     tied = [m for m in rivals if m.tier == matches[0].tier]
@@ -463,7 +531,11 @@ def resolve(name: str, *, country: str | None = None) -> Place:
 
 
 def best_match(
-    name: str, *, loose: bool = True, kinds: tuple[str, ...] | None = None
+    name: str,
+    *,
+    loose: bool = True,
+    kinds: tuple[str, ...] | None = None,
+    prefer: tuple[str, ...] | list[str] | None = None,
 ) -> BestMatch | None:
     """Return the best match for a name, for the extractor, or None; never raises.
 
@@ -479,6 +551,8 @@ def best_match(
         (tier 1) matches only.
     kinds : tuple of str, optional
         Only records of these kinds (e.g. :data:`~geoevents.gazetteer.records.AREA_KINDS`).
+    prefer : sequence of str, optional
+        Countries the article is about: within a tier, their places rank first.
 
     Returns
     -------
@@ -488,7 +562,7 @@ def best_match(
     """
     if not name.strip() or not index_key(name):
         return None
-    matches = _candidates(name, None, kinds, loose)
+    matches = _candidates(name, None, kinds, loose, _preferred(prefer))
     if not matches:
         return None
     m = matches[0]
