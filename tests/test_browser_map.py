@@ -515,13 +515,11 @@ def stack_rows(opened: MapPage) -> list[list[str]]:
 
 
 @pytest.mark.parametrize("name", ["seed", "canvas"])
-@pytest.mark.parametrize(
-    ("anchor", "chosen"), [("seed-000-21", "seed-000-16"), ("seed-000-11", "seed-000-09")]
-)
-def test_a_click_on_a_stack_lists_every_incident_there(context, maps, name, anchor, chosen):
+@pytest.mark.parametrize("chosen", ["seed-000-01", "seed-000-09"])  # Black Stadium, Tongo Tongo
+def test_a_click_on_a_stack_lists_every_incident_there(context, maps, name, chosen):
     records = maps["seed_records"]
-    stack = stack_of(records, anchor)
-    assert chosen in [r["id"] for r in stack] and len(stack) >= 3
+    stack = stack_of(records, chosen)
+    assert len(stack) >= 2
     opened = open_map(context, maps[name])
     click_incident(opened, stack[0])  # a real mouse click at the marker's pixel
     assert current_popup(opened).startswith(f"{len(stack)} incidents here")

@@ -208,4 +208,4 @@ def test_the_readme_python_example_runs(tmp_path, monkeypatch):
         scope: dict[str, object] = {}
         exec(compile(code, "README.md", "exec"), scope)
     assert (work / "output" / "oct17.html").stat().st_size > 0
-    assert scope["report"].ok and len(scope["oct17"]) == 10
+    assert scope["report"].ok and len(scope["oct17"]) == 3

@@ -41,8 +41,12 @@ SEED_PUBLISHED = {
     "004": "2020-01-10",
 }
 
-#: Recall floors actually achieved (see docs/extraction.md); a drop below is a regression.
-RECALL_FLOOR = {"000": 0.9, "001": 0.9, "002": 0.9, "003": 0.9, "004": 0.9}
+#: Recall floors actually achieved (see docs/extraction.md); a drop below is a regression. 001
+#: and 002 are at 0.5 since the store was recoded (docs/coding.md): their deadliest events (the US
+#: strikes of 29 Dec 2019; the Soleimani strike and Camp Taji) are in sentences that name no place,
+#: and the store now records them with the place from public record, which extraction, finding
+#: only places the text names, cannot reach.
+RECALL_FLOOR = {"000": 0.9, "001": 0.5, "002": 0.5, "003": 0.9, "004": 0.9}
 
 #: A candidate within this distance of an incident's point finds it, by geo_precision.
 RADIUS_KM = {1: 10.0, 2: 25.0, 3: 100.0}
