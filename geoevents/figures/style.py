@@ -36,7 +36,7 @@ __all__ = [
 ]
 
 #: Inches (width, height): a 16:9 slide and a landscape A4 page.
-FIGURE_SIZES: dict[str, tuple[float, float]] = {"slide": (13.333, 7.5), "a4": (11.69, 8.27)}
+FIGURE_SIZES: dict[str, tuple[float, float]] = {"slide": (40 / 3, 7.5), "a4": (11.69, 8.27)}
 
 #: Pixels per inch of a PNG (vector formats keep the size in inches).
 DPI = 150
