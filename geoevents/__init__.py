@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from geoevents._version import __version__
 
 if TYPE_CHECKING:  # pragma: no cover
+    from geoevents.aggregation import aggregate
     from geoevents.criteria import Criteria
     from geoevents.errors import (
         EmptySelectionError,
@@ -25,6 +26,7 @@ if TYPE_CHECKING:  # pragma: no cover
         UsageError,
         ValidationError,
     )
+    from geoevents.figures import figure
     from geoevents.filters import filter_incidents
     from geoevents.io import load, read_incidents, validate, write_incidents
     from geoevents.problems import Problem, ValidationReport
@@ -44,7 +46,9 @@ __all__ = [
     "ValidationError",
     "ValidationReport",
     "__version__",
+    "aggregate",
     "build_map",
+    "figure",
     "filter_incidents",
     "incident_stats",
     "load",
@@ -75,6 +79,8 @@ _HOMES: dict[str, str] = {
     "build_map": "geoevents.render",
     "save_map": "geoevents.render",
     "incident_stats": "geoevents.stats",
+    "aggregate": "geoevents.aggregation",
+    "figure": "geoevents.figures",
     "validate": "geoevents.io",
     "validate_frame": "geoevents.validation",
 }

@@ -13,7 +13,7 @@ from helpers import ROOT
 
 import geoevents
 
-HEAVY = ("geopandas", "pandas", "shapely", "pyarrow", "folium", "pyproj")
+HEAVY = ("geopandas", "pandas", "shapely", "pyarrow", "folium", "pyproj", "h3", "matplotlib")
 
 #: Runs the command line in a fresh interpreter, then prints the heavy modules it imported.
 PROBE = """
@@ -37,7 +37,12 @@ def _heavy_after(code: str, *args: str) -> list[str]:
 
 @pytest.mark.parametrize(
     "args",
-    [["--help"], ["--version"], *[[name, "--help"] for name in ("list", "map", "add", "import")]],
+    [
+        ["--help"],
+        ["--version"],
+        *[[name, "--help"] for name in ("list", "map", "add", "import", "aggregate", "figure")],
+        ["stats", "--help"],
+    ],
 )
 def test_help_imports_nothing_heavy(args):
     probe = PROBE.format(heavy=repr(HEAVY))
@@ -63,5 +68,6 @@ def test_every_public_name_resolves():
     assert set(geoevents.__all__) <= set(dir(geoevents))
     assert geoevents.Criteria is geoevents.filters.Criteria  # re-exported where it was
     assert geoevents.schema.COLUMNS  # submodules still reachable as attributes
+    assert callable(geoevents.aggregate) and callable(geoevents.figure)
     with pytest.raises(AttributeError, match="no attribute 'nope'"):
         geoevents.nope  # noqa: B018

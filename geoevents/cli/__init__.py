@@ -19,8 +19,10 @@ import click
 from geoevents._version import __version__
 from geoevents.cli import (
     add,
+    aggregate,
     convert,
     extract,
+    figure,
     filter_,
     geocode,
     import_,
@@ -65,7 +67,20 @@ def cli(verbose: int, quiet: bool) -> None:
 
 
 # The one place commands are registered.
-for _module in (list_, filter_, stats, validate, convert, map_, geocode, add, extract, import_):
+for _module in (
+    list_,
+    filter_,
+    stats,
+    aggregate,
+    figure,
+    validate,
+    convert,
+    map_,
+    geocode,
+    add,
+    extract,
+    import_,
+):
     cli.add_command(_module.command)
 
 

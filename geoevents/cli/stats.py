@@ -1,14 +1,15 @@
-"""``geoevents stats``: counts and reported fatalities by a field."""
+"""``geoevents stats``: counts and reported fatalities by a field or a period."""
 
 from __future__ import annotations
 
 import click
 
-from geoevents.cli.options import filter_options, input_argument, skip_invalid_option
+from geoevents.cli.figure import size_option
+from geoevents.cli.options import filter_options, force_option, input_argument, skip_invalid_option
 from geoevents.cli.output import csv_text, echo_json, table_text
 from geoevents.cli.reading import select
 from geoevents.criteria import Criteria
-from geoevents.stats import STATS_BY
+from geoevents.stats import PERIODS, STATS_BY
 
 __all__ = ["command"]
 
@@ -31,24 +32,59 @@ __all__ = ["command"]
     default="table",
     show_default=True,
 )
-def command(path: str, criteria: Criteria, by: str, fmt: str, skip_invalid: bool) -> None:
-    """Count incidents and reported fatalities by type, country, year, month or actor.
+@click.option(
+    "--plot",
+    metavar="OUT.png|svg|pdf",
+    help="Also draw the counts per period, stacked by event type (needs a period --by).",
+)
+@size_option
+@force_option("the --plot file")
+def command(
+    path: str,
+    criteria: Criteria,
+    by: str,
+    fmt: str,
+    skip_invalid: bool,
+    plot: str | None,
+    size: str,
+    force: bool,
+) -> None:
+    """Count incidents and reported fatalities by type, country, period or actor.
 
     Fatalities sum the reported figures only; incidents with no reported figure are counted
-    in the "unreported" column, not as zero.
+    in the "unreported" column, not as zero. By period (day, week, month, year), an incident
+    counts in the period that holds all of its dates (widened to its date_precision);
+    the others count once in an "imprecise" row. Empty periods are listed as 0.
 
     \b
     Example:
       geoevents stats --by country --start 2017
     """
-    from geoevents.stats import incident_stats
+    from geoevents.stats import count_note, incident_stats
 
-    table = incident_stats(select(path, criteria, skip_invalid), by)
+    if plot is not None:
+        from geoevents.figures.save import figure_format
+
+        if by not in PERIODS:
+            raise click.UsageError(f"--plot needs --by {'|'.join(PERIODS)}")
+        figure_format(plot)
+    gdf = select(path, criteria, skip_invalid)
+    table = incident_stats(gdf, by)
+    note = count_note(by, table, len(gdf))
     rows = table.to_dict("records")
     if fmt == "json":
         echo_json(rows)
     elif fmt == "csv":
         click.echo(csv_text(rows, list(table.columns)), nl=False)
     else:
+        totals = incident_stats(gdf, by, total=True).to_dict("records")
         right = set(range(1, len(table.columns)))
-        click.echo(table_text([list(r.values()) for r in rows], list(table.columns), right))
+        click.echo(table_text([list(r.values()) for r in totals], list(table.columns), right))
+    if note:
+        # Under the table it belongs to; apart from CSV and JSON, which programs read.
+        click.echo(note, err=fmt != "table")
+    if plot is not None:
+        from geoevents.figures import plot_counts
+
+        plot_counts(gdf, plot, by=by, source=path, size=size, overwrite=force)
+        click.echo(f"{plot}: {by} counts of {len(gdf)} incidents", err=True)

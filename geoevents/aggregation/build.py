@@ -1,0 +1,171 @@
+"""``aggregate``: incidents per H3 cell or per country, with the change against the last window.
+
+Counting follows the library's date rule: an incident counts in a window when its
+``[date_start, date_end]`` overlaps it (as ``--start``/``--end`` and the map's timeline select),
+in the cell of its point (:mod:`~geoevents.aggregation.hexes`) or in the country of its ``iso3``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from geoevents.aggregation.change import MIN_COUNT, change_classes
+from geoevents.aggregation.hexes import DEFAULT_RESOLUTION, cell_polygons, hex_cells
+from geoevents.aggregation.windows import Window, previous_window
+
+if TYPE_CHECKING:  # pragma: no cover
+    import geopandas as gpd
+    import pandas as pd
+
+__all__ = ["AGGREGATE_BY", "AGGREGATE_COLUMNS", "aggregate"]
+
+AGGREGATE_BY = ("hex", "country")
+
+#: The columns after the key (``cell``, or ``iso3`` and ``country``), before ``geometry``.
+AGGREGATE_COLUMNS = (
+    "incidents",
+    "fatalities",
+    "unreported",
+    "previous",
+    "change",
+    "first_date",
+    "last_date",
+)
+
+
+def _keys(gdf: gpd.GeoDataFrame, by: str, resolution: int) -> pd.Series:
+    import pandas as pd
+
+    if by == "hex":
+        return pd.Series(hex_cells(gdf, resolution), index=gdf.index, dtype=object)
+    return gdf["iso3"].astype("object").fillna("(unknown)")
+
+
+def _in_window(gdf: gpd.GeoDataFrame, window: Window) -> gpd.GeoDataFrame:
+    from geoevents.criteria import Criteria
+    from geoevents.filters import filter_incidents
+
+    return filter_incidents(gdf, Criteria(start=window[0], end=window[1]))
+
+
+def _counts(gdf: gpd.GeoDataFrame, keys: pd.Series) -> pd.DataFrame:
+    import pandas as pd
+
+    frame = pd.DataFrame(
+        {
+            "key": keys.to_numpy(),
+            "fatalities": gdf["fatalities"].astype("Int64").to_numpy(),
+            "date_start": gdf["date_start"].astype("object").to_numpy(),
+            "date_end": gdf["date_end"].fillna(gdf["date_start"]).astype("object").to_numpy(),
+        }
+    )
+    grouped = frame.groupby("key", sort=True)
+    return pd.DataFrame(
+        {
+            "incidents": grouped.size(),
+            "fatalities": grouped["fatalities"].sum(min_count=0).astype("int64"),
+            "unreported": grouped["fatalities"].apply(lambda s: int(s.isna().sum())),
+            "first_date": grouped["date_start"].min(),
+            "last_date": grouped["date_end"].max(),
+        }
+    )
+
+
+def _country_shapes(iso3: list[str]) -> tuple[list[object], list[str | None]]:
+    from geoevents.borders import countries
+
+    world = countries().drop_duplicates("iso3").set_index("iso3")
+    shapes = [world.geometry.get(code) for code in iso3]
+    names = [world["name"].get(code) for code in iso3]
+    return shapes, names
+
+
+def aggregate(
+    gdf: gpd.GeoDataFrame,
+    by: str = "hex",
+    *,
+    resolution: int = DEFAULT_RESOLUTION,
+    window: Window | None = None,
+    min_count: int = MIN_COUNT,
+) -> gpd.GeoDataFrame:
+    """Count incidents and fatalities per H3 cell or per country, with their change class.
+
+    Parameters
+    ----------
+    gdf : geopandas.GeoDataFrame
+        Incidents in EPSG:4326. With a ``window``, pass the incidents of both windows (the
+        filters without their dates): the previous window is counted from them too.
+    by : {"hex", "country"}
+        H3 cells (``cell``, polygons from H3) or countries (``iso3``, ``country``, the Natural
+        Earth polygon; None for a code Natural Earth does not draw at 1:110m).
+    resolution : int, default 5
+        H3 resolution for ``by="hex"``.
+    window : (datetime.date, datetime.date), optional
+        The window counted, both ends inclusive. Its change is measured against the previous
+        window of the same length (:func:`~geoevents.aggregation.windows.previous_window`).
+        Without it every incident counts and ``previous`` and ``change`` are null.
+    min_count : int, default 5
+        Fewer incidents than this in both windows is the class ``"too few"``.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One row per cell or country with an incident in the window or in the previous one:
+        the key, then ``incidents``, ``fatalities`` (reported, summed), ``unreported``,
+        ``previous`` (incidents in the previous window), ``change`` (a class of
+        :data:`~geoevents.aggregation.change.CHANGE_CLASSES`), ``first_date`` (earliest
+        ``date_start``) and ``last_date`` (latest ``date_end``) of the counted incidents, and
+        ``geometry``. Most incidents first, then by key.
+
+    Raises
+    ------
+    UsageError
+        For an unknown ``by`` or a resolution outside 0-15.
+    """
+    import geopandas as gpd
+    import pandas as pd
+
+    from geoevents.errors import UsageError
+
+    if by not in AGGREGATE_BY:
+        raise UsageError(f"cannot aggregate by {by!r}; use one of {', '.join(AGGREGATE_BY)}")
+    current = gdf if window is None else _in_window(gdf, window)
+    table = _counts(current, _keys(current, by, resolution))
+    if window is not None:
+        before = _in_window(gdf, previous_window(window))
+        previous = _keys(before, by, resolution).value_counts()
+        table = table.reindex(table.index.union(previous.index), fill_value=None)
+        table["incidents"] = table["incidents"].fillna(0).astype("int64")
+        table["fatalities"] = table["fatalities"].fillna(0).astype("int64")
+        table["unreported"] = table["unreported"].fillna(0).astype("int64")
+        table["previous"] = previous.reindex(table.index, fill_value=0).astype("int64")
+        table["change"] = change_classes(
+            table["incidents"].to_numpy(), table["previous"].to_numpy(), min_count=min_count
+        )
+    else:
+        table["previous"] = pd.array([None] * len(table), dtype="Int64")
+        table["change"] = pd.Series([None] * len(table), index=table.index, dtype=object)
+    table.index.name = "key"
+    table = table.reset_index().sort_values(
+        ["incidents", "key"], ascending=[False, True], kind="stable"
+    )
+    keys = table["key"].tolist()
+    columns: dict[str, object] = {}
+    if by == "hex":
+        columns["cell"] = keys
+        shapes: list[object] = list(cell_polygons(keys))
+    else:
+        shapes, names = _country_shapes(keys)
+        # A code Natural Earth does not know keeps the name the incidents give it.
+        given = gdf.groupby(gdf["iso3"].astype("object").fillna("(unknown)"))["country"].first()
+        columns["iso3"] = keys
+        columns["country"] = [
+            n if n is not None else given.get(k) for k, n in zip(keys, names, strict=True)
+        ]
+    for name in AGGREGATE_COLUMNS:
+        values = table[name].to_numpy()
+        if name in ("first_date", "last_date", "change"):
+            # Object dtype: a missing date or class stays None (pandas' str dtype makes it NaN).
+            values = pd.Series([None if pd.isna(v) else str(v) for v in values], dtype=object)
+        columns[name] = values
+    return gpd.GeoDataFrame(columns, geometry=shapes, crs="EPSG:4326")

@@ -1,0 +1,124 @@
+"""``geoevents aggregate``: incidents per H3 cell or per country, for other tools."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import click
+
+from geoevents.aggregation.build import AGGREGATE_BY
+from geoevents.aggregation.change import MIN_COUNT
+from geoevents.aggregation.hexes import DEFAULT_RESOLUTION
+from geoevents.aggregation.windows import parse_length
+from geoevents.cli.options import (
+    filter_options,
+    force_option,
+    input_argument,
+    output_option,
+    skip_invalid_option,
+)
+from geoevents.cli.output import counted
+from geoevents.cli.reading import load_store
+from geoevents.criteria import Criteria
+from geoevents.errors import UsageError
+
+__all__ = ["command"]
+
+
+def _length(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is not None:
+        try:
+            parse_length(value)
+        except UsageError as exc:
+            raise click.BadParameter(str(exc)) from None
+    return value
+
+
+@click.command("aggregate")
+@input_argument
+@filter_options
+@skip_invalid_option
+@output_option(
+    required=True,
+    help="Where to write the aggregates: a .geojson, .parquet (GeoParquet) or .csv file.",
+)
+@force_option()
+@click.option(
+    "--by",
+    type=click.Choice(AGGREGATE_BY),
+    default="hex",
+    show_default=True,
+    help="H3 hexagons, or countries (by iso3, Natural Earth polygons).",
+)
+@click.option(
+    "--resolution",
+    type=click.IntRange(0, 15),
+    default=DEFAULT_RESOLUTION,
+    show_default=True,
+    help="H3 resolution of --by hex (5: cells of about 250 km²).",
+)
+@click.option(
+    "--window",
+    callback=_length,
+    metavar="LENGTH",
+    help="The change window: the last LENGTH (30d, 12w, 3m, 1y) up to --end or the latest "
+    "incident, against the LENGTH before it. Default: the --start/--end range, if given.",
+)
+@click.option(
+    "--min-count",
+    type=click.IntRange(min=1),
+    default=MIN_COUNT,
+    show_default=True,
+    help='Fewer incidents than this in both windows is the change class "too few".',
+)
+def command(
+    path: str,
+    criteria: Criteria,
+    output: str,
+    force: bool,
+    skip_invalid: bool,
+    by: str,
+    resolution: int,
+    window: str | None,
+    min_count: int,
+) -> None:
+    """Write incidents per H3 cell or per country: count, fatalities, change, first and last date.
+
+    The change class compares the window (the --start/--end range, or --window) with the
+    previous window of the same length: sharp rise, rise, stable, fall, sharp fall, or too few.
+
+    \b
+    Example:
+      geoevents aggregate --start 2017-10 --end 2017-10 --by country -o output/countries.csv
+    """
+    from geoevents.aggregation import aggregate, window_ending, write_aggregates
+    from geoevents.filters import filter_incidents
+
+    if window is not None and criteria.start is not None:
+        raise click.UsageError("--window sets the start of the window; drop --start")
+    gdf = load_store(path, skip_invalid=skip_invalid)
+    pool = filter_incidents(gdf, dataclasses.replace(criteria, start=None, end=None))
+    span = None
+    if window is not None:
+        end = criteria.end_date
+        if end is None and len(pool):
+            end = max(pool["date_end"].fillna(pool["date_start"]).map(str))
+        span = window_ending(Criteria(end=end).end_date, window) if end else None
+    elif criteria.start is not None or criteria.end is not None:
+        first = str(pool["date_start"].min()) if len(pool) else None
+        last = str(pool["date_end"].fillna(pool["date_start"]).max()) if len(pool) else None
+        start, end = criteria.start or first, criteria.end or last
+        if start and end:
+            low, high = Criteria(start=start).start_date, Criteria(end=end).end_date
+            # A range beyond the data selects nothing: the filter below says so.
+            span = (low, high) if low <= high else None
+    current = (
+        criteria if span is None else dataclasses.replace(criteria, start=span[0], end=span[1])
+    )
+    selected = filter_incidents(gdf, current, allow_empty=False)
+    table = aggregate(pool, by, resolution=resolution, window=span, min_count=min_count)
+    write_aggregates(table, output, overwrite=force)
+    what = f"{len(table)} cells (H3 resolution {resolution})" if by == "hex" else None
+    what = what or f"{len(table)} countr{'y' if len(table) == 1 else 'ies'}"
+    window_text = f", window {span[0]} to {span[1]}" if span else ""
+    click.echo(f"{output}: {what}, {counted(len(selected))}{window_text}", err=True)

@@ -1,0 +1,43 @@
+"""What a figure says about itself: the date range it covers and the source line."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from geoevents._version import __version__
+
+if TYPE_CHECKING:  # pragma: no cover
+    import geopandas as gpd
+
+__all__ = ["date_range", "source_line"]
+
+#: Hex digits of the input's SHA-256 shown on a figure (enough to tell two files apart).
+SHA_PREFIX = 12
+
+
+def date_range(gdf: gpd.GeoDataFrame) -> str:
+    """``"2017-10-04 to 2020-01-01"``: the first ``date_start`` to the last ``date_end``."""
+    if not len(gdf):
+        return "no dates"
+    first = str(gdf["date_start"].min())
+    last = str(gdf["date_end"].fillna(gdf["date_start"]).max())
+    return first if first == last else f"{first} to {last}"
+
+
+def source_line(source: str | os.PathLike[str] | None) -> str:
+    """``"Source: incidents.geojson (SHA-256 1a2b3c4d5e6f…) · geoevents 0.1.0"``.
+
+    A file gets its name and the start of its SHA-256; a folder or glob of files its name
+    only; no source, the version only.
+    """
+    from geoevents.io.digest import file_sha256
+
+    made = f"geoevents {__version__}"
+    if source is None:
+        return made
+    path = Path(source)
+    if path.is_file():
+        return f"Source: {path.name} (SHA-256 {file_sha256(path)[:SHA_PREFIX]}…) · {made}"
+    return f"Source: {path.name} · {made}"

@@ -1,0 +1,132 @@
+"""How figures look: sizes, the colour-blind-safe colours, the bundled fonts, matplotlib settings.
+
+The map's event-type colours (:data:`geoevents.render.palette.EVENT_TYPE_COLORS`) are not safe
+for colour-blind readers: simulated deuteranopia puts "Violence against civilians" (purple) and
+"Protests" (blue) less than 5 CIELAB units apart. Figures therefore use the Okabe-Ito colours,
+chosen to survive protanopia, deuteranopia and tritanopia, with the same hue for each event type
+as far as they allow (Battles red-orange, Protests blue, Strategic developments green, ...).
+
+Text uses the DejaVu fonts that ship inside matplotlib, by file, so the output does not depend
+on the fonts a machine has installed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from geoevents.schema import EVENT_TYPES
+
+if TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Iterable
+
+    import geopandas as gpd
+    from matplotlib.font_manager import FontProperties
+
+__all__ = [
+    "DPI",
+    "FIGURE_EVENT_COLORS",
+    "FIGURE_PALETTE",
+    "FIGURE_SIZES",
+    "RC",
+    "categories_of",
+    "category_colors",
+    "figure_size",
+    "font",
+]
+
+#: Inches (width, height): a 16:9 slide and a landscape A4 page.
+FIGURE_SIZES: dict[str, tuple[float, float]] = {"slide": (40 / 3, 7.5), "a4": (11.69, 8.27)}
+
+#: Pixels per inch of a PNG (vector formats keep the size in inches).
+DPI = 150
+
+#: Okabe-Ito colours for the ACLED event types (order of ``schema.EVENT_TYPES``).
+FIGURE_EVENT_COLORS: dict[str, str] = dict(
+    zip(
+        EVENT_TYPES,
+        ("#D55E00", "#E69F00", "#CC79A7", "#0072B2", "#F0E442", "#009E73"),
+        strict=True,
+    )
+)
+
+#: For any other category: the rest of Okabe-Ito, then darker tones of it.
+FIGURE_PALETTE: tuple[str, ...] = (
+    "#56B4E9",
+    "#000000",
+    "#0072B2",
+    "#009E73",
+    "#D55E00",
+    "#CC79A7",
+    "#E69F00",
+    "#8C6D00",
+)
+
+#: matplotlib settings for every figure. ``svg.hashsalt`` makes the SVG's element ids the same
+#: from run to run; the rest keep lines crisp and text editable.
+RC: dict[str, object] = {
+    "svg.hashsalt": "geoevents",
+    "svg.fonttype": "path",
+    "pdf.fonttype": 42,
+    "path.simplify": True,
+    "axes.linewidth": 0.6,
+    "hatch.linewidth": 0.6,
+}
+
+_FONTS = Path("fonts") / "ttf"
+
+
+def figure_size(size: str | tuple[float, float]) -> tuple[float, float]:
+    """Inches of a named size (``"slide"``, ``"a4"``) or of a (width, height) given in inches.
+
+    Raises
+    ------
+    UsageError
+        For an unknown name or a non-positive size.
+    """
+    from geoevents.errors import UsageError
+
+    if isinstance(size, str):
+        if size not in FIGURE_SIZES:
+            raise UsageError(f"size {size!r} is unknown; use one of {', '.join(FIGURE_SIZES)}")
+        return FIGURE_SIZES[size]
+    width, height = (float(v) for v in size)
+    if width <= 0 or height <= 0:
+        raise UsageError(f"size {size!r} must be positive inches (width, height)")
+    return width, height
+
+
+def font(size: float, *, bold: bool = False) -> FontProperties:
+    """The bundled DejaVu Sans at ``size`` points (by file, never a system font)."""
+    import matplotlib
+    from matplotlib.font_manager import FontProperties
+
+    name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
+    return FontProperties(fname=Path(matplotlib.get_data_path()) / _FONTS / name, size=size)
+
+
+def category_colors(names: Iterable[str]) -> dict[str, str]:
+    """Figure colours for categories: event types fixed, others stable by name.
+
+    The unknown category gets the map's grey (:data:`geoevents.render.palette.UNKNOWN_COLOR`).
+    """
+    from geoevents.render.palette import UNKNOWN_COLOR, assign_colors
+
+    names = list(names)
+    known = [n for n in names if n != "(unknown)"]
+    colors = assign_colors(known, fixed=FIGURE_EVENT_COLORS, palette=FIGURE_PALETTE)
+    if len(known) < len(names):
+        colors["(unknown)"] = UNKNOWN_COLOR
+    return colors
+
+
+def categories_of(gdf: gpd.GeoDataFrame, by: str) -> tuple[list[str], list[str]]:
+    """The category of each incident, and the categories in legend order.
+
+    Event types in the ACLED order, other values sorted, a missing value ``(unknown)`` last.
+    """
+    values = [v if isinstance(v, str) and v else "(unknown)" for v in gdf[by].astype("object")]
+    present = set(values)
+    order = [t for t in EVENT_TYPES if t in present] if by == "event_type" else []
+    order += sorted(present - set(order) - {"(unknown)"})
+    return values, order + (["(unknown)"] if "(unknown)" in present else [])
