@@ -84,6 +84,18 @@ def parse_latlon(text: str) -> tuple[float, float]:
     return lat, lon
 
 
+def _choices(name: str, given: Sequence[str], choices: Sequence[str]) -> tuple[str, ...]:
+    """``given`` as the vocabulary spells it (case-insensitive), or a UsageError listing it."""
+    known = {c.lower(): c for c in choices}
+    out = []
+    for value in given:
+        if str(value).lower() not in known:
+            label = name.rstrip("s").replace("_", " ")
+            raise UsageError(f"unknown {label} {value!r}; valid values: " + ", ".join(choices))
+        out.append(known[str(value).lower()])
+    return tuple(out)
+
+
 @dataclass(frozen=True)
 class Criteria:
     """What to keep. Every field left at its default keeps everything.
@@ -105,11 +117,26 @@ class Criteria:
         With ``within_km``: keep incidents within that geodesic distance of the point.
     within_km : float, optional
     min_fatalities : int, optional
-        Keep incidents with at least this many reported deaths (unreported ones are dropped).
+        Keep incidents with at least this many reported deaths (unreported ones are dropped,
+        unless ``include_unreported``).
     max_precision : int, optional
         Keep incidents whose ``geo_precision`` is at most this (1 = exact places only).
     text : str, optional
         Case-insensitive substring of the title, summary, or a source's name or quote.
+    sub_types : sequence of str
+        ACLED sub-event types (case-insensitive, whole names).
+    max_fatalities : int, optional
+        Keep incidents with at most this many reported deaths (unreported ones are dropped,
+        unless ``include_unreported``).
+    include_unreported : bool, default False
+        With ``min_fatalities`` or ``max_fatalities``: keep incidents whose fatalities are not
+        reported too (unknown is not 0). Alone it changes nothing.
+    date_precisions : sequence of str
+        Keep incidents whose ``date_precision`` is one of these (``day``, ``week``, ``month``,
+        ``year``; case-insensitive).
+    confidences : sequence of str
+        Keep incidents whose ``confidence`` is one of these (``confirmed``, ``probable``,
+        ``possible``; case-insensitive); an incident without one is dropped.
     """
 
     start: str | dt.date | None = None
@@ -123,6 +150,11 @@ class Criteria:
     min_fatalities: int | None = None
     max_precision: int | None = None
     text: str | None = None
+    sub_types: Sequence[str] = ()
+    max_fatalities: int | None = None
+    include_unreported: bool = False
+    date_precisions: Sequence[str] = ()
+    confidences: Sequence[str] = ()
 
     def __post_init__(self) -> None:
         start, end = self.start_date, self.end_date
@@ -139,6 +171,11 @@ class Criteria:
             raise UsageError(f"max precision {self.max_precision} must be 1, 2 or 3")
         if self.min_fatalities is not None and self.min_fatalities < 0:
             raise UsageError(f"min fatalities {self.min_fatalities} must be >= 0")
+        if self.max_fatalities is not None and self.max_fatalities < 0:
+            raise UsageError(f"max fatalities {self.max_fatalities} must be >= 0")
+        low, high = self.min_fatalities, self.max_fatalities
+        if low is not None and high is not None and low > high:
+            raise UsageError(f"min fatalities {low} is above max fatalities {high}; swap them")
         canonical = []
         for name in self.types:
             known = {t.lower(): t for t in schema.EVENT_TYPES}
@@ -151,8 +188,14 @@ class Criteria:
                 )
             canonical.append(known[name.lower()])
         object.__setattr__(self, "types", tuple(canonical))
-        for name in ("actors", "countries"):
+        for name, choices in (
+            ("date_precisions", schema.DATE_PRECISIONS),
+            ("confidences", schema.CONFIDENCE),
+        ):
+            object.__setattr__(self, name, _choices(name, getattr(self, name), choices))
+        for name in ("actors", "countries", "sub_types"):
             object.__setattr__(self, name, tuple(getattr(self, name)))
+        object.__setattr__(self, "include_unreported", bool(self.include_unreported))
 
     @property
     def start_date(self) -> dt.date | None:
@@ -181,6 +224,10 @@ class Criteria:
             "min_fatalities": "fatalities >=",
             "max_precision": "geo precision <=",
             "text": "text",
+            "sub_types": "sub-type",
+            "max_fatalities": "fatalities <=",
+            "date_precisions": "date precision",
+            "confidences": "confidence",
         }
         for f in fields(self):
             value = getattr(self, f.name)
@@ -189,6 +236,9 @@ class Criteria:
                 out.append(f"{labels[f.name]} {shown}")
         if self.near is not None:
             out.append(f"within {self.within_km:g} km of {self.near[0]:g},{self.near[1]:g}")
+        bounded = self.min_fatalities is not None or self.max_fatalities is not None
+        if self.include_unreported and bounded:
+            out.append("fatalities not reported included")
         return out
 
     def is_empty(self) -> bool:

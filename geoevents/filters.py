@@ -91,9 +91,26 @@ def _masks(gdf: gpd.GeoDataFrame, c: Criteria) -> list[tuple[str, np.ndarray]]:
         x, y = points.x.to_numpy(), points.y.to_numpy()
         _, _, dist = _WGS84.inv(np.full_like(x, lon), np.full_like(y, lat), x, y)
         out.append((f"within {c.within_km:g} km of {lat:g},{lon:g}", dist <= c.within_km * 1000.0))
-    if c.min_fatalities is not None:
-        mask = (gdf["fatalities"] >= c.min_fatalities).fillna(False).to_numpy(dtype=bool)
-        out.append((f"fatalities >= {c.min_fatalities}", mask))
+    if c.sub_types:
+        wanted = {v.lower() for v in c.sub_types}
+        column = gdf["sub_event_type"].astype("string").str.lower()
+        mask = column.isin(wanted).fillna(False).to_numpy(dtype=bool)
+        out.append((f"sub-type {', '.join(c.sub_types)}", mask))
+    if c.min_fatalities is not None or c.max_fatalities is not None:
+        fatalities = gdf["fatalities"]
+        # Unknown is not 0: an unreported count matches no bound unless asked for.
+        mask = np.ones(len(gdf), dtype=bool)
+        labels = []
+        if c.min_fatalities is not None:
+            mask &= (fatalities >= c.min_fatalities).fillna(False).to_numpy(dtype=bool)
+            labels.append(f"fatalities >= {c.min_fatalities}")
+        if c.max_fatalities is not None:
+            mask &= (fatalities <= c.max_fatalities).fillna(False).to_numpy(dtype=bool)
+            labels.append(f"fatalities <= {c.max_fatalities}")
+        if c.include_unreported:
+            mask |= fatalities.isna().to_numpy(dtype=bool)
+            labels.append("or not reported")
+        out.append((" ".join(labels), mask))
     if c.max_precision is not None:
         mask = (gdf["geo_precision"] <= c.max_precision).fillna(False).to_numpy(dtype=bool)
         out.append((f"geo precision <= {c.max_precision}", mask))
@@ -104,6 +121,14 @@ def _masks(gdf: gpd.GeoDataFrame, c: Criteria) -> list[tuple[str, np.ndarray]]:
             | _list_contains(gdf["sources"], c.text, ("name", "quote"))
         )
         out.append((f"text {c.text!r}", mask))
+    for name, column, label in (
+        ("date_precisions", "date_precision", "date precision"),
+        ("confidences", "confidence", "confidence"),
+    ):
+        wanted = getattr(c, name)
+        if wanted:
+            mask = gdf[column].isin(wanted).fillna(False).to_numpy(dtype=bool)
+            out.append((f"{label} {', '.join(wanted)}", mask))
     return out
 
 

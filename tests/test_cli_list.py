@@ -66,3 +66,38 @@ def test_list_csv_and_json_keep_a_route_and_an_area_whole(run, tmp_path):
     records = json.loads(run("list", store, "--format", "json").stdout)
     first = next(r for r in records if r["id"] == gdf.loc[0, "id"])
     assert shapely.from_wkt(first["wkt"]).equals_exact(route, 0)
+
+
+def test_list_new_filter_options(run):
+    def listed(*options: str) -> list[str]:
+        rows = json.loads(run("list", SMALL, *options, "--format", "json").stdout)
+        return [r["id"] for r in rows]
+
+    assert listed("--sub-type", "armed clash") == ["t-tongo"]
+    assert listed("--max-fatalities", "0", "--include-unreported") == [
+        "t-kirkuk",
+        "t-raqqa",
+        "t-embassy",
+        "t-sulay",
+    ]
+    assert listed("--date-precision", "month") == ["t-deir"]
+    assert len(listed("--confidence", "Confirmed")) == 6
+    result = run("list", SMALL, "--confidence", "sure")
+    assert result.exit_code == 2 and "'sure' is not one of" in result.stderr
+    result = run("list", SMALL, "--min-fatalities", "9", "--max-fatalities", "1")
+    assert result.exit_code == 2 and "swap them" in result.stderr
+
+
+def test_list_csv_quotes_formula_text_but_not_numbers(run, tmp_path):
+    gdf = geoevents.load(SMALL)
+    gdf.loc[0, "title"] = '=HYPERLINK("http://x")'
+    gdf.loc[1, "title"] = "-2+3"
+    gdf.loc[2, "title"] = "@SUM(A1)"
+    gdf.loc[3, "title"] = "\tTab"
+    gdf.loc[0, "geometry"] = shapely.Point(-44.5, -35.25)
+    store = tmp_path / "evil.geojson"
+    geoevents.write_incidents(gdf, store)
+    rows = list(csv.DictReader(io.StringIO(run("list", store, "--format", "csv").stdout)))
+    titles = [r["title"] for r in rows[:4]]
+    assert titles == ['\'=HYPERLINK("http://x")', "'-2+3", "'@SUM(A1)", "'\tTab"]
+    assert (rows[0]["lon"], rows[0]["lat"]) == ("-44.5", "-35.25")

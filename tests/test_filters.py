@@ -180,3 +180,56 @@ def test_cli_empty_selection_exits_5(run):
     result = run("list", SMALL, "--country", "France")
     assert result.exit_code == 5
     assert "country France" in result.stderr
+
+
+def test_sub_type_is_a_whole_name_case_insensitive(gdf):
+    assert ids(geoevents.filter_incidents(gdf, sub_types=["armed CLASH"])) == {"t-tongo"}
+    assert ids(geoevents.filter_incidents(gdf, sub_types=["Other", "Air/drone strike"])) == {
+        "t-sulay",
+        "t-deir",
+    }
+    assert geoevents.filter_incidents(gdf, sub_types=["armed"]).empty  # not a substring
+
+
+def test_fatality_bounds_leave_out_unreported_unless_asked(gdf):
+    assert ids(geoevents.filter_incidents(gdf, max_fatalities=9)) == {"t-raqqa", "t-tongo"}
+    assert ids(geoevents.filter_incidents(gdf, min_fatalities=1, max_fatalities=9)) == {"t-tongo"}
+    with_unknown = geoevents.filter_incidents(gdf, max_fatalities=0, include_unreported=True)
+    assert ids(with_unknown) == {"t-raqqa", "t-kirkuk", "t-embassy", "t-sulay"}
+    # Alone, include_unreported changes nothing.
+    assert len(geoevents.filter_incidents(gdf, include_unreported=True)) == len(gdf)
+
+
+def test_min_above_max_fatalities_is_a_usage_error():
+    with pytest.raises(UsageError, match="swap them"):
+        Criteria(min_fatalities=5, max_fatalities=2)
+    with pytest.raises(UsageError, match=">= 0"):
+        Criteria(max_fatalities=-1)
+
+
+def test_date_precision_and_confidence_are_choices(gdf):
+    assert ids(geoevents.filter_incidents(gdf, date_precisions=["MONTH"])) == {"t-deir"}
+    assert len(geoevents.filter_incidents(gdf, confidences=["confirmed"])) == 6
+    assert geoevents.filter_incidents(gdf, confidences=["possible"]).empty
+    assert Criteria(date_precisions=["Day"]).date_precisions == ("day",)
+    with pytest.raises(UsageError, match="valid values: day, week, month, year"):
+        Criteria(date_precisions=["daily"])
+    with pytest.raises(UsageError, match="unknown confidence 'sure'"):
+        Criteria(confidences=["sure"])
+
+
+def test_new_criteria_describe_themselves():
+    c = Criteria(
+        sub_types=["Armed clash"],
+        max_fatalities=3,
+        include_unreported=True,
+        date_precisions=["day"],
+        confidences=["probable"],
+    )
+    assert c.describe() == [
+        "sub-type Armed clash",
+        "fatalities <= 3",
+        "date precision day",
+        "confidence probable",
+        "fatalities not reported included",
+    ]

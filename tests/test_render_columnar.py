@@ -21,13 +21,13 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
+import shapely
 from browser import FIXTURES, read_incidents
 from shapely.geometry import LineString, Point, Polygon, mapping
 
 from geoevents.render import build_map, values
 from geoevents.render.categories import categorize
 from geoevents.render.columnar import NO_DAY, encode_incidents
-from geoevents.render.coords import COORD_DIGITS, round_coords
 from geoevents.render.legend import precision_code
 from geoevents.render.payload import compress
 from geoevents.render.save import render_html
@@ -60,11 +60,8 @@ def geometry_fields(geom: Any) -> dict[str, Any]:
     if shape["type"] == "GeometryCollection" or not _finite(shape["coordinates"]):
         return {}
     anchor = geom.representative_point()
-    coordinates = round_coords(shape["coordinates"], COORD_DIGITS)
-    return {
-        "point": [anchor.y, anchor.x],
-        "shape": {"type": shape["type"], "coordinates": coordinates},
-    }
+    # The page carries the exact shape, as the GeoJSON writer gives it (the export needs it).
+    return {"point": [anchor.y, anchor.x], "shape": json.loads(shapely.to_geojson(geom))}
 
 
 def expected_records(gdf: gpd.GeoDataFrame, codes: list[int]) -> list[dict[str, Any]]:
@@ -168,7 +165,7 @@ class Decoder:
 
     def records(self) -> list[dict[str, Any]]:
         columns = {n: self.column(d) for n, d in self.encoded.columns.items()}
-        shapes = dict((row, shape) for row, shape in self.encoded.shapes)
+        shapes = {entry[0]: entry[1] for entry in self.encoded.shapes}
         out = []
         for i in range(self.encoded.count):
             record: dict[str, Any] = {"c": columns["_cat"](i)}

@@ -135,8 +135,9 @@ def test_where_each_geometry_is_drawn():
     encoded = _encoded(geoms)
     assert encoded.drawable.tolist() == [True, False, False, False, True, True]
     assert encoded.precision_counts == {1: 3, 2: 0, 3: 0}
-    assert [row for row, _ in encoded.shapes] == [4, 5]
-    line, square = (shape for _, shape in encoded.shapes)
+    assert [entry[0] for entry in encoded.shapes] == [4, 5]
+    line, square = (entry[1] for entry in encoded.shapes)
+    assert encoded.shapes[0][2] == "LINESTRING (44 33, 45 34)"  # the WKT the CSV export writes
     assert line == {"type": "LineString", "coordinates": [[44.0, 33.0], [45.0, 34.0]]}
     assert square["coordinates"][0][0] == [0.0, 0.0]
     # The view fits the points where incidents are drawn (a shape by its anchor point).

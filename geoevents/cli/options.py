@@ -208,6 +208,38 @@ _FILTERS = [
     click.option(
         "--text", metavar="TEXT", help="Search titles, summaries and sources (case-insensitive)."
     ),
+    click.option(
+        "--sub-type",
+        "sub_types",
+        multiple=True,
+        metavar="SUBTYPE",
+        help="ACLED sub-event type, whole name, case-insensitive; repeatable.",
+    ),
+    click.option(
+        "--max-fatalities",
+        type=click.IntRange(min=0),
+        metavar="N",
+        help="Keep incidents with at most N reported deaths.",
+    ),
+    click.option(
+        "--include-unreported",
+        is_flag=True,
+        help="With --min/--max-fatalities: keep incidents whose deaths are not reported too.",
+    ),
+    click.option(
+        "--date-precision",
+        "date_precisions",
+        multiple=True,
+        type=click.Choice(schema.DATE_PRECISIONS, case_sensitive=False),
+        help="Keep incidents dated this precisely; repeatable.",
+    ),
+    click.option(
+        "--confidence",
+        "confidences",
+        multiple=True,
+        type=click.Choice(schema.CONFIDENCE, case_sensitive=False),
+        help="Keep incidents of this confidence; repeatable.",
+    ),
 ]
 
 _FILTER_NAMES = (
@@ -222,6 +254,11 @@ _FILTER_NAMES = (
     "min_fatalities",
     "max_precision",
     "text",
+    "sub_types",
+    "max_fatalities",
+    "include_unreported",
+    "date_precisions",
+    "confidences",
 )
 
 

@@ -30,6 +30,7 @@ __all__ = [
     "records",
     "set_up_logging",
     "show_progress",
+    "spreadsheet_text",
     "table_text",
 ]
 
@@ -102,18 +103,31 @@ def records(gdf: gpd.GeoDataFrame) -> list[dict[str, Any]]:
     return out
 
 
+#: A text cell starting with one of these is read as a formula by spreadsheets (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_text(value: str) -> str:
+    """``value`` with a leading ``'`` when it starts like a formula, so spreadsheets show text.
+
+    Only text cells are changed (numbers such as a negative longitude are written as they
+    are); the map's CSV export (``assets/export.js``) applies the same rule.
+    """
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
 def csv_text(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
-    """CSV with a header line; lists and dicts as JSON text."""
+    """CSV with a header line; lists and dicts as JSON text; formula-like text quoted as text."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(columns)
     for row in rows:
-        writer.writerow(
-            [
-                json.dumps(v, ensure_ascii=False) if isinstance(v, list | dict) else v
-                for v in (row.get(c) for c in columns)
-            ]
-        )
+        cells = []
+        for v in (row.get(c) for c in columns):
+            if isinstance(v, list | dict):
+                v = json.dumps(v, ensure_ascii=False)
+            cells.append(spreadsheet_text(v) if isinstance(v, str) else v)
+        writer.writerow(cells)
     return buf.getvalue()
 
 

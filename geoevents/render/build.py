@@ -195,8 +195,9 @@ def build_map(
     groups = category_groups(categories, shown)
     for group in groups:
         m.add_child(group)
+    source = {"name": info.source_name, "sha256": info.sha256, "filters": list(info.filters)}
     incidents = IncidentLayer(
-        data, categories, groups, layer_by=layer_by, drawer=drawer, cluster=cluster
+        data, categories, groups, layer_by=layer_by, drawer=drawer, cluster=cluster, source=source
     )
     m.add_child(incidents)
     if heatmap:

@@ -19,21 +19,21 @@ with ``textContent``.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import shapely
 
+from geoevents.io.csv import shape_wkt
 from geoevents.render import values
-from geoevents.render.coords import COORD_DIGITS, round_coords
+from geoevents.render.coords import COORD_DIGITS
 from geoevents.schema import FIELDS, SOURCE_KEYS
-
-if TYPE_CHECKING:  # pragma: no cover
-    import geopandas as gpd
 
 __all__ = ["Buffer", "ColumnarIncidents", "encode_incidents"]
 
@@ -358,26 +358,58 @@ def _anchors(
     if len(shape_rows):
         anchors = shapely.point_on_surface(geoms[shape_rows])
         coords_ok = [np.isfinite(shapely.get_coordinates(g)).all() for g in geoms[shape_rows]]
-        for row, anchor, ok in zip(shape_rows, anchors, coords_ok, strict=True):
+        # Exact geometry (as the GeoJSON writer gives it) and WKT (as `list --format csv`
+        # gives it): the page draws the one and exports both.
+        exact = shapely.to_geojson(geoms[shape_rows])
+        wkt = shape_wkt(gpd.GeoSeries(geoms[shape_rows]))
+        for row, anchor, ok, geo, text in zip(
+            shape_rows, anchors, coords_ok, exact, wkt, strict=True
+        ):
             if not ok:
                 continue
             lon[row], lat[row] = anchor.x, anchor.y
-            shape = shapely.geometry.mapping(geoms[row])
-            out.shapes.append(
-                [
-                    int(row),
-                    {
-                        "type": shape["type"],
-                        "coordinates": round_coords(shape["coordinates"], COORD_DIGITS),
-                    },
-                ]
-            )
+            out.shapes.append([int(row), json.loads(geo), text])
     bad = ~(np.isfinite(lat) & np.isfinite(lon))
     lat[bad] = np.nan
     lon[bad] = np.nan
     is_shape = np.zeros(n, dtype=bool)
-    is_shape[[row for row, _ in out.shapes]] = True
+    is_shape[[entry[0] for entry in out.shapes]] = True
     return lat, lon, is_shape
+
+
+#: Exact coordinates with at most this many decimals travel as integers (10**7 * degrees).
+EXACT_DIGITS = 7
+
+
+def _exact_coordinates(
+    out: ColumnarIncidents, lat: np.ndarray, lon: np.ndarray, is_shape: np.ndarray
+) -> None:
+    """``_xlat``/``_xlon``: the coordinates the export writes, exactly (not the float32 drawn).
+
+    A point's own coordinates; for a line or an area, its anchor rounded as ``list`` rounds
+    lon/lat (6 decimals; the export takes the exact shape from the shapes block). When every
+    value has at most ``EXACT_DIGITS`` decimals (k / 10**7 in the page gives the same double),
+    they travel as int32, else as float64.
+    """
+    exact_lat, exact_lon = lat.copy(), lon.copy()
+    for row in np.flatnonzero(is_shape):
+        exact_lat[row] = round(float(lat[row]), COORD_DIGITS)
+        exact_lon[row] = round(float(lon[row]), COORD_DIGITS)
+    scale = 10.0**EXACT_DIGITS
+    for name, exact in (("_xlat", exact_lat), ("_xlon", exact_lon)):
+        present = np.isfinite(exact)
+        ints = np.rint(np.where(present, exact, 0.0) * scale)
+        fits = (np.abs(ints) < 2**31 - 1).all()
+        if fits and (ints[present] / scale == exact[present]).all():
+            encoded = np.where(present, ints, NO_DAY).astype("<i4")
+            out.columns[name] = {
+                "kind": "num",
+                "data": out.add("i32", encoded),
+                "missing": NO_DAY,
+                "scale": EXACT_DIGITS,
+            }
+        else:
+            out.columns[name] = {"kind": "num", "data": out.add("f64", exact.astype("<f8"))}
 
 
 # -- the whole table --------------------------------------------------------------------------
@@ -407,6 +439,7 @@ def encode_incidents(gdf: gpd.GeoDataFrame, codes: np.ndarray) -> ColumnarIncide
     category_dtype, numpy_dtype = _code_dtype(int(codes.max(initial=0)) + 1)
     precision = _precision_codes(gdf.get("geo_precision"), n)
     out.columns["_lat"] = {"kind": "num", "data": out.add("f32", lat.astype("<f4"))}
+    _exact_coordinates(out, lat, lon, is_shape)
     out.columns["_lon"] = {"kind": "num", "data": out.add("f32", lon.astype("<f4"))}
     out.columns["_cat"] = {
         "kind": "num",

@@ -36,6 +36,9 @@ OWN_SCRIPTS = (
     "page.js",
     "controls.js",
     "heat.js",
+    "filters.js",
+    "export.js",
+    "permalink.js",
 )
 OWN_STYLES = ("geoevents.css",)
 

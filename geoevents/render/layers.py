@@ -10,6 +10,8 @@ incident, optional clusters) or the canvas drawer (``assets/canvas.js``, one can
 
 from __future__ import annotations
 
+from typing import Any
+
 import folium
 from folium.map import Layer
 from folium.template import Template
@@ -19,7 +21,7 @@ from geoevents.render.columnar import ColumnarIncidents
 from geoevents.render.elements import VerbatimMacroElement
 from geoevents.render.embed import escape_html, script_json
 from geoevents.render.payload import EmbeddedColumns
-from geoevents.schema import GEO_PRECISIONS
+from geoevents.schema import COLUMNS, GEO_PRECISIONS
 
 __all__ = [
     "DRAWERS",
@@ -79,6 +81,9 @@ class IncidentLayer(VerbatimMacroElement):
         How the page draws them.
     cluster : bool
         Whether the vector drawer clusters points (per category, so clusters follow toggles).
+    source : dict, optional
+        Where the incidents came from (input name, SHA-256, the CLI's filters), JSON-ready:
+        the page's export records it.
     """
 
     _template = Template(
@@ -112,6 +117,7 @@ class IncidentLayer(VerbatimMacroElement):
         layer_by: str,
         drawer: str = "vector",
         cluster: bool = False,
+        source: dict[str, Any] | None = None,
     ) -> None:
         super().__init__()
         if drawer not in DRAWERS:
@@ -125,6 +131,7 @@ class IncidentLayer(VerbatimMacroElement):
         self.drawer = drawer
         self.cluster = cluster and drawer == "vector"
         self._embedded: EmbeddedColumns | None = None
+        self.source = source or {}
 
     @property
     def entry(self) -> str:
@@ -169,6 +176,9 @@ class IncidentLayer(VerbatimMacroElement):
                 "geoPrecision": {str(k): v for k, v in GEO_PRECISIONS.items()},
                 "columns": self.data.columns,
                 "buffers": self._columns().buffers(),
+                # What the page's export writes: the CLI's columns and where they came from.
+                "fields": list(COLUMNS),
+                "source": self.source,
             }
         )
 

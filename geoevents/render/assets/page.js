@@ -204,6 +204,7 @@
 
     /** Open row's popup (at latlng, default its point). */
     page.openRow = function (row, latlng) {
+      page.openedRow = row;
       return popupAt(latlng || latLngOf(row), function () {
         return GE.popupContent(store.record(row), meta);
       });
@@ -215,6 +216,7 @@
       function list() {
         var records = rows.map(store.record);
         return GE.stackContent(records, function (k) {
+          page.openedRow = rows[k];
           swap(
             GE.stackedPopupContent(records[k], meta, rows.length, function () {
               swap(list());
@@ -276,6 +278,7 @@
 
     function addShapes(renderer) {
       var entries = GE.readJson(opts.shapesId);
+      page.shapeEntries = entries;
       entries.forEach(function (entry) {
         var row = entry[0];
         var k = store.cat[row];
@@ -387,6 +390,12 @@
         map.on("moveend zoomend resize viewreset", page.moved);
         map.on("click", click);
         map.on("mousemove", hover);
+        // The parts added by later scripts (filters, export, permalink), before "ready".
+        return Promise.all(
+          GE.pageParts.map(function (part) {
+            return part(page);
+          })
+        );
       })
       .catch(function (error) {
         // Say so on the map and on <html> (for scripts), and never report the page as drawn.
@@ -398,8 +407,21 @@
     return page;
   }
 
+  /** Functions of a page run once its store is open; "ready" waits for their promises. */
+  GE.pageParts = GE.pageParts || [];
+
   // The first (or only) map's API, on window.geoevents itself.
   ["visible", "at", "open", "timeRange", "toggle", "counts", "onChange"].forEach(function (name) {
+    GE[name] = function () {
+      var ids = Object.keys(GE.maps);
+      if (!ids.length) throw new Error("geoevents: no map on this page");
+      var page = GE.maps[ids[0]];
+      return page[name].apply(page, arguments);
+    };
+  });
+
+  // Filters, export and permalink (filters.js, export.js, permalink.js add them to each page).
+  ["filter", "clearFilters", "exportSelection", "state", "setState"].forEach(function (name) {
     GE[name] = function () {
       var ids = Object.keys(GE.maps);
       if (!ids.length) throw new Error("geoevents: no map on this page");

@@ -122,7 +122,11 @@
           get: function (i) {
             var code = codes[i];
             return code ? dictionary.get(code - 1) : undefined;
-          }
+          },
+          // For predicates evaluated once per distinct value (filters.js).
+          codes: codes,
+          dictionary: dictionary,
+          size: buffers[desc.values.lengths].length
         };
       case "list":
         var listOffsets = offsetsOf(buffers[desc.lengths]);
@@ -135,7 +139,9 @@
               if (item !== undefined) out.push(item);
             }
             return out.length ? out : undefined;
-          }
+          },
+          offsets: listOffsets,
+          items: items
         };
       case "sources":
         var sourceOffsets = offsetsOf(buffers[desc.lengths]);
@@ -158,7 +164,9 @@
               if (any) out.push(source);
             }
             return out.length ? out : undefined;
-          }
+          },
+          offsets: sourceOffsets,
+          keys: keys
         };
     }
     throw new Error("geoevents: unknown column kind " + desc.kind);
@@ -346,6 +354,22 @@
       }
       var row = rows.get(String(id));
       return row === undefined ? -1 : row;
+    };
+
+    /** The reader of a text column (once store.text has resolved), or undefined. */
+    store.column = function (name) {
+      return cols[name];
+    };
+
+    /** A promise of the readers of columns not decoded on opening (the exact coordinates). */
+    store.loadColumns = function (names) {
+      return load(names).then(function () {
+        var out = {};
+        names.forEach(function (name) {
+          if (meta.columns[name]) out[name] = makeColumn(meta.columns[name], buffers, meta.columns);
+        });
+        return out;
+      });
     };
 
     return decoded;
