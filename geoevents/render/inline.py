@@ -36,6 +36,10 @@ OWN_SCRIPTS = (
     "page.js",
     "controls.js",
     "heat.js",
+    "layout.js",
+    "order.js",
+    "list.js",
+    "search.js",
 )
 OWN_STYLES = ("geoevents.css",)
 

@@ -399,7 +399,10 @@
   }
 
   // The first (or only) map's API, on window.geoevents itself.
-  ["visible", "at", "open", "timeRange", "toggle", "counts", "onChange"].forEach(function (name) {
+  var API = ["visible", "at", "open", "timeRange", "toggle", "counts", "onChange"];
+  // The incident list and the search box (list.js, search.js) add these to each page.
+  API.push("list", "sortBy", "search");
+  API.forEach(function (name) {
     GE[name] = function () {
       var ids = Object.keys(GE.maps);
       if (!ids.length) throw new Error("geoevents: no map on this page");

@@ -90,6 +90,10 @@
         if (end === start) return undefined;
         if (cache[i] === undefined) cache[i] = utf8.decode(data.subarray(start, end));
         return cache[i];
+      },
+      /** How many strings the column holds. */
+      size: function () {
+        return buffers[desc.lengths].length;
       }
     };
   }
@@ -122,7 +126,10 @@
           get: function (i) {
             var code = codes[i];
             return code ? dictionary.get(code - 1) : undefined;
-          }
+          },
+          // For the list and search: codes (0 missing, k the (k-1)th value) and the values.
+          codes: codes,
+          dictionary: dictionary
         };
       case "list":
         var listOffsets = offsetsOf(buffers[desc.lengths]);
@@ -346,6 +353,49 @@
       }
       var row = rows.get(String(id));
       return row === undefined ? -1 : row;
+    };
+
+    // -- whole columns, for the list and search (they need the text columns) --------------
+
+    /** The reader of a column (get(i) is row i's value or undefined), or null. */
+    store.column = function (name) {
+      return cols[name] || null;
+    };
+
+    var distinctCache = {};
+    /**
+     * A text column as distinct values: {codes, values}, codes[i] 0 when row i has no value,
+     * else k + 1 for values[k]. A dictionary column is used as it is; any other is deduplicated
+     * once (so folding or collating costs one call per distinct value).
+     */
+    store.distinct = function (name) {
+      if (distinctCache[name]) return distinctCache[name];
+      var column = cols[name];
+      if (!column) return null;
+      var codes = new Int32Array(n);
+      var values = [];
+      if (column.codes) {
+        codes.set(column.codes);
+        for (var k = 0; k < column.dictionary.size(); k++) {
+          var entry = column.dictionary.get(k);
+          values.push(entry === undefined ? "" : String(entry));
+        }
+      } else {
+        var seen = new Map();
+        for (var i = 0; i < n; i++) {
+          var value = column.get(i);
+          if (value === undefined) continue;
+          value = String(value);
+          var code = seen.get(value);
+          if (code === undefined) {
+            values.push(value);
+            seen.set(value, (code = values.length));
+          }
+          codes[i] = code;
+        }
+      }
+      distinctCache[name] = { codes: codes, values: values };
+      return distinctCache[name];
     };
 
     return decoded;
