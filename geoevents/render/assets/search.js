@@ -25,14 +25,18 @@
   /** Values folded into one text, "\n" before each, with where each value starts. */
   function haystack(values) {
     // A newline before each value and after the last: a whole value is "\n" + value + "\n".
-    var text = GE.fold("\n" + values.map(function (v) {
-      return String(v).replace(/[\n\r]/g, " ");
-    }).join("\n") + "\n");
+    var text = GE.fold("\n" + values.join("\n") + "\n");
     var starts = new Int32Array(values.length);
     var at = -1;
     for (var k = 0; k < values.length; k++) {
       at = text.indexOf("\n", at + 1);
       starts[k] = at + 1;
+    }
+    if (text.indexOf("\n", at + 1) !== text.length - 1) {
+      // A value holds a newline itself (rare): join them again without.
+      return haystack(values.map(function (value) {
+        return value.replace(/\n/g, " ");
+      }));
     }
     return { text: text, starts: starts };
   }
@@ -96,8 +100,15 @@
   }
 
   function buildIndex(store) {
-    var ids = new Array(store.n);
-    for (var i = 0; i < store.n; i++) ids[i] = store.id(i);
+    var column = store.column("id");
+    var ids = column && column.all ? column.all() : null;
+    if (!ids) {
+      ids = new Array(store.n);
+      for (var i = 0; i < store.n; i++) ids[i] = store.id(i);
+    }
+    ids = ids.map(function (id) {
+      return id === undefined ? "" : String(id);
+    });
     return {
       places: textIndex(store, "location"),
       titles: textIndex(store, "title"),
@@ -274,6 +285,7 @@
 
     input.addEventListener("input", update);
     input.addEventListener("focus", function () {
+      ready(); // the index is built when the box is entered, not at the first keystroke
       if (input.value.trim()) update();
     });
     input.addEventListener("blur", function () {
