@@ -145,11 +145,12 @@ def test_each_filter_selects_what_list_selects(context, maps, name):
 def test_the_filter_controls_select_what_list_selects(context, maps):
     opened = open_map(context, maps["seed"])
     page = opened.page
+    total = len(geoevents.load(maps["seed_store"]))
     page.click(".ge-filters > summary")
     page.check('.ge-filters input[name="types"][value="Battles"]')
     page.fill(".ge-filter-number >> nth=0", "1")
     page.dispatch_event(".ge-filter-number >> nth=0", "change")
-    page.wait_for_function("geoevents.visible().length < 20")
+    page.wait_for_function(f"geoevents.visible().length < {total}")
     options = ["--type", "Battles", "--min-fatalities", "1"]
     assert page.evaluate("geoevents.visible()") == cli_ids(maps["seed_store"], options)
     page.uncheck('.ge-filters input[name="types"][value="Battles"]')
@@ -164,7 +165,7 @@ def test_the_filter_controls_select_what_list_selects(context, maps):
         "countries": ["Iraq"],
     }
     page.click(".ge-filter-clear")
-    page.wait_for_function("geoevents.visible().length === 40")
+    page.wait_for_function(f"geoevents.visible().length === {total}")
     assert not page.is_checked('.ge-filters input[name="confidences"][value="probable"]')
 
 

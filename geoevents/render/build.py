@@ -17,11 +17,13 @@ from geoevents.render.columnar import encode_incidents
 from geoevents.render.embed import escape_html
 from geoevents.render.figure import CleanFigure
 from geoevents.render.ids import assign_ids
+from geoevents.render.incident_list import IncidentList
 from geoevents.render.info import MapInfo
 from geoevents.render.inline import InlineAssets
 from geoevents.render.layers import HeatLayer, IncidentLayer, Ready, category_groups
 from geoevents.render.legend import Legend
 from geoevents.render.panel import ProvenancePanel, panel_lines
+from geoevents.render.search_box import SearchBox
 from geoevents.render.timeline import TimelineControl
 from geoevents.render.view import FitIncidents
 from geoevents.schema import CRS
@@ -216,6 +218,8 @@ def build_map(
     if bounds is not None:
         m.add_child(FitIncidents(bounds))
     m.add_child(LayerControl(position="topright", collapsed=len(categories) > EXPANDED_CONTROL_MAX))
+    m.add_child(SearchBox(incidents))
+    m.add_child(IncidentList(incidents))
     m.add_child(Ready(incidents))
     assign_ids(m)
     return m

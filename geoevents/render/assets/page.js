@@ -411,17 +411,12 @@
   GE.pageParts = GE.pageParts || [];
 
   // The first (or only) map's API, on window.geoevents itself.
-  ["visible", "at", "open", "timeRange", "toggle", "counts", "onChange"].forEach(function (name) {
-    GE[name] = function () {
-      var ids = Object.keys(GE.maps);
-      if (!ids.length) throw new Error("geoevents: no map on this page");
-      var page = GE.maps[ids[0]];
-      return page[name].apply(page, arguments);
-    };
-  });
-
-  // Filters, export and permalink (filters.js, export.js, permalink.js add them to each page).
-  ["filter", "clearFilters", "exportSelection", "state", "setState"].forEach(function (name) {
+  var API = ["visible", "at", "open", "timeRange", "toggle", "counts", "onChange"];
+  // The incident list and the search box (list.js, search.js) add these to each page;
+  // filters, export and permalink (filters.js, export.js, permalink.js) add the rest.
+  API.push("list", "sortBy", "search");
+  API.push("filter", "clearFilters", "exportSelection", "state", "setState");
+  API.forEach(function (name) {
     GE[name] = function () {
       var ids = Object.keys(GE.maps);
       if (!ids.length) throw new Error("geoevents: no map on this page");

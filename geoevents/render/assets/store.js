@@ -90,6 +90,29 @@
         if (end === start) return undefined;
         if (cache[i] === undefined) cache[i] = utf8.decode(data.subarray(start, end));
         return cache[i];
+      },
+      /** How many strings the column holds. */
+      size: function () {
+        return buffers[desc.lengths].length;
+      },
+      /**
+       * Every value (undefined where missing), for the list and search. ASCII text (one byte
+       * per character) is decoded in one call and sliced: a million calls to the decoder,
+       * and a million cache entries, cost seconds.
+       */
+      all: function () {
+        offsets = offsets || offsetsOf(buffers[desc.lengths]);
+        var count = offsets.length - 1;
+        var out = new Array(count);
+        var whole = utf8.decode(data);
+        var ascii = whole.length === data.length;
+        for (var i = 0; i < count; i++) {
+          var start = offsets[i];
+          var end = offsets[i + 1];
+          if (end === start) out[i] = undefined;
+          else out[i] = ascii ? whole.substring(start, end) : this.get(i);
+        }
+        return out;
       }
     };
   }
@@ -123,7 +146,8 @@
             var code = codes[i];
             return code ? dictionary.get(code - 1) : undefined;
           },
-          // For predicates evaluated once per distinct value (filters.js).
+          // For predicates evaluated once per distinct value (filters.js), the list and search:
+          // codes (0 missing, k the (k-1)th value) and the values.
           codes: codes,
           dictionary: dictionary,
           size: buffers[desc.values.lengths].length
@@ -356,9 +380,11 @@
       return row === undefined ? -1 : row;
     };
 
-    /** The reader of a text column (once store.text has resolved), or undefined. */
+    // -- whole columns, for the list and search (they need the text columns) --------------
+
+    /** The reader of a column (get(i) is row i's value or undefined), or null. */
     store.column = function (name) {
-      return cols[name];
+      return cols[name] || null;
     };
 
     /** A promise of the readers of columns not decoded on opening (the exact coordinates). */
@@ -370,6 +396,43 @@
         });
         return out;
       });
+    };
+
+    var distinctCache = {};
+    /**
+     * A text column as distinct values: {codes, values}, codes[i] 0 when row i has no value,
+     * else k + 1 for values[k]. A dictionary column is used as it is; any other is deduplicated
+     * once (so folding or collating costs one call per distinct value).
+     */
+    store.distinct = function (name) {
+      if (distinctCache[name]) return distinctCache[name];
+      var column = cols[name];
+      if (!column) return null;
+      var codes = new Int32Array(n);
+      var values = [];
+      if (column.codes) {
+        codes.set(column.codes);
+        for (var k = 0; k < column.dictionary.size(); k++) {
+          var entry = column.dictionary.get(k);
+          values.push(entry === undefined ? "" : String(entry));
+        }
+      } else {
+        var seen = new Map();
+        var all = column.all ? column.all() : null;
+        for (var i = 0; i < n; i++) {
+          var value = all ? all[i] : column.get(i);
+          if (value === undefined) continue;
+          value = String(value);
+          var code = seen.get(value);
+          if (code === undefined) {
+            values.push(value);
+            seen.set(value, (code = values.length));
+          }
+          codes[i] = code;
+        }
+      }
+      distinctCache[name] = { codes: codes, values: values };
+      return distinctCache[name];
     };
 
     return decoded;
