@@ -48,11 +48,17 @@ OUTLETS = ["Rudaw", "SOHR", "Air Info", "Saba"]
 def make_store(n: int = N, seed: int = 7) -> tuple[pd.DataFrame, list]:
     """``n`` good incidents, as the GeoJSON reader hands them over (object columns)."""
     rng = np.random.default_rng(seed)
-    place = rng.integers(0, len(PLACES), n)
     types = list(schema.EVENT_TYPES)
-    etype = rng.integers(0, len(types), n)
-    start = np.datetime64("2017-01-01") + rng.integers(0, 2900, n)
+    # No two rows share place, type and date (they would be likely double counts).
+    etype = np.arange(n) % len(types)
+    place = (np.arange(n) // len(types)) % len(PLACES)
+    start = np.datetime64("2017-01-01") + np.arange(n) // (len(types) * len(PLACES))
+    start = start + rng.permutation(n) % 2 * 1500  # and not all in order
     end = start + np.where(rng.random(n) < 0.1, rng.integers(1, 5, n), 0)
+    # A month-precision incident spans its whole calendar month.
+    month = np.arange(n) % 3 == 2
+    start[month] = start[month].astype("datetime64[M]").astype("datetime64[D]")
+    end[month] = (start[month].astype("datetime64[M]") + 1).astype("datetime64[D]") - 1
     rows = []
     for i in range(n):
         country, iso3, admin1, location, _, _ = PLACES[place[i]]
@@ -67,12 +73,13 @@ def make_store(n: int = N, seed: int = 7) -> tuple[pd.DataFrame, list]:
                 "id": f"ev{i}",
                 "title": f"{subs[i % len(subs)]} in {location}",
                 "date_start": str(start[i]),
-                "date_end": str(end[i]) if i % 2 else None,
+                "date_end": str(end[i]) if i % 2 or month[i] else None,
                 "date_precision": ["day", "week", "month"][i % 3],
                 "event_type": event_type,
                 "sub_event_type": subs[i % len(subs)],
                 "actor1": ACTORS[i % 4],
-                "actor2": ACTORS[(i + 1) % 4] if i % 5 else None,
+                # Month rows share their month's dates: their actors tell them apart.
+                "actor2": f"Local unit {i}" if month[i] else ACTORS[(i + 1) % 4] if i % 5 else None,
                 "assoc_actors": [ACTORS[(i + 2) % 4]] if i % 7 == 0 else [],
                 "country": country,
                 "iso3": iso3,
@@ -83,7 +90,8 @@ def make_store(n: int = N, seed: int = 7) -> tuple[pd.DataFrame, list]:
                 "summary": f"Incident {i} near {location}.",
                 "sources": [source],
                 "confidence": ["confirmed", "probable", None][i % 3],
-                "tags": ["checked"] if i % 2 else [],
+                "tags": (["checked"] if i % 2 else [])
+                + (["reason:test event"] if subs[i % len(subs)] == "Other" else []),
             }
         )
     jitter = rng.normal(0, 0.02, (n, 2))

@@ -21,7 +21,7 @@ import numpy as np
 import shapely
 
 from geoevents import schema
-from geoevents.problems import Batch, Rule, ValidationReport, show_value, suggest
+from geoevents.problems import Batch, Rule, ValidationReport, printable, show_value, suggest
 from geoevents.validation.text import is_missing
 
 __all__ = [
@@ -32,25 +32,41 @@ __all__ = [
     "END_BEFORE_START",
     "HTTP",
     "ID_REPEATED",
+    "INT64_MAX",
     "INVALID_GEOMETRY",
     "IN_FUTURE",
+    "LIKELY_DOUBLE",
     "MISSING",
     "NOT_CHOICE",
     "NOT_INTEGER",
     "NOT_ISO3",
     "NOT_ISO_DATE",
+    "NOT_ONE_LINE",
+    "NOT_ONE_LINE_RE2",
     "NOT_STRING_LIST",
     "NOT_TEXT",
+    "NOT_UNICODE",
     "NO_DATE",
     "NO_GEOMETRY",
+    "ONE_LINE_FIELDS",
+    "OTHER_WITHOUT_REASON",
     "OUTSIDE_COUNTRY",
+    "PRECISION_MISFIT",
+    "REASON_TAG",
+    "SHORT_PRECISION_DAYS",
     "SUB_OUTSIDE_TYPE",
+    "TOO_LARGE",
     "Names",
     "RowRules",
     "date_ok",
     "dmy_hint",
+    "double_count_keys",
+    "has_reason",
     "is_iso3",
     "iso_shaped",
+    "line_break_or_control",
+    "lone_surrogate",
+    "precision_fits",
 ]
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -60,6 +76,90 @@ HTTP = re.compile(r"https?://", re.IGNORECASE)
 # Natural Earth 1:110m borders are off by up to ~20 km; a point farther out than this from the
 # country it names is very likely misplaced (swapped lat/lon, wrong sign, wrong country).
 BORDER_MARGIN_DEG = 0.25
+#: The largest whole number a table column holds (``Int64``): a larger count cannot be stored.
+INT64_MAX = 2**63 - 1
+#: Fields that hold one line of text: no line break, no control character (tabs included: a
+#: tab in an id or title is invisible in a table and breaks tab-separated output).
+ONE_LINE_FIELDS = ("id", "title")
+#: The tag that says why a Strategic development of sub-type Other is an event.
+REASON_TAG = "reason:"
+#: ``day`` and ``week`` fit intervals of at most this many days (date_start..date_end).
+SHORT_PRECISION_DAYS = 7
+
+# A surrogate code point in a str is never part of a character: JSON's "\ud800" escapes (or
+# bytes decoded with surrogateescape) that no encoder can write.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+# What splits a line (as str.splitlines does) or is a control character (C0, DEL, C1).
+_NOT_ONE_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# The same, for arrow (RE2) over UTF-8 text.
+NOT_ONE_LINE_RE2 = r"[\x00-\x1f\x7f-\x{9f}\x{2028}\x{2029}]"
+_LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+
+
+def lone_surrogate(text: str) -> str | None:
+    """The first surrogate code point in ``text`` (text that is not Unicode), or None."""
+    found = _SURROGATE.search(text)
+    return found.group() if found else None
+
+
+def line_break_or_control(text: str) -> str | None:
+    """The first line break or control character in ``text``, or None."""
+    found = _NOT_ONE_LINE.search(text)
+    return found.group() if found else None
+
+
+def has_reason(tags: Sequence[str]) -> bool:
+    """Does a tag say why the record is an event (``reason:`` and some text)?"""
+    return any(t.startswith(REASON_TAG) and t[len(REASON_TAG) :].strip() for t in tags)
+
+
+def _month_end(day: dt.date) -> dt.date:
+    following = day.replace(day=28) + dt.timedelta(days=4)
+    return following - dt.timedelta(days=following.day)
+
+
+def precision_fits(precision: str, start: str, end: str) -> bool:
+    """Does ``date_precision`` fit the interval ``start``..``end`` (both ISO dates, in order)?
+
+    ``day`` and ``week``: at most 7 days; ``month``: one whole calendar month (the 1st to its
+    last day); ``year``: one whole calendar year (1 January to 31 December).
+    """
+    s, e = dt.date.fromisoformat(start), dt.date.fromisoformat(end)
+    if precision in ("day", "week"):
+        return (e - s).days < SHORT_PRECISION_DAYS
+    if precision == "month":
+        return s.day == 1 and e == _month_end(s)
+    if precision == "year":
+        return (s.month, s.day, e.month, e.day) == (1, 1, 12, 31) and s.year == e.year
+    return True
+
+
+def double_count_keys(
+    geom: Any,
+    location: Any,
+    iso3: Any,
+    start: Any,
+    end: Any,
+    etype: Any,
+    actor1: Any,
+    actor2: Any,
+) -> tuple[tuple[Any, ...], ...]:
+    """The keys under which two records are likely one event counted twice.
+
+    Two records share a key when they have the same dates (start and end), event type and
+    actors (actor1 and actor2 in either order), and the same place: the same geometry, or the
+    same location and iso3. No key without a date_start and an event type.
+    """
+    if start is None or etype is None:
+        return ()
+    actors = tuple(sorted(a for a in (actor1, actor2) if a is not None))
+    event = (start, end, etype, actors)
+    keys: list[tuple[Any, ...]] = []
+    if isinstance(geom, shapely.Geometry) and not geom.is_empty:
+        keys.append(("at", shapely.to_wkb(geom), *event))
+    if location is not None and iso3 is not None:
+        keys.append(("in", location, iso3, *event))
+    return tuple(keys)
 
 
 def _date_exists(value: str) -> bool:
@@ -275,6 +375,78 @@ OUTSIDE_COUNTRY = Rule(
 )
 
 
+NOT_UNICODE = Rule(
+    "error",
+    lambda name, value: (
+        f"{name} {show_value(value)} is not Unicode text (a lone surrogate, "
+        f"{printable(lone_surrogate(value) or '')})",
+        "remove it, or fix the text it came from (a \\ud800-\\udfff escape on its own is no "
+        "character)",
+    ),
+)
+#: ``char``: the first line break or control character.
+NOT_ONE_LINE = Rule(
+    "error",
+    lambda name, value, char: (
+        f"{name} {show_value(value)} holds "
+        + ("a line break" if char in _LINE_BREAKS else f"a control character (U+{ord(char):04X})")
+        + f"; {name} is one line",
+        "put it on one line" if char in _LINE_BREAKS else "remove the control character",
+    ),
+)
+TOO_LARGE = Rule(
+    "error",
+    lambda name, value: (
+        f"{name} {show_value(value)} is not a count of deaths (larger than {INT64_MAX:,})",
+        "write the number reported, or null when not reported",
+    ),
+)
+
+
+def _precision_text(precision: str, start: str, end: str) -> tuple[str, str]:
+    s, e = dt.date.fromisoformat(start), dt.date.fromisoformat(end)
+    head = f'date_precision "{precision}" does not fit {start}..{end}'
+    if precision in ("day", "week"):
+        days = (e - s).days + 1
+        return (
+            f'{head} ({days} days): "{precision}" is for at most {SHORT_PRECISION_DAYS} days',
+            "split it into shorter incidents, or give the precision the dates have "
+            '("month", "year")',
+        )
+    if precision == "month":
+        return (
+            f'{head}: "month" is for one whole calendar month',
+            f"write {s.replace(day=1)}..{_month_end(s)} (the month of date_start), "
+            "or give the precision the dates have",
+        )
+    return (
+        f'{head}: "year" is for one whole calendar year',
+        f"write {s.year}-01-01..{s.year}-12-31, or give the precision the dates have",
+    )
+
+
+PRECISION_MISFIT = Rule("warning", _precision_text, kind="plausibility")
+OTHER_WITHOUT_REASON = Rule(
+    "warning",
+    lambda: (
+        'a Strategic development of sub-type "Other" without a reason tag',
+        f'say why it is an event in a tag "{REASON_TAG}..." (e.g. "{REASON_TAG}curfew '
+        'declared"), or choose a listed sub_event_type (docs/schema.md)',
+    ),
+    kind="plausibility",
+)
+LIKELY_DOUBLE = Rule(
+    "warning",
+    lambda first, first_id: (
+        f"likely the same event as feature {first}"
+        + (f" (id {show_value(first_id)})" if first_id else "")
+        + ": same place, dates, event type and actors",
+        "merge them into one incident, or record what tells them apart",
+    ),
+    kind="plausibility",
+)
+
+
 class Names:
     """The name of each row in messages: its ``id`` property when that is text, else the
     feature id the reader found (``ids``), else None."""
@@ -287,7 +459,9 @@ class Names:
 
     def __call__(self, i: int) -> str | None:
         prop = self._prop_ids[i]
-        return str(prop) if isinstance(prop, str) else (self._ids[i] if self._ids else None)
+        name = str(prop) if isinstance(prop, str) else (self._ids[i] if self._ids else None)
+        # A name is shown (in lines and in JSON): text that is not Unicode gets escaped.
+        return printable(name) if name is not None else None
 
 
 class RowRules:
@@ -314,7 +488,7 @@ class RowRules:
         self.bad_rows: set[int] = set()
         self.name = Names(prop_ids, ids)
 
-    def add(self, i: int, rule: Rule, field: str, *values: Any) -> None:
+    def add(self, i: int, rule: Rule, field: str | None, *values: Any) -> None:
         """Report one problem of ``rule`` at row ``i`` (written only when read)."""
         if rule.severity == "error":
             self.bad_rows.add(i)
@@ -323,7 +497,7 @@ class RowRules:
     def batch(
         self,
         rule: Rule,
-        field: str | Sequence[str],
+        field: str | Sequence[str] | None,
         rows: Any,
         *columns: Sequence[Any],
         args: tuple[Any, ...] = (),
@@ -350,10 +524,18 @@ class RowRules:
             if required:
                 self.add(i, MISSING, name, name)
             return None
-        if isinstance(value, str):
-            return value
-        self.add(i, NOT_TEXT, name, name, value)
-        return None
+        if not isinstance(value, str):
+            self.add(i, NOT_TEXT, name, name, value)
+            return None
+        if lone_surrogate(value):
+            self.add(i, NOT_UNICODE, name, name, value)
+            return None
+        if name in ONE_LINE_FIELDS:
+            char = line_break_or_control(value)
+            if char is not None:
+                self.add(i, NOT_ONE_LINE, name, name, value, char)
+                return None
+        return value
 
     def choice(
         self, i: int, name: str, value: str | None, allowed: Sequence[str], default: str | None
@@ -388,6 +570,9 @@ class RowRules:
             isinstance(value, float | np.floating) and float(value).is_integer()
         ):
             number = int(value)
+        if number is not None and high is None and number > INT64_MAX:
+            self.add(i, TOO_LARGE, name, name, value)
+            return None
         if number is None or number < low or (high is not None and number > high):
             self.add(i, NOT_INTEGER, name, name, low, high, value, number is not None)
             return None
@@ -396,10 +581,16 @@ class RowRules:
     def string_list(self, i: int, name: str, value: Any) -> list[str]:
         if is_missing(value):
             return []
-        if isinstance(value, list | tuple | np.ndarray) and all(isinstance(v, str) for v in value):
-            return list(value)
-        self.add(i, NOT_STRING_LIST, name, name, value)
-        return []
+        if not (
+            isinstance(value, list | tuple | np.ndarray) and all(isinstance(v, str) for v in value)
+        ):
+            self.add(i, NOT_STRING_LIST, name, name, value)
+            return []
+        for j, item in enumerate(value):
+            if lone_surrogate(item):
+                self.add(i, NOT_UNICODE, f"{name}[{j}]", f"{name}[{j}]", item)
+                return []
+        return list(value)
 
     def sources(self, i: int, value: Any) -> list[dict[str, str]]:
         if is_missing(value):
@@ -418,12 +609,19 @@ class RowRules:
             if bad:
                 self.add(i, SOURCE_NOT_TEXT, f"{where}.{bad[0]}", bad[0], entry[bad[0]])
                 continue
+            odd = [k for k, v in entry.items() if lone_surrogate(k) or lone_surrogate(v)]
+            if odd:
+                key = odd[0]
+                value = key if lone_surrogate(key) else entry[key]
+                place = f"{where}.{printable(key)}"
+                self.add(i, NOT_UNICODE, place, place, value)
+                continue
             if not entry.get("name", "").strip():
                 self.add(i, SOURCE_NO_NAME, f"{where}.name")
                 continue
             unknown = sorted(set(entry) - set(schema.SOURCE_KEYS))
             if unknown:
-                self.add(i, SOURCE_UNKNOWN_KEY, f"{where}.{unknown[0]}", unknown[0])
+                self.add(i, SOURCE_UNKNOWN_KEY, f"{where}.{printable(unknown[0])}", unknown[0])
                 entry = {k: v for k, v in entry.items() if k in schema.SOURCE_KEYS}
             url = entry.get("url")
             if url is not None and not HTTP.match(url):
@@ -447,6 +645,25 @@ class RowRules:
         ident = cols["id"][i]
         if ident is not None and first.get(ident, i) != i:
             self.add(i, ID_REPEATED, "id", ident, first[ident])
+        precision = cols["date_precision"][i]
+        end = cols["date_end"][i]
+        fits = not (precision and start and end and end >= start) or precision_fits(
+            precision, start, end
+        )
+        if not fits:
+            self.add(i, PRECISION_MISFIT, "date_precision", precision, start, end)
+        if (etype, sub) == ("Strategic developments", "Other") and not has_reason(cols["tags"][i]):
+            self.add(i, OTHER_WITHOUT_REASON, "tags")
+
+    def double_count(self, i: int, keys: Sequence[Any], seen: dict[Any, int]) -> None:
+        """Is row ``i`` likely an event an earlier row counts (``keys``: its
+        :func:`double_count_keys`; ``seen``: each key of the rows before, with its first row)?"""
+        earlier = [seen[k] for k in keys if k in seen]
+        if earlier:
+            first = min(earlier)
+            self.add(i, LIKELY_DOUBLE, None, first, self.name(first))
+        for k in keys:
+            seen.setdefault(k, i)
 
     def geometry(self, i: int, geom: Any) -> Any:
         if geom is None or (not isinstance(geom, shapely.Geometry) and is_missing(geom)):
