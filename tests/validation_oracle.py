@@ -25,7 +25,8 @@ from geoevents import schema
 from geoevents.borders import countries
 from geoevents.problems import ValidationReport
 from geoevents.validation import RowRules
-from geoevents.validation.rules import BORDER_MARGIN_DEG, double_count_keys
+from geoevents.validation.rules import BORDER_MARGIN_DEG
+from geoevents.validation.values import double_count_keys
 
 INTEGERS = {"geo_precision": (1, 3, 1), "fatalities": (0, None, None)}
 CHOICES = {

@@ -21,7 +21,6 @@ from geoevents import schema
 from geoevents.validation.rules import (
     END_BEFORE_START,
     ID_REPEATED,
-    INT64_MAX,
     MISSING,
     NO_DATE,
     NOT_CHOICE,
@@ -29,22 +28,16 @@ from geoevents.validation.rules import (
     NOT_ISO3,
     NOT_ISO_DATE,
     NOT_ONE_LINE,
-    NOT_ONE_LINE_RE2,
     NOT_TEXT,
     NOT_UNICODE,
-    ONE_LINE_FIELDS,
     OTHER_WITHOUT_REASON,
     PRECISION_MISFIT,
-    SHORT_PRECISION_DAYS,
     SUB_OUTSIDE_TYPE,
     TOO_LARGE,
     RowRules,
     date_ok,
-    has_reason,
     is_iso3,
     iso_shaped,
-    line_break_or_control,
-    lone_surrogate,
 )
 from geoevents.validation.text import (
     NONE_TYPE,
@@ -54,6 +47,15 @@ from geoevents.validation.text import (
     objects,
     of_types,
     types_of,
+)
+from geoevents.validation.values import (
+    INT64_MAX,
+    NOT_ONE_LINE_RE2,
+    ONE_LINE_FIELDS,
+    SHORT_PRECISION_DAYS,
+    has_reason,
+    line_break_or_control,
+    lone_surrogate,
 )
 
 __all__ = ["check_across", "check_choice", "check_dates", "check_integers", "check_strings"]

@@ -177,8 +177,12 @@ class _Run:
         if len(unknown) <= _DELETED_UNKNOWN:
             for name in unknown:
                 self.take(name)
-        # Beyond that, deleting them one by one would be quadratic (pandas rebuilds its list of
-        # columns at each deletion): they stay in ``raw`` until the reader lets it go.
+        else:
+            # Deleting thousands of columns one at a time is quadratic (pandas rebuilds its
+            # blocks at each deletion): the run reads a frame of the schema's columns instead,
+            # and ``raw`` keeps the others until the reader lets it go.
+            self.raw = self.raw[[c for c in self.raw.columns if c in schema.COLUMNS]]
+            self.columns = set(self.raw.columns)
         if "id" not in self.columns and self.ids is not None:
             given = pd.Series([str(x) if x is not None else None for x in self.ids], dtype=object)
             self.id_text = Text.of(given, n)

@@ -27,7 +27,6 @@ from geoevents.validation.rules import (
     NOT_UNICODE,
     RowRules,
     date_ok,
-    lone_surrogate,
 )
 from geoevents.validation.text import (
     NONE_TYPE,
@@ -39,6 +38,7 @@ from geoevents.validation.text import (
     objects,
     types_of,
 )
+from geoevents.validation.values import lone_surrogate
 
 __all__ = ["check_sources", "check_string_lists"]
 
@@ -58,7 +58,8 @@ def check_string_lists(
         missing = missing_of(values)
         shaped = ~missing & _fine_string_lists(values, sequences=True, unicode=False)
         bad = ~missing & ~shaped
-        odd = np.flatnonzero(shaped & _surrogate_lists(values))
+        odd = np.flatnonzero(shaped)
+        odd = odd[_surrogate_lists(values[odd])]
         good = shaped.copy()
         good[odd] = False
         # The first item that is not Unicode text, in each of those lists.
