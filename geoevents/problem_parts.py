@@ -8,6 +8,7 @@ problem only when it is read.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -24,9 +25,28 @@ __all__ = [
     "RowProblems",
     "Rule",
     "Severity",
+    "printable",
 ]
 
 Severity = Literal["error", "warning"]
+
+# What must not reach a one-line message as it is: control characters (C0, DEL, C1), the
+# Unicode line and paragraph separators, and lone surrogates (not Unicode text: no encoder
+# writes them, so printing one would crash).
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    code = ord(char)
+    return _ESCAPES.get(char) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters, line separators and lone surrogates escaped (as
+    Python writes them: ``\\n``, ``\\x01``, ``\\ud800``), safe to print on one line."""
+    return _UNPRINTABLE.sub(_escape, text) if _UNPRINTABLE.search(text) else text
 
 
 @dataclass(frozen=True)
@@ -75,7 +95,8 @@ class Problem:
         head = ": ".join(p for p in (source, self.where()) if p)
         text = f"{self.message}; {self.fix}" if self.fix else self.message
         label = "warning: " if self.severity == "warning" else ""
-        return f"{head}: {label}{text}" if head else f"{label}{text}"
+        # Values reach messages through show_value; the file name, id and field need it too.
+        return printable(f"{head}: {label}{text}" if head else f"{label}{text}")
 
 
 class Rule:
@@ -119,8 +140,8 @@ class Batch:
     ----------
     rule : Rule
         What the problems are.
-    field : str or sequence of str
-        The field of every problem, or of each.
+    field : str, sequence of str or None
+        The field of every problem, or of each (None: the problem is of the whole record).
     rows : array of int
         The feature index of each problem, ascending.
     columns : sequence of sequences
@@ -139,7 +160,7 @@ class Batch:
     def __init__(
         self,
         rule: Rule,
-        field: str | Sequence[str],
+        field: str | Sequence[str] | None,
         rows: Any,
         *columns: Sequence[Any],
         args: tuple[Any, ...] = (),
@@ -160,16 +181,15 @@ class Batch:
     def problem(self, k: int) -> Problem:
         """The ``k``-th problem, written now."""
         i = int(self.rows[k])
-        field = self.field if isinstance(self.field, str) else self.field[k]
+        field = self.field if self.field is None or isinstance(self.field, str) else self.field[k]
         fid = self.names(i) if self.names is not None else None
         return self.rule.problem(field, i, fid, *self.args, *(c[k] for c in self.columns))
 
     def problems(self, ks: np.ndarray) -> list[Problem]:
         """The problems at positions ``ks``, written now (the values gathered in bulk)."""
         rows = self.rows[ks].tolist()
-        fields = (
-            [self.field] * len(rows) if isinstance(self.field, str) else _gather(self.field, ks)
-        )
+        shared = self.field is None or isinstance(self.field, str)
+        fields = [self.field] * len(rows) if shared else _gather(self.field, ks)  # type: ignore[arg-type]
         names = [self.names(i) for i in rows] if self.names is not None else [None] * len(rows)
         columns = [_gather(c, ks) for c in self.columns]
         problem, args = self.rule.problem, self.args
@@ -181,7 +201,11 @@ class Batch:
     def without(self, rows: np.ndarray) -> Batch:
         """The batch less the problems at ``rows``."""
         keep = ~np.isin(self.rows, rows)
-        field = self.field if isinstance(self.field, str) else _take(self.field, keep)
+        field = (
+            self.field
+            if self.field is None or isinstance(self.field, str)
+            else _take(self.field, keep)
+        )
         minor = None if self.minor is None else self.minor[keep]
         columns = [_take(c, keep) for c in self.columns]
         return Batch(
@@ -270,7 +294,9 @@ class RowProblems:
     __slots__ = ("_cache", "entries")
 
     def __init__(self) -> None:
-        self.entries: list[tuple[Rule, str, int, Callable[[int], str | None] | None, tuple]] = []
+        self.entries: list[
+            tuple[Rule, str | None, int, Callable[[int], str | None] | None, tuple]
+        ] = []
         self._cache: tuple[int, np.ndarray, np.ndarray] | None = None
 
     def __len__(self) -> int:

@@ -14,6 +14,7 @@ read. Counts, :meth:`ValidationReport.summary` and :meth:`ValidationReport.head`
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import islice
 from typing import Any, overload
@@ -30,6 +31,7 @@ from geoevents.problem_parts import (
     RowProblems,
     Rule,
     Severity,
+    printable,
 )
 
 __all__ = [
@@ -39,6 +41,7 @@ __all__ = [
     "Rule",
     "ValidationReport",
     "first_lines",
+    "printable",
     "show_value",
     "suggest",
 ]
@@ -46,8 +49,7 @@ __all__ = [
 
 def show_value(value: Any, limit: int = 60) -> str:
     """Return a short, printable rendering of a bad value for a one-line message."""
-    text = repr(value) if not isinstance(value, str) else '"' + value + '"'
-    text = text.replace("\n", "\\n").replace("\r", "\\r")
+    text = repr(value) if not isinstance(value, str) else '"' + printable(value) + '"'
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -256,7 +258,7 @@ class ValidationReport:
     def add_row(
         self,
         rule: Rule,
-        field: str,
+        field: str | None,
         index: int,
         names: Callable[[int], str | None] | None,
         values: tuple[Any, ...],
@@ -361,9 +363,11 @@ class ValidationReport:
         a caller shows a few of a million problems and says how many there are.
         """
         parts, pos = self._by_feature()
-        parts, pos = parts[:n], pos[:n]
+        return [p.format(self.source) for p in self._written(parts[:n], pos[:n])]
+
+    def _written(self, parts: np.ndarray, pos: np.ndarray) -> list[Problem]:
+        """The problems at (part, position) pairs, in that order, each part's in bulk."""
         written: list[Any] = [None] * len(parts)
-        # Part by part, each part's problems written in bulk.
         order = np.argsort(parts, kind="stable")
         cuts = np.flatnonzero(np.diff(parts[order])) + 1
         for group in np.split(order, cuts) if len(order) else []:
@@ -371,7 +375,54 @@ class ValidationReport:
             found = [part] if isinstance(part, Problem) else part.problems(pos[group])
             for j, problem in zip(group.tolist(), found, strict=True):
                 written[j] = problem
-        return [p.format(self.source) for p in written]
+        return written
+
+    def summarised(self, per_rule: int = 5, *, then: str = "") -> list[str]:
+        """The lines of :meth:`lines`, with at most ``per_rule`` of each kind of problem.
+
+        A kind is a rule at a field (list positions aside: ``sources[0].url`` and
+        ``sources[3].url`` are one field); for problems written without a rule, the same
+        severity, kind, fix and field (any field, for problems of the whole file). The lines
+        keep their order (file-level first, then feature by feature); right after the last
+        line shown of a kind that has more comes one line ``... and N more with the same
+        problem`` (with ``then`` appended). Only the lines shown are written.
+
+        Parameters
+        ----------
+        per_rule : int
+            How many lines of each kind to show (at least 1).
+        then : str
+            Appended to every summary line (``" (--all lists every one)"``).
+
+        Returns
+        -------
+        list of str
+        """
+        per_rule = max(1, per_rule)
+        parts, pos = self._by_feature()
+        groups = _kinds(self._parts)
+        if not len(parts):
+            return []
+        sizes = np.array([len(g) for g in groups], np.int64)
+        offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+        kind = np.concatenate(groups)[offsets[parts] + pos]
+        order = np.argsort(kind, kind="stable")
+        first = np.ones(len(order), bool)
+        first[1:] = kind[order][1:] != kind[order][:-1]
+        starts = np.maximum.accumulate(np.where(first, np.arange(len(order)), 0))
+        rank = np.empty(len(order), np.int64)
+        rank[order] = np.arange(len(order)) - starts
+        counts = np.bincount(kind)
+        shown = np.flatnonzero(rank < per_rule)
+        lines = [p.format(self.source) for p in self._written(parts[shown], pos[shown])]
+        src = f"{self.source}: " if self.source else ""
+        out: list[str] = []
+        for k, line in zip(shown.tolist(), lines, strict=True):
+            out.append(line)
+            more = int(counts[kind[k]]) - per_rule
+            if rank[k] == per_rule - 1 and more > 0:
+                out.append(printable(f"{src}... and {more:,} more with the same problem{then}"))
+        return out
 
     def lines(self) -> list[str]:
         """Every problem as one line: file-level ones first, then feature by feature."""
@@ -379,9 +430,51 @@ class ValidationReport:
 
     def summary(self) -> str:
         """One line: how many errors and warnings, in which file."""
-        src = f"{self.source}: " if self.source else ""
+        src = printable(f"{self.source}: ") if self.source else ""
         ne, nw = self._counts["error"], self._counts["warning"]
         return (
             f"{src}{ne} error{'s' if ne != 1 else ''}, {nw} warning{'s' if nw != 1 else ''} "
             f"in {self.count} feature{'s' if self.count != 1 else ''}"
         )
+
+
+_LIST_POSITION = re.compile(r"\[\d+\]")
+
+
+def _kinds(parts: Sequence[Part]) -> list[np.ndarray]:
+    """For each part, the kind (a number, see :meth:`ValidationReport.summarised`) of each of
+    its problems, in their stored order."""
+    numbers: dict[Any, int] = {}
+
+    def number(key: Any) -> int:
+        return numbers.setdefault(key, len(numbers))
+
+    def field_of(field: str | None) -> str | None:
+        return _LIST_POSITION.sub("[]", field) if field else field
+
+    out = []
+    for part in parts:
+        if isinstance(part, Problem):
+            field = field_of(part.field) if part.index is not None else None
+            out.append(np.array([number((part.severity, part.kind, part.fix, field))], np.int64))
+        elif isinstance(part, RowProblems):
+            keys = [number((e[0], field_of(e[1]))) for e in part.entries]
+            out.append(np.array(keys, np.int64))
+        else:
+            per_batch = []
+            for b in part.batches:
+                if b.field is None or isinstance(b.field, str):
+                    per_batch.append(np.full(len(b), number((b.rule, field_of(b.field)))))
+                else:
+                    seen: dict[str, int] = {}
+                    found = [
+                        seen[f] if f in seen else seen.setdefault(f, number((b.rule, field_of(f))))
+                        for f in b.field
+                    ]
+                    per_batch.append(np.array(found, np.int64))
+            kinds = np.empty(len(part), np.int64)
+            for w, batch_kinds in enumerate(per_batch):
+                sel = np.flatnonzero(part.which == w)
+                kinds[sel] = batch_kinds[part.pos[sel]]
+            out.append(kinds)
+    return out

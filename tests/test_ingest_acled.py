@@ -211,12 +211,14 @@ def test_bad_file_reports_each_row_with_its_line() -> None:
         "31 Spetember 2017",
         "IRQ90004",
     )
-    assert [(s.line, s.id) for s in result.suspect] == [(5, "IRQ90003")]
+    # IRQ90003 is at 0,0; it and IRQ90011 repeat IRQ90001's place, date, type and actors.
+    assert [(s.line, s.id) for s in result.suspect] == [(5, "IRQ90003")] * 2 + [(16, "IRQ90011")]
     assert "0,0" in result.suspect[0].reason
+    assert all('same event as feature 0 (id "IRQ90001")' in s.reason for s in result.suspect[1:])
     first = row(result, "IRQ90001")
     assert first["summary"] == 'Quoted, with commas, and\na newline: "Kirkuk"'
     report = result.report()
-    assert len(report.errors) == 10 and len(report.warnings) == 1
+    assert len(report.errors) == 10 and len(report.warnings) == 3
     assert report.errors[0].format(report.source).startswith(f"{BAD}: line 4, latitude: ")
 
 

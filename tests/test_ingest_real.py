@@ -166,7 +166,8 @@ def test_ged191_import_names_the_six_misplaced_points(run, tmp_path: Path) -> No
     store = tmp_path / "ged.parquet"
     imported = run("import", "ucdp", path, "-o", store)
     assert imported.exit_code == 0, imported.output
-    assert "3,194 of 3,194 rows imported (ucdp-ged), 0 rejected, 6 warnings" in imported.stderr
-    assert imported.stderr.count(" km outside ") == 6
-    checked = run("validate", store)
-    assert "0 errors, 6 warnings in 3194 features" in checked.stdout
+    # With the 189 date ranges that do not fit their precision and 151 likely double counts.
+    assert "3,194 of 3,194 rows imported (ucdp-ged), 0 rejected, 346 warnings" in imported.stderr
+    checked = run("validate", "--all", store)
+    assert checked.stdout.count(" km outside ") == 6
+    assert "0 errors, 346 warnings in 3194 features" in checked.stdout

@@ -26,6 +26,7 @@ from geoevents.borders import countries
 from geoevents.problems import ValidationReport
 from geoevents.validation import RowRules
 from geoevents.validation.rules import BORDER_MARGIN_DEG
+from geoevents.validation.values import double_count_keys
 
 INTEGERS = {"geo_precision": (1, 3, 1), "fatalities": (0, None, None)}
 CHOICES = {
@@ -95,15 +96,22 @@ def rowwise_check(
     for i, ident in enumerate(text["id"]):
         if ident is not None:
             first.setdefault(ident, i)
+    cols = {**text, "tags": lists["tags"]}
     for i in range(n):
-        rules.across(i, text, first)
+        rules.across(i, cols, first)
 
     geoms = [rules.geometry(i, g) for i, g in enumerate(geometry)]
     columns = {name: pd.Series(_objects(v), dtype=object) for name, v in {**text, **lists}.items()}
     frame = pd.DataFrame({name: columns.get(name, ints.get(name)) for name in schema.COLUMNS})
     gdf = gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geoms, crs=schema.CRS))
     _plausibility(rules, gdf, (today or dt.date.today()).isoformat())
+    seen: dict[Any, int] = {}
+    for i, row in enumerate(zip(gdf.geometry, *(gdf[c] for c in _DOUBLE_COUNT), strict=True)):
+        rules.double_count(i, double_count_keys(*row), seen)
     return gdf, rules.bad_rows
+
+
+_DOUBLE_COUNT = ("location", "iso3", "date_start", "date_end", "event_type", "actor1", "actor2")
 
 
 def _objects(values: list[Any]) -> np.ndarray:

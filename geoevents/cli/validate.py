@@ -8,7 +8,11 @@ from geoevents.cli.options import input_argument
 from geoevents.cli.output import echo_json
 from geoevents.errors import ValidationError
 
-__all__ = ["command"]
+__all__ = ["PER_RULE", "command"]
+
+#: Lines shown of each kind of problem (a rule at a field) before one line counts the rest.
+PER_RULE = 5
+_THEN = " (--all lists every one)"
 
 
 @click.command("validate")
@@ -26,7 +30,14 @@ __all__ = ["command"]
     default="text",
     show_default=True,
 )
-def command(path: str, geojson_only: bool, fmt: str) -> None:
+@click.option(
+    "--all",
+    "show_all",
+    is_flag=True,
+    help=f"List every problem; by default each kind of problem shows its first {PER_RULE} "
+    "lines and a count of the rest (--format json always lists every one).",
+)
+def command(path: str, geojson_only: bool, fmt: str, show_all: bool) -> None:
     """Check a store and report every problem at once, one per line.
 
     Exit status 0 when valid (warnings allowed), 4 when there are errors, 3 when the file cannot
@@ -54,7 +65,8 @@ def command(path: str, geojson_only: bool, fmt: str) -> None:
         ]
         echo_json({"ok": report.ok, "count": report.count, "problems": problems})
     else:
-        for line in report.lines():
+        lines = report.lines() if show_all else report.summarised(PER_RULE, then=_THEN)
+        for line in lines:
             click.echo(line)
         click.echo(("valid: " if report.ok else "invalid: ") + report.summary())
     if not report.ok:

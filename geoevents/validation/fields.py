@@ -8,6 +8,7 @@ comparisons, and Python only once per distinct value): it reports what the per-r
 
 from __future__ import annotations
 
+import datetime as dt
 import operator
 from collections.abc import Sequence
 from itertools import repeat
@@ -26,8 +27,13 @@ from geoevents.validation.rules import (
     NOT_INTEGER,
     NOT_ISO3,
     NOT_ISO_DATE,
+    NOT_ONE_LINE,
     NOT_TEXT,
+    NOT_UNICODE,
+    OTHER_WITHOUT_REASON,
+    PRECISION_MISFIT,
     SUB_OUTSIDE_TYPE,
+    TOO_LARGE,
     RowRules,
     date_ok,
     is_iso3,
@@ -42,6 +48,15 @@ from geoevents.validation.text import (
     of_types,
     types_of,
 )
+from geoevents.validation.values import (
+    INT64_MAX,
+    NOT_ONE_LINE_RE2,
+    ONE_LINE_FIELDS,
+    SHORT_PRECISION_DAYS,
+    has_reason,
+    line_break_or_control,
+    lone_surrogate,
+)
 
 __all__ = ["check_across", "check_choice", "check_dates", "check_integers", "check_strings"]
 
@@ -54,9 +69,20 @@ def check_strings(rules: RowRules, name: str, required: bool, t: Text, out: np.n
     keep = t.is_text & ~blank & ~flag
     absent = np.flatnonzero(flag & ~other)  # missing or blank, and required
     wrong = np.flatnonzero(other)
+    odd = keep & t.matching(lone_surrogate, None)
+    keep &= ~odd
+    broken = np.zeros(0, np.int64)
+    if name in ONE_LINE_FIELDS:
+        broken = np.flatnonzero(keep & t.matching(line_break_or_control, NOT_ONE_LINE_RE2))
+        keep[broken] = False
+    odd_rows = np.flatnonzero(odd)
+    broken_values = t.at(broken)
+    chars = objects(map(line_break_or_control, broken_values), len(broken))
     rules.record(
         rules.batch(MISSING, name, absent, args=(name,)),
         rules.batch(NOT_TEXT, name, wrong, t.at(wrong), args=(name,)),
+        rules.batch(NOT_UNICODE, name, odd_rows, t.at(odd_rows), args=(name,)),
+        rules.batch(NOT_ONE_LINE, name, broken, broken_values, chars, args=(name,)),
     )
     values = t.copy_into(out)
     values[~keep] = None
@@ -114,29 +140,31 @@ def check_integers(
         data[absent], na[absent] = default, False
     rows = np.flatnonzero(flag)
     values = objects(series.iloc[rows].tolist(), len(rows))
-    judged = _judge_integers(values, low, high)
-    if judged is None:  # beyond 64 bits: the per-row rule decides, and the column fails as ever
-        return _integers_one_by_one(rules, name, values, rows, data, na, (low, high, default))
-    numbers, kept, whole, absent_here = judged
+    numbers, kept, whole, absent_here, too_large = _judge_integers(values, low, high)
     data[rows[kept]], na[rows[kept]] = numbers[kept], False
     if default is not None:
         data[rows[absent_here]], na[rows[absent_here]] = default, False
-    bad = ~kept & ~absent_here
+    bad = ~kept & ~absent_here & ~too_large
     rules.record(
-        rules.batch(NOT_INTEGER, name, rows[bad], values[bad], whole[bad], args=(name, low, high))
+        rules.batch(NOT_INTEGER, name, rows[bad], values[bad], whole[bad], args=(name, low, high)),
+        rules.batch(TOO_LARGE, name, rows[too_large], values[too_large], args=(name,)),
     )
     return pd.arrays.IntegerArray(data, na)
 
 
+_TWO_63 = 2.0**63
+
+
 def _judge_integers(
     values: np.ndarray, low: int, high: int | None
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """What :meth:`RowRules.integer` makes of each value, in bulk: (numbers, kept, whole,
-    missing); None when a number does not fit in 64 bits."""
+    missing, too large to store)."""
     n = len(values)
     types = types_of(values)
     numbers = np.zeros(n, dtype=np.int64)
     kept, whole, missing = np.zeros(n, bool), np.zeros(n, bool), np.zeros(n, bool)
+    big = np.zeros(n, bool)  # a whole number above the 64 bits of a column
     missing |= np.equal(types, NONE_TYPE)
     missing |= np.fromiter(map(operator.is_, values, repeat(pd.NA)), bool, n)
     for kind in set(types.tolist()):
@@ -146,59 +174,46 @@ def _judge_integers(
         ):
             continue  # not a whole number (the default for every row)
         if issubclass(kind, int | np.integer):
-            try:
-                found = values[rows].astype(np.int64)
-            except OverflowError:
-                return None
+            ints = list(map(int, values[rows]))
             integral = np.ones(len(rows), bool)
-            as_float = None
+            try:
+                found = np.array(ints, dtype=np.int64)
+                beyond = np.zeros(len(rows), bool)
+            except OverflowError:  # some need more than 64 bits: judged as Python ints
+                beyond = np.fromiter(
+                    (not -(2**63) <= v <= INT64_MAX for v in ints), bool, len(ints)
+                )
+                found = np.array(
+                    [0 if b else v for v, b in zip(ints, beyond, strict=True)], np.int64
+                )
+            compare: np.ndarray = found
+            positive = np.fromiter((v > 0 for v in ints), bool, len(ints))
         else:
-            as_float = values[rows].astype(np.float64)
-            missing[rows] |= np.isnan(as_float) & issubclass(kind, float)
+            compare = values[rows].astype(np.float64)
+            missing[rows] |= np.isnan(compare) & issubclass(kind, float)
             with np.errstate(invalid="ignore"):
-                integral = np.isfinite(as_float) & (np.floor(as_float) == as_float)
-            found = np.where(integral & (np.abs(as_float) < 2.0**63), as_float, 0)
-            found = found.astype(np.int64)
-        ok = integral & ((found if as_float is None else as_float) >= low)
+                integral = np.isfinite(compare) & (np.floor(compare) == compare)
+            beyond = integral & (np.abs(compare) >= _TWO_63)
+            found = np.where(integral & ~beyond, compare, 0).astype(np.int64)
+            positive = compare > 0
+        ok = integral & ~beyond & (compare >= low)
         if high is not None:
-            ok &= (found if as_float is None else as_float) <= high
-        if as_float is not None and (ok & (np.abs(as_float) >= 2.0**63)).any():
-            return None
+            ok &= compare <= high
         numbers[rows], kept[rows], whole[rows] = found, ok, integral
+        big[rows] = beyond & positive
     kept &= ~missing
-    return numbers, kept, whole & ~missing, missing
+    # Only a count without an upper bound can be too large; elsewhere it is out of range.
+    too_large = big & ~missing if high is None else np.zeros(n, bool)
+    return numbers, kept, whole & ~missing, missing, too_large
 
 
-def _integers_one_by_one(
-    rules: RowRules,
-    name: str,
-    values: np.ndarray,
-    rows: np.ndarray,
-    data: np.ndarray,
-    na: np.ndarray,
-    bounds: tuple[int, int | None, int | None],
-) -> pd.api.extensions.ExtensionArray:
-    """The per-row rule for every flagged row (only when some number needs more than 64 bits)."""
-    low, high, default = bounds
-    checked = {
-        i: rules.integer(i, name, value, low, high, default)
-        for i, value in zip(rows.tolist(), values.tolist(), strict=True)
-    }
-    for i, number in checked.items():
-        if number is None:
-            na[i] = True
-        elif -(2**63) <= number < 2**63:
-            data[i], na[i] = number, False
-        else:  # too big for Int64: fail as building the column from a list always did
-            whole = [None if m else int(d) for d, m in zip(data, na, strict=True)]
-            return pd.array([*whole[:i], number, *whole[i + 1 :]], dtype="Int64")
-    return pd.arrays.IntegerArray(data, na)
-
-
-def check_across(rules: RowRules, text: dict[str, Text], end_missing: np.ndarray) -> None:
+def check_across(
+    rules: RowRules, text: dict[str, Text], end_missing: np.ndarray, tags: np.ndarray
+) -> None:
     """The rules between fields of one row; defaults ``text["date_end"]`` to date_start.
 
-    ``end_missing`` marks the rows that gave no date_end at all.
+    ``end_missing`` marks the rows that gave no date_end at all; ``tags`` holds each row's
+    checked list of tags.
     """
     start, end = text["date_start"], text["date_end"]
     # The distinct dates as given, before date_end is defaulted below.
@@ -212,6 +227,11 @@ def check_across(rules: RowRules, text: dict[str, Text], end_missing: np.ndarray
     iso3_bad = np.flatnonzero(iso3.is_text & ~iso3.per_distinct(is_iso3))
     repeated, first = _repeated_ids(text["id"])
     ident = text["id"].values
+    misfit = np.flatnonzero(_precision_misfits(text["date_precision"], *dates, end_missing))
+    precision, ends = text["date_precision"].at(misfit), text["date_end"].values[misfit]
+    unexplained = np.flatnonzero(
+        _other_without_reason(text["event_type"], text["sub_event_type"], tags)
+    )
     rules.record(
         rules.batch(
             END_BEFORE_START,
@@ -229,7 +249,86 @@ def check_across(rules: RowRules, text: dict[str, Text], end_missing: np.ndarray
         ),
         rules.batch(NOT_ISO3, "iso3", iso3_bad, iso3.values[iso3_bad]),
         rules.batch(ID_REPEATED, "id", repeated, ident[repeated], first),
+        rules.batch(
+            PRECISION_MISFIT, "date_precision", misfit, precision, start.values[misfit], ends
+        ),
+        rules.batch(OTHER_WITHOUT_REASON, "tags", unexplained),
     )
+
+
+def _precision_misfits(
+    precision: Text,
+    start: tuple[np.ndarray, Sequence[Any]],
+    end: tuple[np.ndarray, Sequence[Any]],
+    end_missing: np.ndarray,
+) -> np.ndarray:
+    """Rows whose date_precision does not fit date_start..date_end (see
+    :func:`~geoevents.validation.rules.precision_fits`); date_end is date_start where it is
+    ``end_missing``. Each distinct date is read once."""
+    (s_codes, s_uniques), (e_codes, e_uniques) = start, end
+    s_ord, s_year, s_month, s_day, _ = _date_parts(s_uniques)
+    e_ord, e_year, e_month, e_day, e_last = _date_parts(e_uniques)
+    s_at, e_at = s_codes, np.where(end_missing, -1, e_codes)
+
+    def starts(values: np.ndarray) -> np.ndarray:
+        return values[s_at]
+
+    def ends(values: np.ndarray, same: np.ndarray) -> np.ndarray:
+        # Where date_end is absent, it is date_start.
+        return np.where(end_missing, same[s_at], values[e_at])
+
+    so, eo = starts(s_ord), ends(e_ord, s_ord)
+    has = (so >= 0) & (eo >= 0) & (eo >= so)
+    p_codes, p_uniques = precision.factor()
+    name = objects([*p_uniques, None], len(p_uniques) + 1)[p_codes]
+    s_last = _date_parts(s_uniques)[4]
+    month_fits = (starts(s_day) == 1) & (ends(e_year, s_year) == starts(s_year))
+    month_fits &= (ends(e_month, s_month) == starts(s_month)) & ends(e_last, s_last)
+    year_fits = (
+        (starts(s_month) == 1) & (starts(s_day) == 1) & (ends(e_year, s_year) == starts(s_year))
+    )
+    year_fits &= (ends(e_month, s_month) == 12) & (ends(e_day, s_day) == 31)
+    short = np.equal(name, "day") | np.equal(name, "week")
+    misfit = short & (eo - so >= SHORT_PRECISION_DAYS)
+    misfit |= np.equal(name, "month") & ~month_fits
+    misfit |= np.equal(name, "year") & ~year_fits
+    return has & misfit
+
+
+def _date_parts(
+    uniques: Sequence[Any],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Ordinal, year, month, day and "last day of its month" of each distinct date, then of
+    no date (-1, last at index -1); a text that is no date counts as none."""
+    days = [_day(u) for u in uniques]
+    known = [d for d in days if d is not None]
+    count = len(days) + 1
+    parts = np.full((4, count), -1, np.int64)
+    last = np.zeros(count, bool)
+    at = np.array([k for k, d in enumerate(days) if d is not None], np.int64)
+    if len(at):
+        parts[:, at] = np.array([(d.toordinal(), d.year, d.month, d.day) for d in known]).T
+        last[at] = [(d + dt.timedelta(days=1)).day == 1 if d < dt.date.max else True for d in known]
+    return parts[0], parts[1], parts[2], parts[3], last
+
+
+def _day(value: Any) -> dt.date | None:
+    if not (isinstance(value, str) and iso_shaped(value)):
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:  # a value no row keeps (not a date that exists)
+        return None
+
+
+def _other_without_reason(etype: Text, sub: Text, tags: np.ndarray) -> np.ndarray:
+    """Rows of a Strategic development of sub-type Other that no reason tag explains."""
+    candidates = np.flatnonzero(
+        np.equal(etype.values, "Strategic developments") & np.equal(sub.values, "Other")
+    )
+    bad = np.zeros(len(tags), bool)
+    bad[candidates] = ~np.fromiter(map(has_reason, tags[candidates]), bool, len(candidates))
+    return bad
 
 
 def _sub_outside_type(etype: Text, sub: Text) -> np.ndarray:

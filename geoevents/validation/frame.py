@@ -18,6 +18,7 @@ import pyarrow as pa
 from geoevents import schema
 from geoevents._gc import gc_paused
 from geoevents.problems import ValidationReport
+from geoevents.validation.duplicates import check_double_counts
 from geoevents.validation.fields import (
     check_across,
     check_choice,
@@ -100,6 +101,8 @@ def validate_frame(gdf: gpd.GeoDataFrame, *, source: str | None = None) -> Valid
 
 
 _DTYPES = {"fatalities": "Int64", "geo_precision": "Int64"}
+# Columns not in the schema that the run deletes from a ``raw`` given away (``consume``).
+_DELETED_UNKNOWN = 64
 _OBJECT_COLUMNS = tuple(name for name in schema.COLUMNS if name not in _DTYPES)
 # Text fields that no later check reads: their arrow copies can go as soon as they are checked.
 _TEXT_ONLY = ("title", "actor1", "actor2", "admin1", "location", "summary")
@@ -168,9 +171,18 @@ class _Run:
 
     def run(self) -> tuple[gpd.GeoDataFrame, set[int]]:
         rules, n = self.rules, self.n
-        for name in sorted(self.columns - set(schema.COLUMNS)):
+        unknown = sorted(self.columns - set(schema.COLUMNS))
+        for name in unknown:
             rules.unknown_property(name)
-            self.take(name)
+        if len(unknown) <= _DELETED_UNKNOWN:
+            for name in unknown:
+                self.take(name)
+        else:
+            # Deleting thousands of columns one at a time is quadratic (pandas rebuilds its
+            # blocks at each deletion): the run reads a frame of the schema's columns instead,
+            # and ``raw`` keeps the others until the reader lets it go.
+            self.raw = self.raw[[c for c in self.raw.columns if c in schema.COLUMNS]]
+            self.columns = set(self.raw.columns)
         if "id" not in self.columns and self.ids is not None:
             given = pd.Series([str(x) if x is not None else None for x in self.ids], dtype=object)
             self.id_text = Text.of(given, n)
@@ -207,7 +219,7 @@ class _Run:
         json_text = "sources" in self.json_text
         check_sources(rules, self.take("sources"), self.slot("sources"), json_text=json_text)
         self.return_memory()
-        check_across(rules, text, self.end_missing)
+        check_across(rules, text, self.end_missing, self.slot("tags"))
         geoms = check_geometries(rules, self.geometry)
         frame = pd.DataFrame(self.block.T, columns=list(_OBJECT_COLUMNS), dtype=object, copy=False)
         for name in sorted(_DTYPES, key=schema.COLUMNS.index):
@@ -216,4 +228,5 @@ class _Run:
         geometry = gpd.GeoSeries(geoms, crs=schema.CRS)
         gdf = gpd.GeoDataFrame(frame, geometry=geometry, copy=False)
         check_plausibility(rules, gdf, text, self.today)
+        check_double_counts(rules, gdf)
         return gdf, rules.bad_rows

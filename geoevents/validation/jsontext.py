@@ -32,6 +32,13 @@ __all__ = [
 _W = r"[ \t\n\r]*"
 _JSON_CHAR = r'(?:[^"\\\x00-\x1f]|\\["\\/bfnrt]|\\u[0-9a-fA-F]{4})'
 _JSON_STR = f'"{_JSON_CHAR}*"'
+# The same, without the escapes of surrogates (\ud800-\udfff): alone, one is not Unicode
+# text, so a text holding one needs the per-row look (a pair is fine there too).
+_GOOD_CHAR = (
+    r'(?:[^"\\\x00-\x1f]|\\["\\/bfnrt]'
+    r"|\\u(?:[0-9a-cA-Ce-fE-F][0-9a-fA-F]{3}|[dD][0-7][0-9a-fA-F]{2}))"
+)
+_GOOD_STR = f'"{_GOOD_CHAR}*"'
 _JSON_PAIR = f"{_JSON_STR}{_W}:{_W}{_JSON_STR}{_W}"
 _JSON_OBJ = rf"\{{{_W}(?:{_JSON_PAIR}(?:,{_W}{_JSON_PAIR})*)?\}}"
 
@@ -47,7 +54,7 @@ def _json_member(key: str, value: str) -> str:
 JSON_LIST = _json_list(f"(?:{_JSON_STR}|{_JSON_OBJ})")
 # Texts that decode to values the checks pass unchanged, so that no row of them needs a look.
 # A list of strings:
-GOOD_STRINGS = _json_list(_JSON_STR)
+GOOD_STRINGS = _json_list(_GOOD_STR)
 # A list of sources with a name holding a character str.strip() keeps (visible ASCII other than
 # the quote and backslash JSON escapes, a letter or a digit: tests check none is whitespace),
 # only known keys, an http(s) url and a date that exists as ``published``.
@@ -59,13 +66,13 @@ _MONTH_DAY = (
     r"|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)"
 )
 DATE = f"(?:{_YEAR}-{_MONTH_DAY}|{_LEAP_YEAR}-02-29)"
-_HTTP_STR = f'"[hH][tT][tT][pP][sS]?://{_JSON_CHAR}*"'
+_HTTP_STR = f'"[hH][tT][tT][pP][sS]?://{_GOOD_CHAR}*"'
 _SOURCE_OPTIONAL = (
     f"(?:{_json_member('url', _HTTP_STR)}"
     f"|{_json_member('published', chr(34) + DATE + chr(34))}"
-    f"|{_json_member('(?:quote|document)', _JSON_STR)})"
+    f"|{_json_member('(?:quote|document)', _GOOD_STR)})"
 )
-_SOURCE_NAME = _json_member("name", f'"{_JSON_CHAR}*{VISIBLE}{_JSON_CHAR}*"')
+_SOURCE_NAME = _json_member("name", f'"{_GOOD_CHAR}*{VISIBLE}{_GOOD_CHAR}*"')
 GOOD_SOURCES = _json_list(
     rf"\{{{_W}(?:{_SOURCE_OPTIONAL},{_W})*{_SOURCE_NAME}(?:,{_W}{_SOURCE_OPTIONAL})*\}}"
 )

@@ -21,7 +21,13 @@ import pyarrow.compute as pc
 
 from geoevents import schema
 from geoevents.validation.jsontext import GOOD_SOURCES, GOOD_STRINGS, decode_json, matches
-from geoevents.validation.rules import HTTP, NOT_STRING_LIST, RowRules, date_ok
+from geoevents.validation.rules import (
+    HTTP,
+    NOT_STRING_LIST,
+    NOT_UNICODE,
+    RowRules,
+    date_ok,
+)
 from geoevents.validation.text import (
     NONE_TYPE,
     Text,
@@ -32,6 +38,7 @@ from geoevents.validation.text import (
     objects,
     types_of,
 )
+from geoevents.validation.values import lone_surrogate
 
 __all__ = ["check_sources", "check_string_lists"]
 
@@ -49,9 +56,22 @@ def check_string_lists(
     def confirm(rows: np.ndarray, values: np.ndarray) -> np.ndarray:
         """:meth:`RowRules.string_list` of each of these rows, in bulk."""
         missing = missing_of(values)
-        good = ~missing & _fine_string_lists(values, sequences=True)
-        bad = ~missing & ~good
-        rules.record(rules.batch(NOT_STRING_LIST, name, rows[bad], values[bad], args=(name,)))
+        shaped = ~missing & _fine_string_lists(values, sequences=True, unicode=False)
+        bad = ~missing & ~shaped
+        odd = np.flatnonzero(shaped)
+        odd = odd[_surrogate_lists(values[odd])]
+        good = shaped.copy()
+        good[odd] = False
+        # The first item that is not Unicode text, in each of those lists.
+        firsts = [
+            next(j for j, v in enumerate(value) if lone_surrogate(v)) for value in values[odd]
+        ]
+        items = objects(map(operator.getitem, values[odd], firsts), len(odd))
+        fields = [f"{name}[{j}]" for j in firsts]
+        rules.record(
+            rules.batch(NOT_STRING_LIST, name, rows[bad], values[bad], args=(name,)),
+            rules.batch(NOT_UNICODE, fields, rows[odd], fields, items),
+        )
         lists = _fresh_empty_lists(len(values))
         lists[good] = objects(map(list, values[good]), int(good.sum()))
         return lists
@@ -216,9 +236,23 @@ def _arrow_string_lists(arr: pa.Array | pa.ChunkedArray, out: np.ndarray) -> np.
     return flag
 
 
-def _fine_string_lists(values: np.ndarray, *, sequences: bool = False) -> np.ndarray:
+def _surrogate_lists(values: np.ndarray) -> np.ndarray:
+    """Which values (each None or a sequence of str) hold an item that is not Unicode text."""
+    texts = [v for v in values if v is not None]
+    # One search over all the items at once: most columns hold none at all.
+    if not lone_surrogate("".join(chain.from_iterable(texts))):
+        return np.zeros(len(values), bool)
+    return np.fromiter(
+        (v is not None and any(map(lone_surrogate, v)) for v in values), bool, len(values)
+    )
+
+
+def _fine_string_lists(
+    values: np.ndarray, *, sequences: bool = False, unicode: bool = True
+) -> np.ndarray:
     """Rows that are None or a list of str (these need no per-row check); with ``sequences``,
-    also a tuple or numpy array of str (which the rule takes too)."""
+    also a tuple or numpy array of str (which the rule takes too); with ``unicode``, only
+    lists whose items are all Unicode text (no lone surrogate)."""
     types = types_of(values)
     fine = np.equal(types, NONE_TYPE)
     found = set(types.tolist())
@@ -228,14 +262,18 @@ def _fine_string_lists(values: np.ndarray, *, sequences: bool = False) -> np.nda
     item_types = set(map(type, chain.from_iterable(lists)))
     if item_types <= {str}:
         fine[rows] = True
-        return fine
-    lengths = np.fromiter(map(len, lists), np.intp, len(rows))
-    items = objects(chain.from_iterable(lists), int(lengths.sum()))
-    # The rule asks isinstance(item, str): with ``sequences``, subclasses (numpy's str_) pass.
-    texts = {k for k in item_types if k is str or (sequences and issubclass(k, str))}
-    ok = np.fromiter(map(texts.__contains__, types_of(items)), bool, len(items))
-    fine[rows] = True
-    fine[np.repeat(rows, lengths)[~ok]] = False
+    else:
+        lengths = np.fromiter(map(len, lists), np.intp, len(rows))
+        items = objects(chain.from_iterable(lists), int(lengths.sum()))
+        # The rule asks isinstance(item, str): with ``sequences``, subclasses (numpy's str_)
+        # pass.
+        texts = {k for k in item_types if k is str or (sequences and issubclass(k, str))}
+        ok = np.fromiter(map(texts.__contains__, types_of(items)), bool, len(items))
+        fine[rows] = True
+        fine[np.repeat(rows, lengths)[~ok]] = False
+    if unicode:
+        lists = np.flatnonzero(fine)
+        fine[lists[_surrogate_lists(values[lists])]] = False
     return fine
 
 
@@ -265,6 +303,9 @@ def _all_good_sources(items: np.ndarray) -> bool:
         return False
     if not set(map(type, chain.from_iterable(map(dict.values, items)))) <= {str}:
         return False
+    every = chain(chain.from_iterable(items), chain.from_iterable(map(dict.values, items)))
+    if lone_surrogate("".join(every)):
+        return False
     names = list(map(dict.get, items, repeat("name")))
     if None in names or not all(map(str.strip, names)):
         return False
@@ -285,6 +326,9 @@ def _good_sources(items: np.ndarray) -> np.ndarray:
     texts = objects(chain.from_iterable(map(dict.values, dicts)), total)
     pair_ok = np.fromiter(map(_SOURCE_KEYS.__contains__, keys), bool, total)
     pair_ok &= np.equal(types_of(texts), str)
+    pair_ok[pair_ok] = ~_surrogate_lists(
+        objects(zip(keys[pair_ok], texts[pair_ok], strict=True), int(pair_ok.sum()))
+    )
     ok = np.ones(len(dicts), bool)
     ok[np.repeat(np.arange(len(dicts)), sizes)[~pair_ok]] = False
     # From here on every value is a str.

@@ -21,8 +21,25 @@ import numpy as np
 import shapely
 
 from geoevents import schema
-from geoevents.problems import Batch, Rule, ValidationReport, show_value, suggest
+from geoevents.problems import Batch, Rule, ValidationReport, printable, show_value, suggest
 from geoevents.validation.text import is_missing
+from geoevents.validation.values import (
+    INT64_MAX,
+    LINE_BREAKS,
+    ONE_LINE_FIELDS,
+    REASON_TAG,
+    SHORT_PRECISION_DAYS,
+    date_exists,
+    date_ok,
+    dmy_hint,
+    has_reason,
+    is_iso3,
+    iso_shaped,
+    line_break_or_control,
+    lone_surrogate,
+    month_end,
+    precision_fits,
+)
 
 __all__ = [
     "AT_SEA",
@@ -34,17 +51,23 @@ __all__ = [
     "ID_REPEATED",
     "INVALID_GEOMETRY",
     "IN_FUTURE",
+    "LIKELY_DOUBLE",
     "MISSING",
     "NOT_CHOICE",
     "NOT_INTEGER",
     "NOT_ISO3",
     "NOT_ISO_DATE",
+    "NOT_ONE_LINE",
     "NOT_STRING_LIST",
     "NOT_TEXT",
+    "NOT_UNICODE",
     "NO_DATE",
     "NO_GEOMETRY",
+    "OTHER_WITHOUT_REASON",
     "OUTSIDE_COUNTRY",
+    "PRECISION_MISFIT",
     "SUB_OUTSIDE_TYPE",
+    "TOO_LARGE",
     "Names",
     "RowRules",
     "date_ok",
@@ -53,47 +76,10 @@ __all__ = [
     "iso_shaped",
 ]
 
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_DMY = re.compile(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})")
-_ISO3 = re.compile(r"[A-Z]{3}")
 HTTP = re.compile(r"https?://", re.IGNORECASE)
 # Natural Earth 1:110m borders are off by up to ~20 km; a point farther out than this from the
 # country it names is very likely misplaced (swapped lat/lon, wrong sign, wrong country).
 BORDER_MARGIN_DEG = 0.25
-
-
-def _date_exists(value: str) -> bool:
-    try:
-        dt.date.fromisoformat(value)
-    except ValueError:
-        return False
-    return True
-
-
-def date_ok(value: str) -> bool:
-    """Is ``value`` an ISO date (``YYYY-MM-DD``) that exists?"""
-    return bool(_ISO_DATE.fullmatch(value)) and _date_exists(value)
-
-
-def iso_shaped(value: str) -> bool:
-    """Is ``value`` written as ``YYYY-MM-DD`` (whether or not that date exists)?"""
-    return _ISO_DATE.fullmatch(value) is not None
-
-
-def is_iso3(text: str) -> bool:
-    """Is ``text`` shaped like an ISO 3166-1 alpha-3 code (three capital letters)?"""
-    return _ISO3.fullmatch(text) is not None
-
-
-def dmy_hint(value: str) -> str:
-    """The fix for a date that is not ISO: the ISO form when it reads as day/month/year."""
-    dmy = _DMY.fullmatch(value)
-    if dmy:
-        return (
-            f"write it as YYYY-MM-DD, e.g. {dmy[3]}-{int(dmy[2]):02d}-{int(dmy[1]):02d} if "
-            "it is day/month/year"
-        )
-    return "write it as YYYY-MM-DD"
 
 
 @lru_cache(maxsize=4096)
@@ -275,6 +261,78 @@ OUTSIDE_COUNTRY = Rule(
 )
 
 
+NOT_UNICODE = Rule(
+    "error",
+    lambda name, value: (
+        f"{name} {show_value(value)} is not Unicode text (a lone surrogate, "
+        f"{printable(lone_surrogate(value) or '')})",
+        "remove it, or fix the text it came from (a \\ud800-\\udfff escape on its own is no "
+        "character)",
+    ),
+)
+#: ``char``: the first line break or control character.
+NOT_ONE_LINE = Rule(
+    "error",
+    lambda name, value, char: (
+        f"{name} {show_value(value)} holds "
+        + ("a line break" if char in LINE_BREAKS else f"a control character (U+{ord(char):04X})")
+        + f"; {name} is one line",
+        "put it on one line" if char in LINE_BREAKS else "remove the control character",
+    ),
+)
+TOO_LARGE = Rule(
+    "error",
+    lambda name, value: (
+        f"{name} {show_value(value)} is not a count of deaths (larger than {INT64_MAX:,})",
+        "write the number reported, or null when not reported",
+    ),
+)
+
+
+def _precision_text(precision: str, start: str, end: str) -> tuple[str, str]:
+    s, e = dt.date.fromisoformat(start), dt.date.fromisoformat(end)
+    head = f'date_precision "{precision}" does not fit {start}..{end}'
+    if precision in ("day", "week"):
+        days = (e - s).days + 1
+        return (
+            f'{head} ({days} days): "{precision}" is for at most {SHORT_PRECISION_DAYS} days',
+            "split it into shorter incidents, or give the precision the dates have "
+            '("month", "year")',
+        )
+    if precision == "month":
+        return (
+            f'{head}: "month" is for one whole calendar month',
+            f"write {s.replace(day=1)}..{month_end(s)} (the month of date_start), "
+            "or give the precision the dates have",
+        )
+    return (
+        f'{head}: "year" is for one whole calendar year',
+        f"write {s.year}-01-01..{s.year}-12-31, or give the precision the dates have",
+    )
+
+
+PRECISION_MISFIT = Rule("warning", _precision_text, kind="plausibility")
+OTHER_WITHOUT_REASON = Rule(
+    "warning",
+    lambda: (
+        'a Strategic development of sub-type "Other" without a reason tag',
+        f'say why it is an event in a tag "{REASON_TAG}..." (e.g. "{REASON_TAG}curfew '
+        'declared"), or choose a listed sub_event_type (docs/schema.md)',
+    ),
+    kind="plausibility",
+)
+LIKELY_DOUBLE = Rule(
+    "warning",
+    lambda first, first_id: (
+        f"likely the same event as feature {first}"
+        + (f" (id {show_value(first_id)})" if first_id else "")
+        + ": same place, dates, event type and actors",
+        "merge them into one incident, or record what tells them apart",
+    ),
+    kind="plausibility",
+)
+
+
 class Names:
     """The name of each row in messages: its ``id`` property when that is text, else the
     feature id the reader found (``ids``), else None."""
@@ -287,7 +345,9 @@ class Names:
 
     def __call__(self, i: int) -> str | None:
         prop = self._prop_ids[i]
-        return str(prop) if isinstance(prop, str) else (self._ids[i] if self._ids else None)
+        name = str(prop) if isinstance(prop, str) else (self._ids[i] if self._ids else None)
+        # A name is shown (in lines and in JSON): text that is not Unicode gets escaped.
+        return printable(name) if name is not None else None
 
 
 class RowRules:
@@ -314,7 +374,7 @@ class RowRules:
         self.bad_rows: set[int] = set()
         self.name = Names(prop_ids, ids)
 
-    def add(self, i: int, rule: Rule, field: str, *values: Any) -> None:
+    def add(self, i: int, rule: Rule, field: str | None, *values: Any) -> None:
         """Report one problem of ``rule`` at row ``i`` (written only when read)."""
         if rule.severity == "error":
             self.bad_rows.add(i)
@@ -323,7 +383,7 @@ class RowRules:
     def batch(
         self,
         rule: Rule,
-        field: str | Sequence[str],
+        field: str | Sequence[str] | None,
         rows: Any,
         *columns: Sequence[Any],
         args: tuple[Any, ...] = (),
@@ -350,10 +410,18 @@ class RowRules:
             if required:
                 self.add(i, MISSING, name, name)
             return None
-        if isinstance(value, str):
-            return value
-        self.add(i, NOT_TEXT, name, name, value)
-        return None
+        if not isinstance(value, str):
+            self.add(i, NOT_TEXT, name, name, value)
+            return None
+        if lone_surrogate(value):
+            self.add(i, NOT_UNICODE, name, name, value)
+            return None
+        if name in ONE_LINE_FIELDS:
+            char = line_break_or_control(value)
+            if char is not None:
+                self.add(i, NOT_ONE_LINE, name, name, value, char)
+                return None
+        return value
 
     def choice(
         self, i: int, name: str, value: str | None, allowed: Sequence[str], default: str | None
@@ -369,7 +437,7 @@ class RowRules:
         if value is None:
             return None
         if iso_shaped(value):
-            if not _date_exists(value):
+            if not date_exists(value):
                 self.add(i, NO_DATE, name, name, value)
                 return None
             return value
@@ -388,6 +456,9 @@ class RowRules:
             isinstance(value, float | np.floating) and float(value).is_integer()
         ):
             number = int(value)
+        if number is not None and high is None and number > INT64_MAX:
+            self.add(i, TOO_LARGE, name, name, value)
+            return None
         if number is None or number < low or (high is not None and number > high):
             self.add(i, NOT_INTEGER, name, name, low, high, value, number is not None)
             return None
@@ -396,10 +467,16 @@ class RowRules:
     def string_list(self, i: int, name: str, value: Any) -> list[str]:
         if is_missing(value):
             return []
-        if isinstance(value, list | tuple | np.ndarray) and all(isinstance(v, str) for v in value):
-            return list(value)
-        self.add(i, NOT_STRING_LIST, name, name, value)
-        return []
+        if not (
+            isinstance(value, list | tuple | np.ndarray) and all(isinstance(v, str) for v in value)
+        ):
+            self.add(i, NOT_STRING_LIST, name, name, value)
+            return []
+        for j, item in enumerate(value):
+            if lone_surrogate(item):
+                self.add(i, NOT_UNICODE, f"{name}[{j}]", f"{name}[{j}]", item)
+                return []
+        return list(value)
 
     def sources(self, i: int, value: Any) -> list[dict[str, str]]:
         if is_missing(value):
@@ -418,12 +495,19 @@ class RowRules:
             if bad:
                 self.add(i, SOURCE_NOT_TEXT, f"{where}.{bad[0]}", bad[0], entry[bad[0]])
                 continue
+            odd = [k for k, v in entry.items() if lone_surrogate(k) or lone_surrogate(v)]
+            if odd:
+                key = odd[0]
+                value = key if lone_surrogate(key) else entry[key]
+                place = f"{where}.{printable(key)}"
+                self.add(i, NOT_UNICODE, place, place, value)
+                continue
             if not entry.get("name", "").strip():
                 self.add(i, SOURCE_NO_NAME, f"{where}.name")
                 continue
             unknown = sorted(set(entry) - set(schema.SOURCE_KEYS))
             if unknown:
-                self.add(i, SOURCE_UNKNOWN_KEY, f"{where}.{unknown[0]}", unknown[0])
+                self.add(i, SOURCE_UNKNOWN_KEY, f"{where}.{printable(unknown[0])}", unknown[0])
                 entry = {k: v for k, v in entry.items() if k in schema.SOURCE_KEYS}
             url = entry.get("url")
             if url is not None and not HTTP.match(url):
@@ -442,11 +526,30 @@ class RowRules:
         if etype and sub and sub not in schema.SUB_EVENT_TYPES[etype]:
             self.add(i, SUB_OUTSIDE_TYPE, "sub_event_type", etype, sub)
         iso3 = cols["iso3"][i]
-        if iso3 is not None and not _ISO3.fullmatch(iso3):
+        if iso3 is not None and not is_iso3(iso3):
             self.add(i, NOT_ISO3, "iso3", iso3)
         ident = cols["id"][i]
         if ident is not None and first.get(ident, i) != i:
             self.add(i, ID_REPEATED, "id", ident, first[ident])
+        precision = cols["date_precision"][i]
+        end = cols["date_end"][i]
+        fits = not (precision and start and end and end >= start) or precision_fits(
+            precision, start, end
+        )
+        if not fits:
+            self.add(i, PRECISION_MISFIT, "date_precision", precision, start, end)
+        if (etype, sub) == ("Strategic developments", "Other") and not has_reason(cols["tags"][i]):
+            self.add(i, OTHER_WITHOUT_REASON, "tags")
+
+    def double_count(self, i: int, keys: Sequence[Any], seen: dict[Any, int]) -> None:
+        """Is row ``i`` likely an event an earlier row counts (``keys``: its
+        :func:`double_count_keys`; ``seen``: each key of the rows before, with its first row)?"""
+        earlier = [seen[k] for k in keys if k in seen]
+        if earlier:
+            first = min(earlier)
+            self.add(i, LIKELY_DOUBLE, None, first, self.name(first))
+        for k in keys:
+            seen.setdefault(k, i)
 
     def geometry(self, i: int, geom: Any) -> Any:
         if geom is None or (not isinstance(geom, shapely.Geometry) and is_missing(geom)):

@@ -230,6 +230,28 @@ class Text:
             blank[rows] = np.fromiter(map(is_blank, self.values[rows]), bool, len(rows))
         return blank
 
+    def matching(self, test: Callable[[str], Any], re2: str | None) -> np.ndarray:
+        """Rows whose text passes ``test`` (e.g. a regular expression's ``search``).
+
+        ``re2`` is the same test as an RE2 pattern for arrow text, or None where arrow text
+        cannot pass it (lone surrogates: arrow holds only valid UTF-8). Dictionary-encoded
+        text is tested once per distinct value, other text once per row.
+        """
+        n = len(self.is_text)
+        if self._arrow is not None or self._values is None:
+            if re2 is None:
+                return np.zeros(n, bool)
+            if self._arrow is None:
+                return self.per_distinct(lambda text: test(text) is not None)
+            found = pc.match_substring_regex(self._arrow, re2).fill_null(False)
+            return found.to_numpy(zero_copy_only=False) & self.is_text
+        rows = np.flatnonzero(self.is_text)
+        hits = np.zeros(n, bool)
+        hits[rows] = np.fromiter(
+            map(operator.is_not, map(test, self._values[rows]), repeat(None)), bool, len(rows)
+        )
+        return hits
+
     def copy_into(self, out: np.ndarray) -> np.ndarray:
         """Write the values into ``out`` (without building them first); return ``out``."""
         if self._values is None:

@@ -1,0 +1,85 @@
+"""Likely double counts: two records of one event (same place, dates, event type and actors).
+
+The per-row rule (:meth:`RowRules.double_count` over :func:`double_count_keys`) remembers the
+first row of every key. Here each key becomes a number (one factorisation per column, then of
+the combined codes), so the first row of each key is found in bulk: a row is a double count
+when the first row of one of its keys is an earlier row, and the message names the earliest.
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from geoevents.validation.rules import LIKELY_DOUBLE, RowRules
+
+__all__ = ["check_double_counts"]
+
+
+def check_double_counts(rules: RowRules, gdf: gpd.GeoDataFrame) -> None:
+    """Warn about each record that repeats an earlier one's place, dates, type and actors."""
+    n = len(gdf)
+    if n < 2:
+        return
+    event = _combine(
+        [
+            _codes(gdf["date_start"]),
+            _codes(gdf["date_end"]),
+            _codes(gdf["event_type"]),
+            *_actor_pair(gdf["actor1"], gdf["actor2"]),
+        ]
+    )
+    # No key without a date_start and an event type (they are blank where they had errors).
+    usable = (_codes(gdf["date_start"]) >= 0) & (_codes(gdf["event_type"]) >= 0)
+    geoms = np.asarray(gdf.geometry.values, dtype=object)
+    present = shapely.is_geometry(geoms)
+    present[present] = ~shapely.is_empty(geoms[present])
+    wkb = np.full(n, None, dtype=object)
+    wkb[present] = shapely.to_wkb(geoms[present])
+    at = _combine([_codes(pd.Series(wkb, dtype=object)), event])
+    at_ok = usable & present
+    location, iso3 = _codes(gdf["location"]), _codes(gdf["iso3"])
+    place = _combine([location, iso3, event])
+    in_ok = usable & (location >= 0) & (iso3 >= 0)
+    first = np.minimum(_first_of(at, at_ok), _first_of(place, in_ok))
+    rows = np.flatnonzero(first < np.arange(n))
+    firsts = first[rows]
+    names = np.array([rules.name(int(j)) for j in firsts.tolist()], dtype=object)
+    rules.record(rules.batch(LIKELY_DOUBLE, None, rows, firsts, names))
+
+
+def _codes(column: pd.Series) -> np.ndarray:
+    """A number per distinct value (-1 for None)."""
+    return pd.factorize(column.to_numpy(dtype=object))[0].astype(np.int64)
+
+
+def _actor_pair(actor1: pd.Series, actor2: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """The two actors as an unordered pair of numbers (-1 for none): no direction implied."""
+    n = len(actor1)
+    both = np.concatenate([actor1.to_numpy(dtype=object), actor2.to_numpy(dtype=object)])
+    codes = pd.factorize(both)[0].astype(np.int64)
+    a, b = codes[:n], codes[n:]
+    return np.minimum(a, b), np.maximum(a, b)
+
+
+def _combine(columns: list[np.ndarray]) -> np.ndarray:
+    """One number per distinct combination of the columns' numbers (each >= -1)."""
+    key = columns[0]
+    for column in columns[1:]:
+        # Both are below n + 1 after renumbering, so the product stays within 64 bits.
+        key = pd.factorize((key + 1) * (int(column.max(initial=-1)) + 2) + column + 1)[0]
+    return key.astype(np.int64)
+
+
+def _first_of(key: np.ndarray, ok: np.ndarray) -> np.ndarray:
+    """For each row, the first row with its key (n where the row has no key)."""
+    n = len(key)
+    first = np.full(n, n, dtype=np.int64)
+    rows = np.flatnonzero(ok)
+    firsts = np.full(int(key.max(initial=-1)) + 1, n, dtype=np.int64)
+    keys, at = np.unique(key[rows], return_index=True)  # the first index of each key
+    firsts[keys] = rows[at]
+    first[rows] = firsts[key[rows]]
+    return first
