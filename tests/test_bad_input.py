@@ -405,10 +405,10 @@ def test_a_hundred_thousand_empty_features_validate_with_a_short_report(run, tmp
     [
         ("day", "2017-10-01", "2017-10-30", '"day" does not fit 2017-10-01..2017-10-30 (30 days)'),
         ("week", "2017-10-01", "2017-10-08", '"week" does not fit 2017-10-01..2017-10-08 (8 days)'),
-        ("month", "2017-10-01", "2017-10-20", "write 2017-10-01..2017-10-31"),
-        ("month", "2017-10-16", "2017-11-15", '"month" is for one whole calendar month'),
-        ("month", "2017-10-16", None, "does not fit 2017-10-16..2017-10-16"),
-        ("year", "2017-01-01", "2017-06-30", "write 2017-01-01..2017-12-31"),
+        ("week", "2017-10-01", "2017-10-20", 'give the precision the dates have ("month")'),
+        ("month", "2017-10-01", "2017-11-15", '"month" holds at most 31 days'),
+        ("month", "2017-01-01", "2017-06-30", 'give the precision the dates have ("year")'),
+        ("year", "2016-01-01", "2017-06-30", "split it into incidents of at most a year each"),
     ],
 )
 def test_a_date_precision_that_does_not_fit_its_interval_is_a_warning(
@@ -433,7 +433,12 @@ def test_a_date_precision_that_does_not_fit_its_interval_is_a_warning(
         ("day", "2017-10-16", "2017-10-22"),
         ("week", "2017-10-16", "2017-10-22"),
         ("month", "2016-02-01", "2016-02-29"),
+        # Known to within a month: UCDP's "8-30 days" ranges, across a month's end too.
+        ("month", "2017-10-01", "2017-10-20"),
+        ("month", "2017-10-16", "2017-11-15"),
+        ("month", "2017-10-16", None),  # a month-precision date that names one day
         ("year", "2017-01-01", "2017-12-31"),
+        ("year", "2017-03-01", "2017-08-31"),
     ],
 )
 def test_a_date_precision_that_fits_draws_no_warning(run, tmp_path, precision, start, end):

@@ -93,11 +93,12 @@ def test_list_csv_quotes_formula_text_but_not_numbers(run, tmp_path):
     gdf.loc[0, "title"] = '=HYPERLINK("http://x")'
     gdf.loc[1, "title"] = "-2+3"
     gdf.loc[2, "title"] = "@SUM(A1)"
-    gdf.loc[3, "title"] = "\tTab"
+    gdf.loc[3, "summary"] = "\tTab"  # a title is one line with no control character
     gdf.loc[0, "geometry"] = shapely.Point(-44.5, -35.25)
     store = tmp_path / "evil.geojson"
     geoevents.write_incidents(gdf, store)
     rows = list(csv.DictReader(io.StringIO(run("list", store, "--format", "csv").stdout)))
-    titles = [r["title"] for r in rows[:4]]
-    assert titles == ['\'=HYPERLINK("http://x")', "'-2+3", "'@SUM(A1)", "'\tTab"]
+    titles = [r["title"] for r in rows[:3]]
+    assert titles == ['\'=HYPERLINK("http://x")', "'-2+3", "'@SUM(A1)"]
+    assert rows[3]["summary"] == "'\tTab"
     assert (rows[0]["lon"], rows[0]["lat"]) == ("-44.5", "-35.25")

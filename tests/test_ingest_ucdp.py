@@ -67,16 +67,16 @@ def test_all_3194_rows_of_ged191_import_and_validate(ged: ImportResult) -> None:
     report = validate_frame(ged.incidents)
     assert not report.errors, report.lines()[:10]
     # Six points 41-205 km outside their countries: the import says so, as validate will (issue 15).
-    # UCDP's own date ranges under "month"/"year" that are not whole months or years, and
-    # records with the same place, dates, type and sides, are warned about too (issue 14).
-    assert len(ged.suspect) == len(report.warnings) == 6 + 189 + 151
+    # Records dated to the day at an exact place with the same place, dates, type and sides are
+    # warned about too (issue 14); imprecise ones are not (they share a province's centre).
+    assert len(ged.suspect) == len(report.warnings) == 6 + 12
     kinds = Counter(
         next(
             k for k in (" km outside ", " does not fit ", "likely the same event") if k in s.reason
         )
         for s in ged.suspect
     )
-    assert kinds == {" km outside ": 6, " does not fit ": 189, "likely the same event": 151}
+    assert kinds == {" km outside ": 6, "likely the same event": 12}
     inc = ged.incidents
     assert Counter(inc["country"]) == {"Myanmar (Burma)": 2593, "Bangladesh": 601}
     assert Counter(inc["iso3"]) == {"MMR": 2593, "BGD": 601}

@@ -111,7 +111,17 @@ def rowwise_check(
     return gdf, rules.bad_rows
 
 
-_DOUBLE_COUNT = ("location", "iso3", "date_start", "date_end", "event_type", "actor1", "actor2")
+_DOUBLE_COUNT = (
+    "location",
+    "iso3",
+    "date_start",
+    "date_end",
+    "event_type",
+    "actor1",
+    "actor2",
+    "date_precision",
+    "geo_precision",
+)
 
 
 def _objects(values: list[Any]) -> np.ndarray:

@@ -33,6 +33,10 @@ def check_double_counts(rules: RowRules, gdf: gpd.GeoDataFrame) -> None:
     )
     # No key without a date_start and an event type (they are blank where they had errors).
     usable = (_codes(gdf["date_start"]) >= 0) & (_codes(gdf["event_type"]) >= 0)
+    # Only records dated to the day and placed exactly (see double_count_keys).
+    dates = gdf["date_precision"].to_numpy(dtype=object)
+    places = pd.to_numeric(gdf["geo_precision"], errors="coerce").to_numpy(dtype=float)
+    usable &= (pd.isna(dates) | (dates == "day")) & (np.isnan(places) | (places == 1))
     geoms = np.asarray(gdf.geometry.values, dtype=object)
     present = shapely.is_geometry(geoms)
     present[present] = ~shapely.is_empty(geoms[present])

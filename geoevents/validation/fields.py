@@ -52,7 +52,7 @@ from geoevents.validation.values import (
     INT64_MAX,
     NOT_ONE_LINE_RE2,
     ONE_LINE_FIELDS,
-    SHORT_PRECISION_DAYS,
+    PRECISION_MAX_DAYS,
     has_reason,
     line_break_or_control,
     lone_surrogate,
@@ -266,8 +266,8 @@ def _precision_misfits(
     :func:`~geoevents.validation.rules.precision_fits`); date_end is date_start where it is
     ``end_missing``. Each distinct date is read once."""
     (s_codes, s_uniques), (e_codes, e_uniques) = start, end
-    s_ord, s_year, s_month, s_day, _ = _date_parts(s_uniques)
-    e_ord, e_year, e_month, e_day, e_last = _date_parts(e_uniques)
+    s_ord = _date_parts(s_uniques)[0]
+    e_ord = _date_parts(e_uniques)[0]
     s_at, e_at = s_codes, np.where(end_missing, -1, e_codes)
 
     def starts(values: np.ndarray) -> np.ndarray:
@@ -281,17 +281,10 @@ def _precision_misfits(
     has = (so >= 0) & (eo >= 0) & (eo >= so)
     p_codes, p_uniques = precision.factor()
     name = objects([*p_uniques, None], len(p_uniques) + 1)[p_codes]
-    s_last = _date_parts(s_uniques)[4]
-    month_fits = (starts(s_day) == 1) & (ends(e_year, s_year) == starts(s_year))
-    month_fits &= (ends(e_month, s_month) == starts(s_month)) & ends(e_last, s_last)
-    year_fits = (
-        (starts(s_month) == 1) & (starts(s_day) == 1) & (ends(e_year, s_year) == starts(s_year))
-    )
-    year_fits &= (ends(e_month, s_month) == 12) & (ends(e_day, s_day) == 31)
-    short = np.equal(name, "day") | np.equal(name, "week")
-    misfit = short & (eo - so >= SHORT_PRECISION_DAYS)
-    misfit |= np.equal(name, "month") & ~month_fits
-    misfit |= np.equal(name, "year") & ~year_fits
+    days = eo - so + 1
+    misfit = np.zeros(len(days), bool)
+    for unit, most in PRECISION_MAX_DAYS.items():
+        misfit |= np.equal(name, unit) & (days > most)
     return has & misfit
 
 

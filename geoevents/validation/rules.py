@@ -27,8 +27,8 @@ from geoevents.validation.values import (
     INT64_MAX,
     LINE_BREAKS,
     ONE_LINE_FIELDS,
+    PRECISION_MAX_DAYS,
     REASON_TAG,
-    SHORT_PRECISION_DAYS,
     date_exists,
     date_ok,
     dmy_hint,
@@ -37,7 +37,6 @@ from geoevents.validation.values import (
     iso_shaped,
     line_break_or_control,
     lone_surrogate,
-    month_end,
     precision_fits,
 )
 
@@ -291,23 +290,18 @@ TOO_LARGE = Rule(
 
 def _precision_text(precision: str, start: str, end: str) -> tuple[str, str]:
     s, e = dt.date.fromisoformat(start), dt.date.fromisoformat(end)
-    head = f'date_precision "{precision}" does not fit {start}..{end}'
-    if precision in ("day", "week"):
-        days = (e - s).days + 1
-        return (
-            f'{head} ({days} days): "{precision}" is for at most {SHORT_PRECISION_DAYS} days',
-            "split it into shorter incidents, or give the precision the dates have "
-            '("month", "year")',
-        )
-    if precision == "month":
-        return (
-            f'{head}: "month" is for one whole calendar month',
-            f"write {s.replace(day=1)}..{month_end(s)} (the month of date_start), "
-            "or give the precision the dates have",
-        )
+    days = (e - s).days + 1
+    limit = PRECISION_MAX_DAYS[precision]
+    coarser = [p for p, most in PRECISION_MAX_DAYS.items() if most >= days]
+    fix = (
+        f'give the precision the dates have ("{coarser[0]}")'
+        if coarser
+        else ("split it into incidents of at most a year each")
+    )
     return (
-        f'{head}: "year" is for one whole calendar year',
-        f"write {s.year}-01-01..{s.year}-12-31, or give the precision the dates have",
+        f'date_precision "{precision}" does not fit {start}..{end} ({days} days): '
+        f'"{precision}" holds at most {limit} days',
+        f"{fix}, or correct the dates",
     )
 
 

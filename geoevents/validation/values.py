@@ -14,11 +14,14 @@ from typing import Any
 
 import shapely
 
+from geoevents.validation.text import is_missing
+
 __all__ = [
     "INT64_MAX",
     "LINE_BREAKS",
     "NOT_ONE_LINE_RE2",
     "ONE_LINE_FIELDS",
+    "PRECISION_MAX_DAYS",
     "REASON_TAG",
     "SHORT_PRECISION_DAYS",
     "date_exists",
@@ -27,6 +30,7 @@ __all__ = [
     "double_count_keys",
     "has_reason",
     "is_iso3",
+    "is_precise",
     "iso_shaped",
     "line_break_or_control",
     "lone_surrogate",
@@ -47,6 +51,16 @@ ONE_LINE_FIELDS = ("id", "title")
 REASON_TAG = "reason:"
 #: ``day`` and ``week`` fit intervals of at most this many days (date_start..date_end).
 SHORT_PRECISION_DAYS = 7
+#: The longest interval (days, both ends counted) each date_precision can hold. A precision
+#: says how well the date is known: an interval longer than its unit contradicts it. Shorter
+#: ones are fine (UCDP's "8-30 days" ranges are "month"; ACLED widens a week or a month
+#: itself), so imported data keeps the interval its source gave.
+PRECISION_MAX_DAYS = {
+    "day": SHORT_PRECISION_DAYS,
+    "week": SHORT_PRECISION_DAYS,
+    "month": 31,
+    "year": 366,
+}
 
 # A surrogate code point in a str is never part of a character: JSON's "\ud800" escapes (or
 # bytes decoded with surrogateescape) that no encoder can write.
@@ -83,17 +97,19 @@ def month_end(day: dt.date) -> dt.date:
 def precision_fits(precision: str, start: str, end: str) -> bool:
     """Does ``date_precision`` fit the interval ``start``..``end`` (both ISO dates, in order)?
 
-    ``day`` and ``week``: at most 7 days; ``month``: one whole calendar month (the 1st to its
-    last day); ``year``: one whole calendar year (1 January to 31 December).
+    The precision's unit must be able to hold the interval: ``day`` and ``week`` at most 7
+    days, ``month`` at most 31, ``year`` at most 366 (:data:`PRECISION_MAX_DAYS`).
     """
     s, e = dt.date.fromisoformat(start), dt.date.fromisoformat(end)
-    if precision in ("day", "week"):
-        return (e - s).days < SHORT_PRECISION_DAYS
-    if precision == "month":
-        return s.day == 1 and e == month_end(s)
-    if precision == "year":
-        return (s.month, s.day, e.month, e.day) == (1, 1, 12, 31) and s.year == e.year
-    return True
+    limit = PRECISION_MAX_DAYS.get(precision)
+    return limit is None or (e - s).days + 1 <= limit
+
+
+def is_precise(date_precision: Any, geo_precision: Any) -> bool:
+    """Is a record dated to the day and placed exactly (a missing precision is the default)?"""
+    day = date_precision is None or date_precision == "day"
+    exact = geo_precision is None or is_missing(geo_precision) or geo_precision == 1
+    return bool(day and exact)
 
 
 def double_count_keys(
@@ -105,14 +121,19 @@ def double_count_keys(
     etype: Any,
     actor1: Any,
     actor2: Any,
+    date_precision: Any = None,
+    geo_precision: Any = None,
 ) -> tuple[tuple[Any, ...], ...]:
     """The keys under which two records are likely one event counted twice.
 
     Two records share a key when they have the same dates (start and end), event type and
     actors (actor1 and actor2 in either order), and the same place: the same geometry, or the
-    same location and iso3. No key without a date_start and an event type.
+    same location and iso3. No key without a date_start and an event type, and none for a
+    record whose date or place is only roughly known (``date_precision`` other than ``day``,
+    ``geo_precision`` other than 1): two such records share dates and a place because both are
+    vague (UCDP codes many events of a month at a province's centre), not because they are one.
     """
-    if start is None or etype is None:
+    if start is None or etype is None or not is_precise(date_precision, geo_precision):
         return ()
     actors = tuple(sorted(a for a in (actor1, actor2) if a is not None))
     event = (start, end, etype, actors)
