@@ -266,7 +266,17 @@ def read_parquet(
         if expression is not None:
             extra["filters"] = expression
         gdf = gpd.read_parquet(source, to_pandas_kwargs=to_pandas, **extra)
+        _check_text(gdf)
     if gdf.crs is not None and not gdf.crs.equals("EPSG:4326"):
         gdf = gdf.to_crs("EPSG:4326")
     raw = as_checked_before(pd.DataFrame(gdf.drop(columns=gdf.geometry.name)))
     return raw, gdf.geometry
+
+
+def _check_text(gdf: gpd.GeoDataFrame) -> None:
+    """Make sure every text column is UTF-8, as Parquet requires: pyarrow reads the bytes as
+    they are and fails only later, when a value is turned into a Python string."""
+    for name in gdf.columns:
+        series = gdf[name]
+        if isinstance(series.dtype, pd.ArrowDtype):
+            pa.array(series.array).validate(full=True)  # ArrowInvalid: reading() words it
