@@ -354,8 +354,8 @@ def add_incidents(
         When the store cannot be locked or written (a missing or read-only folder, an empty
         path, a directory or device); the store is then left as it was.
     """
+    check_target(store, inputs=inputs)  # the path as given: "" is not the current folder
     path = Path(store)
-    check_target(path, inputs=inputs)
     with locked(path):
         current = load(path) if path.exists() else None
         raw = pd.DataFrame(records, dtype=object, index=range(len(records)))
@@ -447,8 +447,8 @@ def merge_incidents(
     OutputError
         When the store cannot be locked or written.
     """
+    check_target(store, inputs=inputs)
     path = Path(store)
-    check_target(path, inputs=inputs)
     refuse_unreadable(incoming, path)
     with locked(path):
         if not path.exists():

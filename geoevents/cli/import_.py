@@ -104,7 +104,7 @@ def command(
 
     dest = Path(output or merge)  # type: ignore[arg-type]
     # Never the source, a device or a FIFO, with or without --force; before the work.
-    check_target(dest, inputs=[src])
+    check_target(output or merge or "", inputs=[src])
     if output and dest.exists() and not force:
         raise OutputError(f"{dest}: already exists; pass --force to replace it, or --merge")
 

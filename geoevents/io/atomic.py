@@ -231,6 +231,15 @@ def _cannot(dest: PathLike, writing: str, exc: OSError, here: bool) -> OutputErr
     return OutputError(f"{dest}: {writing}{' here' if here else ''} ({reason}){fix}")
 
 
+def _discard_own(dest: Path) -> None:
+    """Remove this process's temporaries of ``dest``: for an interruption (Ctrl-C, SIGTERM)
+    that came after one was made but before its name was known."""
+    for tmp in temporaries_of(dest):
+        match = _TEMPORARY.match(tmp.name)
+        if match is not None and int(match["pid"]) == os.getpid():
+            _discard(tmp)
+
+
 def _fsync(path: Path) -> None:
     # The bytes reach the disk before the rename makes them the file: a full disk shows here
     # (some file systems report it only on flush), and never as a short file after the swap.
@@ -284,25 +293,31 @@ def atomic_write(
         if make_dirs:
             dest.parent.mkdir(parents=True, exist_ok=True)
         remove_stale_temporaries(dest)
+    except OSError as exc:
+        raise _cannot(path, writing, exc, here=True) from exc
+    try:
         fd, tmp_name = tempfile.mkstemp(
             prefix=_prefix(dest), suffix=f".tmp{dest.suffix}", dir=dest.parent
         )
     except OSError as exc:
         raise _cannot(path, writing, exc, here=True) from exc
-    os.close(fd)
-    tmp = Path(tmp_name)
+    except BaseException:
+        _discard_own(dest)  # interrupted between making the file and learning its name
+        raise
     try:
+        tmp = Path(tmp_name)
+        os.close(fd)
         yield tmp
         os.chmod(tmp, _mode_for(dest))
         _fsync(tmp)
         os.replace(tmp, dest)
     except OSError as exc:
-        _discard(tmp)
+        _discard(Path(tmp_name))
         if isinstance(exc, OutputError):
             raise
         raise _cannot(path, writing, exc, here=False) from exc
     except BaseException:
-        _discard(tmp)
+        _discard(Path(tmp_name))
         raise
 
 
@@ -359,9 +374,15 @@ def atomic_directory(
     try:
         dest.parent.mkdir(parents=True, exist_ok=True)
         remove_stale_temporaries(dest)
+    except OSError as exc:
+        raise _cannot(path, writing, exc, here=True) from exc
+    try:
         tmp = Path(tempfile.mkdtemp(prefix=_prefix(dest), suffix=".tmp", dir=dest.parent))
     except OSError as exc:
         raise _cannot(path, writing, exc, here=True) from exc
+    except BaseException:
+        _discard_own(dest)
+        raise
     old = tmp.with_name(tmp.name[: -len(".tmp")] + ".old")
     try:
         yield tmp

@@ -267,12 +267,12 @@ def write_incidents(
         file, or cannot be written.
     """
     inputs = tuple(inputs)
+    check_target(path, inputs=inputs, directory=partition_by is not None)  # "" is not "."
     dest = Path(path)
     if partition_by is not None:
         write_partitioned(gdf, dest, partition_by, overwrite=overwrite, inputs=inputs)
         return dest
     fmt = format_for(dest)
-    check_target(dest, inputs=inputs)  # what no overwrite allows comes first
     refuse_overwrite(dest, overwrite)
     with atomic_write(dest, inputs=inputs) as tmp:
         if fmt == "geojson":
