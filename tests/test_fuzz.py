@@ -64,7 +64,7 @@ def explore(strategy, prop) -> None:
     round_ = 0
     while time.monotonic() < stop:
         hypothesis.seed(int(time.time() * 1000) + round_)(
-            settings(settings.get_profile("fuzz"), max_examples=200)(given(strategy)(checked))
+            settings(settings.get_profile("fuzz"), max_examples=25)(given(strategy)(checked))
         )()
         round_ += 1
 

@@ -115,3 +115,21 @@ def test_an_import_with_a_stray_carriage_return_in_the_header(run, tmp_path):
     result = run("import", "acled", src, "-o", tmp_path / "out.geojson")
     assert result.exit_code in (0, 3, 4), result.output
     assert "Traceback" not in result.stderr
+
+
+def test_an_acled_iso_code_of_5000_digits(run, tmp_path):
+    src = tmp_path / "a.csv"
+    text = (FIXTURES / "ingest" / "acled_export.csv").read_text(encoding="utf-8")
+    src.write_text(text.replace(",368,", "," + "9" * 5000 + ",", 1), encoding="utf-8")
+    result = run("import", "acled", src, "-o", tmp_path / "out.geojson")
+    assert result.exit_code == 0, result.output  # read by its country name instead
+
+
+def test_a_gdelt_url_that_is_not_a_url(tmp_path):
+    from geoevents.ingest import import_file
+
+    src = tmp_path / "20191231150000.export.CSV"
+    text = (FIXTURES / "ingest" / "20191231150000.export.CSV").read_text(encoding="utf-8")
+    src.write_text(text.replace("https://", "https://[[", 1), encoding="utf-8")
+    result = import_file("gdelt", src)
+    assert len(result.incidents)
