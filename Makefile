@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: map test lint format clean
+.PHONY: map test lint format clean fuzz
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,3 +33,8 @@ format: $(STAMP)
 
 clean:
 	rm -rf $(VENV) output .pytest_cache .ruff_cache *.egg-info
+
+# Property-based fuzzing for minutes (docs/reliability.md): every reader, add --from-json and the
+# importers, GEOEVENTS_FUZZ_SECONDS (default 25) per test; `make test` runs the short profile.
+fuzz: $(STAMP)
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -q -s -p no:cacheprovider tests/test_fuzz.py

@@ -8,14 +8,24 @@ what is wrong and where, so that a file is fixed rather than misread.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import shapely
 
 from geoevents.problems import Problem, show_value
 
-__all__ = ["GEOMETRY_TYPES", "PlainPoints", "check_geojson", "plain_points"]
+__all__ = [
+    "GEOMETRY_TYPES",
+    "MAX_NESTED_COLLECTIONS",
+    "PlainPoints",
+    "check_geojson",
+    "check_shapes",
+    "flat_coordinates",
+    "plain_points",
+]
 
 GEOMETRY_TYPES = (
     "Point",
@@ -26,6 +36,8 @@ GEOMETRY_TYPES = (
     "MultiPolygon",
     "GeometryCollection",
 )
+#: How deep GeometryCollections may nest in one another (RFC 7946 advises against any nesting).
+MAX_NESTED_COLLECTIONS = 8
 _ALL_TYPES = (*GEOMETRY_TYPES, "Feature", "FeatureCollection")
 # Nesting depth of "coordinates" for each geometry type: 0 is a position.
 _DEPTH = {
@@ -228,9 +240,16 @@ class _Checker:
         return None
 
     # -- geometries -----------------------------------------------------------------------------
-    def geometry(self, geom: Any, path: str, nested: bool = False) -> None:
+    def geometry(self, geom: Any, path: str, nested: int = 0) -> None:
         kind = self.type_of(geom, path, GEOMETRY_TYPES)
         if kind is None:
+            return
+        if nested > MAX_NESTED_COLLECTIONS:
+            self.error(
+                path,
+                f"GeometryCollections are nested more than {MAX_NESTED_COLLECTIONS} deep",
+                "flatten them into one collection",
+            )
             return
         self.common(geom, path)
         if kind == "GeometryCollection":
@@ -256,7 +275,7 @@ class _Checker:
                     kind="geometry",
                 )
             for i, member in enumerate(members):
-                self.geometry(member, f"{path}.geometries[{i}]", nested=True)
+                self.geometry(member, f"{path}.geometries[{i}]", nested=nested + 1)
             return
         if "coordinates" not in geom:
             self.error(
@@ -270,6 +289,15 @@ class _Checker:
     def coordinates(self, kind: str, coords: Any, path: str) -> None:
         depth = _DEPTH[kind]
         if not self.array_of_depth(coords, depth, path):
+            return
+        if depth and len({min(len(p), 3) for p in _positions(coords, depth)}) > 1:
+            self.error(
+                path,
+                f"the {kind} mixes positions of 2 and 3 numbers (2D and 3D)",
+                "give every position of the geometry the same dimension (drop the heights, "
+                "or give every position one)",
+                kind="geometry",
+            )
             return
         if kind == "LineString":
             self.line(coords, path)
@@ -405,6 +433,31 @@ class _Checker:
             self.geometry(feat["geometry"], f"{path}.geometry")
 
 
+def _positions(coords: list[Any], depth: int) -> Iterator[list[Any]]:
+    """Every position of coordinates nested ``depth`` arrays deep (already checked)."""
+    if depth == 1:
+        yield from coords
+    else:
+        for part in coords:
+            yield from _positions(part, depth - 1)
+
+
+def flat_coordinates(geom: dict[str, Any]) -> dict[str, Any]:
+    """A structurally checked geometry with every position cut to its lon and lat.
+
+    shapely refuses positions of more than 3 numbers (RFC 7946 only advises against them) and
+    incidents are 2D: heights are dropped here, before any shape is built.
+    """
+    kind = geom["type"]
+    if kind == "GeometryCollection":
+        return {"type": kind, "geometries": [flat_coordinates(g) for g in geom["geometries"]]}
+
+    def cut(value: Any, depth: int) -> Any:
+        return value[:2] if depth == 0 else [cut(v, depth - 1) for v in value]
+
+    return {"type": kind, "coordinates": cut(geom["coordinates"], _DEPTH[kind])}
+
+
 def _signed_area(ring: list[list[float]]) -> float:
     return sum(a[0] * b[1] - b[0] * a[1] for a, b in itertools.pairwise(ring)) / 2.0
 
@@ -452,3 +505,54 @@ def check_geojson(doc: Any, *, plain: PlainPoints | None = None) -> list[Problem
     else:
         checker.geometry(doc, "$")
     return checker.problems
+
+
+def check_shapes(geometry: Sequence[Any], *, ids: Sequence[Any] | None = None) -> list[Problem]:
+    """Check built shapes (shapely geometries) for what RFC 7946 forbids in their coordinates.
+
+    A writer calls this on what it is about to write, so that nothing we write is refused when
+    read back: every coordinate finite and inside lon -180..180 / lat -90..90.
+
+    Parameters
+    ----------
+    geometry : sequence of shapely geometries or None
+        One per incident (None is left to the schema checks).
+    ids : sequence, optional
+        The incidents' ids, to name them.
+
+    Returns
+    -------
+    list of Problem
+        One error per geometry out of range, with its index.
+    """
+    geoms = np.asarray(list(geometry), dtype=object)
+    if not len(geoms):
+        return []
+    present = shapely.is_geometry(geoms)
+    present[present] &= ~shapely.is_empty(geoms[present])
+    bounds = np.full((len(geoms), 4), 0.0)
+    bounds[present] = shapely.bounds(geoms[present])
+    with np.errstate(invalid="ignore"):
+        inside = (
+            (bounds[:, 0] >= -180)
+            & (bounds[:, 2] <= 180)
+            & (bounds[:, 1] >= -90)
+            & (bounds[:, 3] <= 90)
+        )
+    problems = []
+    for i in np.flatnonzero(present & ~inside).tolist():
+        west, south, east, north = bounds[i]
+        ident = ids[i] if ids is not None else None
+        problems.append(
+            Problem(
+                "error",
+                f"the {geoms[i].geom_type} spans lon {west:g}..{east:g} / lat "
+                f"{south:g}..{north:g}, outside lon -180..180 / lat -90..90 (or not finite)",
+                "give WGS84 degrees: lon -180..180, lat -90..90",
+                index=i,
+                feature_id=str(ident) if ident is not None else None,
+                field="geometry",
+                kind="geometry",
+            )
+        )
+    return problems

@@ -19,15 +19,26 @@ import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from geoevents.errors import UsageError, ValidationError
+from geoevents.errors import OutputError, UsageError, ValidationError
 from geoevents.io import load, write_incidents
-from geoevents.problems import ValidationReport
-from geoevents.validation import check_frame
+from geoevents.io.atomic import check_target
+from geoevents.io.geojson import to_shape
+from geoevents.problems import ValidationReport, first_lines
+from geoevents.rfc7946 import check_shapes
+from geoevents.validation import check_frame, validate_frame
 
 if TYPE_CHECKING:  # pragma: no cover
     from geoevents.gazetteer import Place
 
-__all__ = ["NewIncident", "add_incidents", "locked", "merge_incidents", "new_incident"]
+__all__ = [
+    "NewIncident",
+    "add_incidents",
+    "locked",
+    "merge_incidents",
+    "new_incident",
+    "refuse_unreadable",
+    "store_target",
+]
 
 _OWN_ID = re.compile(r"inc-(\d+)")
 
@@ -36,6 +47,9 @@ _OTHER_ID = "id=..."
 _SAY_WHERE = ("place=NAME", "lonlat=(lon, lat)")
 _SOURCE_NEEDS_NAME = ("source_url", "source_quote", "source_name")
 _PLACE_OR_LONLAT = ("place", "lonlat")
+_ALLOW_DUPLICATE = "allow_duplicate=True"
+#: Problems a refusal lists before "... and N more".
+_SHOWN = 20
 
 
 class NewIncident(NamedTuple):
@@ -132,7 +146,7 @@ location, geo_precision, actor1, actor2, assoc_actors, fatalities, summary, conf
         if base.get("type") == "Feature":
             props = dict(base.get("properties") or {})
             if isinstance(base.get("geometry"), dict):
-                geometry = shapely.geometry.shape(base["geometry"])
+                geometry = to_shape(base["geometry"])
         else:
             props = dict(base)
             if "lon" in props and "lat" in props:
@@ -193,19 +207,47 @@ location, geo_precision, actor1, actor2, assoc_actors, fatalities, summary, conf
     elif geometry is None:
         by_name, by_position = _SAY_WHERE
         raise UsageError(f"say where: {by_name} or {by_position}", options=_SAY_WHERE)
-    if props.get("country") and len(props["country"]) == 3 and props["country"].isupper():
+    given_country = props.get("country")
+    if isinstance(given_country, str) and len(given_country) == 3 and given_country.isupper():
         props.setdefault("iso3", props["country"])
     return NewIncident(props, geometry, found)
 
 
+def store_target(store: str | os.PathLike[str]) -> Path:
+    """The file a store path names: a symbolic link's target, so that it is updated, not forked.
+
+    Raises
+    ------
+    OutputError
+        For an empty path, or one that names a directory, a device or a FIFO.
+    """
+    return check_target(store)
+
+
 @contextlib.contextmanager
-def locked(store: Path) -> Iterator[None]:
+def locked(store: str | os.PathLike[str]) -> Iterator[None]:
     """Hold an exclusive lock on ``store`` (a ``.lock`` file beside it) for a read-modify-write.
 
-    Two processes adding at once take turns, so both additions land.
+    Two processes adding at once take turns, so both additions land. A store given as a
+    symbolic link is locked as its target, so a link and the file it names share one lock.
+
+    Raises
+    ------
+    OutputError
+        When the lock file cannot be made: the folder is missing or read-only, or the path is
+        empty or not a regular file.
     """
-    lock_path = store.with_name(store.name + ".lock")
-    with open(lock_path, "a+b") as fh:
+    target = store_target(store)
+    lock_path = target.with_name(target.name + ".lock")
+    try:
+        fh = open(lock_path, "a+b")  # noqa: SIM115 (closed below, after the unlock)
+    except OSError as exc:
+        if isinstance(exc, FileNotFoundError):
+            fix = f"the folder {target.parent} does not exist; create it or choose another store"
+        else:
+            fix = f"choose a store in a folder you can write ({exc.strerror or exc})"
+        raise OutputError(f"{store}: cannot lock the store to change it: {fix}") from exc
+    with fh:
         fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
         try:
             yield
@@ -219,19 +261,84 @@ def _next_ids(existing: pd.Series, count: int) -> list[str]:
     return [f"inc-{n:06d}" for n in range(start, start + count)]
 
 
+def _refusal(path: Path, report: ValidationReport) -> ValidationError:
+    """The one error for new incidents that may not be written: every problem, one a line."""
+    lines = "\n".join(first_lines([p.format() for p in report.errors], _SHOWN))
+    named = tuple(o for o in (_OTHER_ID, _ALLOW_DUPLICATE) if o in lines)
+    return ValidationError(f"{path} was not changed:\n{lines}", report, options=named)
+
+
+def _place_key(row: Any, point: Any) -> tuple[str, str, float, float] | None:
+    if point is None or point.is_empty:
+        return None
+    return (str(row.event_type), str(row.date_start), round(point.x, 5), round(point.y, 5))
+
+
+def _text_key(row: Any) -> tuple[str, str, str, str] | None:
+    location = row.location if isinstance(row.location, str) else ""
+    if not location.strip():
+        return None
+    where = row.iso3 if isinstance(row.iso3, str) else str(row.country)
+    return (str(row.event_type), str(row.date_start), location.strip().casefold(), where)
+
+
+def _duplicates(
+    current: gpd.GeoDataFrame | None, new: gpd.GeoDataFrame, path: Path, report: ValidationReport
+) -> None:
+    """Report new incidents that repeat one already there: same place, date and event type.
+
+    The same place is the same point (to about a metre) or the same named location in the same
+    country. A new incident is compared with the store and with the new ones before it.
+    """
+    seen: dict[Any, str] = {}
+    frames = [(current, f"in {path}")] if current is not None else []
+    frames.append((new, "listed before it"))
+    for frame, where in frames:
+        points = frame.geometry.representative_point()
+        for i, (row, point) in enumerate(zip(frame.itertuples(), points, strict=True)):
+            keys = [k for k in (_place_key(row, point), _text_key(row)) if k is not None]
+            if frame is new:
+                other = next((seen[k] for k in keys if k in seen), None)
+                if other is not None:
+                    report.add(
+                        "error",
+                        f"it repeats incident {other} (same place, date and type)",
+                        f"leave it out, or pass {_ALLOW_DUPLICATE} to add it anyway",
+                        index=i,
+                        feature_id=str(row.id),
+                    )
+            for k in keys:
+                seen.setdefault(k, f'"{row.id}" {where}')
+
+
 def add_incidents(
-    store: str | os.PathLike[str], records: list[dict[str, Any]], geometries: list[Any]
+    store: str | os.PathLike[str],
+    records: list[dict[str, Any]],
+    geometries: list[Any],
+    *,
+    allow_duplicate: bool = False,
+    inputs: Sequence[str | os.PathLike[str]] = (),
 ) -> gpd.GeoDataFrame:
-    """Validate new incidents and append them to ``store`` (created when missing).
+    """Validate new incidents and append them all to ``store`` (created when missing), or none.
+
+    What is written is checked as reading it back would check it (the schema, and every
+    coordinate inside lon -180..180 / lat -90..90), so that no add makes a store that
+    geoevents then refuses to read.
 
     Parameters
     ----------
     store : path-like
-        The incident store (any supported format).
+        The incident store (any supported format). A symbolic link is written through to its
+        target, under the target's lock.
     records : list of dict
         Incident properties; an incident without ``id`` gets a new unique one (``inc-000123``).
     geometries : list of shapely geometries
         One per record.
+    allow_duplicate : bool, default False
+        Add an incident even when one with the same place, date and event type is already
+        in the store (or among the new ones).
+    inputs : sequence of path-like
+        Files the incidents were read from: the store may not be one of them.
 
     Returns
     -------
@@ -241,9 +348,13 @@ def add_incidents(
     Raises
     ------
     ValidationError
-        When a new incident is invalid, or its id is already in the store. The store is then
-        left byte-for-byte as it was.
+        When a new incident is invalid, its id is already in the store, or it repeats one
+        (without ``allow_duplicate``). The store is then left byte-for-byte as it was.
+    OutputError
+        When the store cannot be locked or written (a missing or read-only folder, an empty
+        path, a directory or device); the store is then left as it was.
     """
+    check_target(store, inputs=inputs)  # the path as given: "" is not the current folder
     path = Path(store)
     with locked(path):
         current = load(path) if path.exists() else None
@@ -256,25 +367,46 @@ def add_incidents(
             raw.loc[missing, "id"] = _next_ids(pool, int(missing.sum()))
         report = ValidationReport(source="new incident", count=len(raw))
         new, _ = check_frame(raw, geometries, report)
-        if current is not None:
-            taken = set(current["id"])
-            for i, ident in enumerate(new["id"]):
-                if ident in taken:
-                    report.add(
-                        "error",
-                        f'id "{ident}" is already in {path}',
-                        f"choose another {_OTHER_ID}, or leave it out for a new one",
-                        index=i,
-                        feature_id=ident,
-                        field="id",
-                    )
+        report.problems.extend(check_shapes(new.geometry, ids=list(new["id"])))
+        taken = set(current["id"]) if current is not None else set()
+        given: dict[Any, int] = {}
+        for i, ident in enumerate(new["id"]):
+            if ident in taken or ident in given:
+                where = f"in {path}" if ident in taken else f"given to feature {given[ident]} too"
+                report.add(
+                    "error",
+                    f'id "{ident}" is already {where}',
+                    f"choose another {_OTHER_ID}, or leave it out for a new one",
+                    index=i,
+                    feature_id=ident,
+                    field="id",
+                )
+            given.setdefault(ident, i)
+        if not allow_duplicate and not report.errors:
+            _duplicates(current, new, path, report)
         if report.errors:
-            lines = "\n".join(p.format() for p in report.errors)
-            named = (_OTHER_ID,) if _OTHER_ID in lines else ()
-            raise ValidationError(f"{path} was not changed:\n{lines}", report, options=named)
+            raise _refusal(path, report)
         combined = new if current is None else pd.concat([current, new], ignore_index=True)
-        write_incidents(gpd.GeoDataFrame(combined, crs=new.crs), path)
+        write_incidents(gpd.GeoDataFrame(combined, crs=new.crs), path, inputs=inputs)
     return new
+
+
+def refuse_unreadable(gdf: gpd.GeoDataFrame, dest: str | os.PathLike[str]) -> None:
+    """Refuse incidents that, once written to ``dest``, geoevents would refuse to read back.
+
+    The checks are those of reading: the schema (:func:`geoevents.validation.validate_frame`)
+    and every coordinate inside lon -180..180 / lat -90..90. Warnings pass.
+
+    Raises
+    ------
+    ValidationError
+        Listing every error, one per line; nothing is written.
+    """
+    report = validate_frame(gdf, source="incoming")
+    ids = list(gdf["id"]) if "id" in gdf.columns else None
+    report.problems.extend(check_shapes(gdf.geometry, ids=ids))
+    if report.errors:
+        raise _refusal(Path(dest), report)
 
 
 def _timestamp(tags: Any) -> int | None:
@@ -288,7 +420,10 @@ def _timestamp(tags: Any) -> int | None:
 
 
 def merge_incidents(
-    store: str | os.PathLike[str], incoming: gpd.GeoDataFrame
+    store: str | os.PathLike[str],
+    incoming: gpd.GeoDataFrame,
+    *,
+    inputs: Sequence[str | os.PathLike[str]] = (),
 ) -> tuple[int, int, int]:
     """Merge incidents into ``store`` by id, atomically and under the store's lock.
 
@@ -296,16 +431,28 @@ def merge_incidents(
     both carry a ``timestamp:`` tag (ACLED rows do) and the stored one is newer. Nothing is
     duplicated, and a crash mid-write leaves the old file intact.
 
+    The incoming incidents are checked first as reading the store back would check them; any
+    error refuses them all and leaves the store as it was.
+
     Returns
     -------
     added, updated, kept
         How many incidents were added, replaced, and left as they were because the stored
         version was newer.
+
+    Raises
+    ------
+    ValidationError
+        When an incoming incident has errors (see :func:`refuse_unreadable`).
+    OutputError
+        When the store cannot be locked or written.
     """
+    check_target(store, inputs=inputs)
     path = Path(store)
+    refuse_unreadable(incoming, path)
     with locked(path):
         if not path.exists():
-            write_incidents(incoming, path)
+            write_incidents(incoming, path, inputs=inputs)
             return len(incoming), 0, 0
         current = load(path)
         position = {ident: i for i, ident in enumerate(current["id"])}
@@ -328,5 +475,5 @@ def merge_incidents(
         combined = pd.concat(
             [current[keep_current.to_numpy()], incoming.iloc[take_incoming]], ignore_index=True
         )
-        write_incidents(gpd.GeoDataFrame(combined, crs=current.crs), path)
+        write_incidents(gpd.GeoDataFrame(combined, crs=current.crs), path, inputs=inputs)
     return added, updated, kept

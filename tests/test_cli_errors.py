@@ -39,6 +39,16 @@ def _taken_id(tmp_path):
     add_incidents(store, [incident.properties], [incident.geometry])
 
 
+def _duplicate(tmp_path):
+    store = tmp_path / "store.geojson"
+    store.write_bytes(SMALL.read_bytes())
+    kirkuk = geoevents.load(SMALL).iloc[0]
+    fields = {k: kirkuk[k] for k in ("title", "date_start", "event_type")}
+    point = kirkuk.geometry
+    incident = new_incident(lonlat=(point.x, point.y), **fields)
+    add_incidents(store, [incident.properties], [incident.geometry], allow_duplicate=False)
+
+
 BATTLE = {"title": "x", "date_start": "2017-10-01", "event_type": "Battles"}
 
 #: (what raises, the text the CLI prints for it: the message as it was before ``options``).
@@ -61,6 +71,10 @@ TRIGGERS = {
         "itself); drop --cluster or use --engine classic",
     ),
     "store.add_incidents": (_taken_id, "; choose another --id, or leave it out for a new one"),
+    "store.add_incidents (duplicate)": (
+        _duplicate,
+        "(same place, date and type); leave it out, or pass --allow-duplicate to add it anyway",
+    ),
     "store.new_incident (source)": (
         lambda tmp: new_incident(lonlat=(0, 0), source_url="http://x", **BATTLE),
         "--source-url/--source-quote need --source-name",

@@ -12,6 +12,7 @@ folium, ...): ``geoevents --help`` starts fast, and each command imports what it
 
 from __future__ import annotations
 
+import signal
 from typing import Any
 
 import click
@@ -84,6 +85,16 @@ for _module in (
     cli.add_command(_module.command)
 
 
+def _terminated(signum: int, frame: Any) -> None:
+    # Unwind as for Ctrl-C, so that a writer removes its temporary file on the way out.
+    raise SystemExit(128 + signum)
+
+
 def main() -> None:
-    """Console-script entry point."""
+    """Console-script entry point.
+
+    ``kill`` (SIGTERM) ends the command as an exception does: a write in progress removes its
+    temporary file and leaves the target as it was.
+    """
+    signal.signal(signal.SIGTERM, _terminated)
     cli(prog_name="geoevents")

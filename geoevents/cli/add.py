@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import json
-from typing import IO, Any
+from pathlib import Path
+from typing import Any
 
 import click
 
 from geoevents import schema
 from geoevents.cli.options import DEFAULT_STORE, usage_errors
+from geoevents.errors import InputError
 
 __all__ = ["command"]
 
@@ -25,17 +26,19 @@ def _lonlat(ctx: click.Context, param: click.Parameter, value: str | None) -> An
     return lon, lat
 
 
-def _json_object(file: IO[str] | None) -> dict[str, Any] | None:
-    """The object in the --from-json file, or None without one."""
-    if file is None:
-        return None
+def _json_bases(path: str | None) -> list[dict[str, Any] | None]:
+    """The incidents in the --from-json file (``-``: stdin), read strictly; [None] without."""
+    if path is None:
+        return [None]
+    from geoevents.io.fromjson import read_new_incidents
+
+    if path == "-":
+        return list(read_new_incidents(click.open_file("-", "rb").read(), "<stdin>"))
     try:
-        doc = json.load(file)
-    except json.JSONDecodeError as exc:
-        raise click.BadParameter(f"not JSON: {exc}", param_hint="--from-json") from None
-    if not isinstance(doc, dict):
-        raise click.BadParameter("expected a JSON object", param_hint="--from-json")
-    return doc
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read it ({exc.strerror or exc}); check the path") from exc
+    return list(read_new_incidents(data, path))
 
 
 @click.command("add")
@@ -68,15 +71,31 @@ def _json_object(file: IO[str] | None) -> dict[str, Any] | None:
 @click.option("--id", "ident", help="Incident id (default: a new unique inc-NNNNNN).")
 @click.option(
     "--from-json",
-    type=click.File("r", encoding="utf-8"),
+    metavar="FILE|-",
+    type=click.Path(allow_dash=True, path_type=str),
     help="Read the incident (a GeoJSON Feature, or its properties plus lon/lat) from a file, "
-    "or - for stdin.",
+    "or - for stdin; a FeatureCollection (e.g. reviewed `geoevents extract` candidates) adds "
+    "all its features or none.",
 )
-def command(store: str, from_json: IO[str] | None, ident: str | None, **fields: Any) -> None:
-    """Add one incident to a store: validated, then appended atomically under a file lock.
+@click.option(
+    "--allow-duplicate",
+    is_flag=True,
+    help="Add an incident even if the store has one at the same place, date and type.",
+)
+def command(
+    store: str,
+    from_json: str | None,
+    ident: str | None,
+    allow_duplicate: bool,
+    **fields: Any,
+) -> None:
+    """Add incidents to a store: validated, then appended atomically under a file lock.
 
     Locate it with --place NAME (an ambiguous name lists the candidates: add --country or use
-    --lonlat) or --lonlat LON,LAT. A failed add leaves the store unchanged.
+    --lonlat) or --lonlat LON,LAT. With --from-json a FeatureCollection, every feature is added
+    or none (the other options then apply to each), and a feature at the same place, date and
+    type as an incident in the store is refused unless --allow-duplicate. A failed add leaves
+    the store unchanged.
 
     \b
     Example:
@@ -85,9 +104,20 @@ def command(store: str, from_json: IO[str] | None, ident: str | None, **fields: 
     """
     from geoevents.store import add_incidents, new_incident
 
+    bases = _json_bases(from_json)
+    if len(bases) > 1 and (ident or fields["place"] or fields["lonlat"]):
+        raise click.UsageError("--id, --place and --lonlat name one incident, not a collection")
     with usage_errors():  # options that do not go together are this command's usage errors
-        incident = new_incident(_json_object(from_json), id=ident, **fields)
-    if incident.place is not None:
-        click.echo(f"place: {incident.place.describe()}", err=True)
-    added = add_incidents(store, [incident.properties], [incident.geometry])
-    click.echo(f"{store}: added {added['id'][0]}")
+        incidents = [new_incident(base, id=ident, **fields) for base in bases]
+    for incident in incidents:
+        if incident.place is not None:
+            click.echo(f"place: {incident.place.describe()}", err=True)
+    added = add_incidents(
+        store,
+        [i.properties for i in incidents],
+        [i.geometry for i in incidents],
+        # One incident is added as before; a collection (reviewed candidates) is checked.
+        allow_duplicate=allow_duplicate or len(bases) == 1,
+        inputs=[from_json] if from_json not in (None, "-") else (),
+    )
+    click.echo(f"{store}: added {', '.join(added['id'])}")

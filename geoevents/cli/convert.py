@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
 from geoevents import schema
 from geoevents.cli.options import force_option
 from geoevents.cli.output import counted
-from geoevents.cli.reading import load_store
-from geoevents.errors import OutputError
+from geoevents.cli.reading import inputs_of, load_store
 
 __all__ = ["command"]
 
@@ -36,10 +33,11 @@ def command(src: str, dest: str, force: bool, partition_by: str | None) -> None:
       geoevents convert data/incidents.geojson output/incidents.parquet
       geoevents convert data/incidents.geojson output/by-year --partition-by year
     """
+    from geoevents.io.atomic import check_target
     from geoevents.io.formats import write_incidents
 
+    inputs = inputs_of(src)
+    check_target(dest, inputs=inputs, directory=partition_by is not None)  # before the work
     gdf = load_store(src)
-    if Path(dest).resolve() == Path(src).resolve():
-        raise OutputError(f"{dest}: is the input file; choose another destination")
-    write_incidents(gdf, dest, overwrite=force, partition_by=partition_by)
+    write_incidents(gdf, dest, overwrite=force, partition_by=partition_by, inputs=inputs)
     click.echo(f"{dest}: {counted(len(gdf))}", err=True)

@@ -46,6 +46,10 @@ def command(article: str, published: str, output: str, force: bool) -> None:
         day = parse_published(published)
     except GeoeventsError as exc:
         raise click.BadParameter(with_flags(exc), param_hint="--published") from None
+    from geoevents.io.atomic import check_target
+
+    if output != "-":
+        check_target(output, inputs=[article])
     text = read_article(article)
     found = extract(text, published=day, document=Path(article).name)
     if found.empty:
@@ -54,5 +58,5 @@ def command(article: str, published: str, output: str, force: bool) -> None:
     if output == "-":
         echo_geojson(found)
     else:
-        write_incidents(found, output, overwrite=force)
+        write_incidents(found, output, overwrite=force, inputs=[article])
     click.echo(f"{article}: {len(found)} candidate incident(s)", err=True)

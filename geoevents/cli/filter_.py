@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
 from geoevents.cli.options import (
@@ -14,9 +12,8 @@ from geoevents.cli.options import (
     skip_invalid_option,
 )
 from geoevents.cli.output import counted, echo_geojson
-from geoevents.cli.reading import select
+from geoevents.cli.reading import inputs_of, select
 from geoevents.criteria import Criteria
-from geoevents.errors import OutputError
 
 __all__ = ["command"]
 
@@ -39,13 +36,15 @@ def command(path: str, criteria: Criteria, output: str, force: bool, skip_invali
     Example:
       geoevents filter --type Battles --start 2017 -o output/battles-2017.geojson
     """
+    from geoevents.io.atomic import check_target
     from geoevents.io.formats import write_incidents
 
+    inputs = inputs_of(path)
+    if output != "-":
+        check_target(output, inputs=inputs)  # before the work: never an input or a device
     gdf = select(path, criteria, skip_invalid)
     if output == "-":
         echo_geojson(gdf)
         return
-    if Path(output).resolve() == Path(path).resolve():
-        raise OutputError(f"{output}: is the input file; write the selection to another file")
-    write_incidents(gdf, output, overwrite=force)
+    write_incidents(gdf, output, overwrite=force, inputs=inputs)
     click.echo(f"{output}: {counted(len(gdf))}", err=True)

@@ -99,7 +99,12 @@ def command(
         raise click.UsageError("give --na-value or --keep-na, not both")
     if keep_na or na_values:
         options["na_values"] = list(na_values)
+    from geoevents.io.atomic import check_target
+    from geoevents.store import refuse_unreadable
+
     dest = Path(output or merge)  # type: ignore[arg-type]
+    # Never the source, a device or a FIFO, with or without --force; before the work.
+    check_target(output or merge or "", inputs=[src])
     if output and dest.exists() and not force:
         raise OutputError(f"{dest}: already exists; pass --force to replace it, or --merge")
 
@@ -126,8 +131,9 @@ def command(
         click.echo(line, err=True)
     click.echo(result.summary(), err=True)
     if output:
-        write_incidents(result.incidents, dest, overwrite=force)
+        refuse_unreadable(result.incidents, dest)
+        write_incidents(result.incidents, dest, overwrite=force, inputs=[src])
         click.echo(f"{dest}: {len(result.incidents)} incidents")
     else:
-        added, updated, kept = merge_incidents(dest, result.incidents)
+        added, updated, kept = merge_incidents(dest, result.incidents, inputs=[src])
         click.echo(f"{dest}: {added} added, {updated} updated, {kept} kept (stored copy newer)")

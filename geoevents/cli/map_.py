@@ -17,7 +17,7 @@ from geoevents.cli.options import (
     skip_invalid_option,
 )
 from geoevents.cli.output import counted, progress
-from geoevents.cli.reading import select
+from geoevents.cli.reading import inputs_of, select
 from geoevents.criteria import Criteria
 from geoevents.errors import OutputError
 
@@ -118,6 +118,7 @@ def command(
     Example:
       geoevents map --start 2017-10 --end 2017-10 --timeline -o output/oct-2017.html
     """
+    from geoevents.io.atomic import check_target
     from geoevents.io.digest import file_sha256
     from geoevents.render import MapInfo, build_map, save_map
     from geoevents.render.build import LARGE_ENGINE_MIN, choose_engine
@@ -125,6 +126,8 @@ def command(
     dest = Path(output)
     if dest.is_dir():
         raise OutputError(f"{dest}: is a directory; name an .html file, e.g. {dest}/map.html")
+    # Never the input, a device or a FIFO, with or without --force (and before reading it).
+    check_target(dest, inputs=inputs_of(path))
     if dest.exists() and not force and not _is_geoevents_map(dest):
         raise OutputError(
             f"{dest}: exists and is not a geoevents map; pass --force to replace it, or choose "

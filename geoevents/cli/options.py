@@ -49,6 +49,7 @@ FLAGS: dict[str, str] = {
     'engine="classic"': "--engine classic",
     # store
     "id=...": "--id",
+    "allow_duplicate=True": "--allow-duplicate",
     "place": "--place",
     "lonlat": "--lonlat",
     "place=NAME": "--place NAME",

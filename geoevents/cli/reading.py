@@ -12,7 +12,20 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from geoevents.criteria import Criteria
 
-__all__ = ["load_store", "select"]
+__all__ = ["inputs_of", "load_store", "select"]
+
+
+def inputs_of(path: str) -> list[str]:
+    """What a command reading ``path`` reads: the path, and each file a glob names.
+
+    A writer is handed these so that it never replaces one of them (see
+    :func:`geoevents.io.atomic.check_target`).
+    """
+    from geoevents.io.stores import is_pattern, parquet_parts
+
+    if is_pattern(path):
+        return [path, *map(str, parquet_parts(path))]
+    return [path]
 
 
 def load_store(path: str, *, skip_invalid: bool = False) -> gpd.GeoDataFrame:

@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Hashable, Iterable
 from functools import cache, reduce
 from typing import Any
+from urllib.parse import urlsplit
 
 import numpy as np
 import pandas as pd
@@ -32,6 +33,7 @@ __all__ = [
     "row_lists",
     "split_values",
     "tag_values",
+    "url_host",
 ]
 
 _INT_FIELDS = tuple(f.name for f in schema.FIELDS if f.kind == "int")
@@ -477,9 +479,19 @@ def iso3_from_name(name: Any) -> str | None:
     return entry[1] if entry else None
 
 
+def url_host(url: str) -> str | None:
+    """The host a URL names, or None (a damaged URL such as ``https://[[x`` names none)."""
+    try:
+        return urlsplit(url).hostname
+    except ValueError:
+        return None
+
+
 def iso3_from_numeric(code: Any) -> str | None:
     """ISO alpha-3 for an ISO 3166-1 numeric code given as text (``368`` -> ``IRQ``)."""
-    if not isinstance(code, str) or not code.strip().isdigit():
+    text = code.strip() if isinstance(code, str) else ""
+    # ASCII digits only ("²" is a digit to isdigit, not to int), and no more than a code has.
+    if not (text.isascii() and text.isdigit() and len(text) <= 4):
         return None
-    entry = country_index()["numeric"].get(int(code))
+    entry = country_index()["numeric"].get(int(text))
     return entry[1] if entry else None

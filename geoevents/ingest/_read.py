@@ -10,6 +10,7 @@ come back as problems with their line numbers, so a user can open the file at th
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import io
 import re
@@ -231,7 +232,10 @@ def _locate_decode_error(source: Opened, codec: str, encoding: str) -> InputErro
 
 
 def _split_line(line: str, delimiter: str) -> list[str]:
-    return next(csv.reader([line], delimiter=delimiter), [])
+    try:
+        return next(csv.reader([line], delimiter=delimiter), [])
+    except csv.Error:  # a stray carriage return: count the fields naively, to guess only
+        return line.split(delimiter)
 
 
 def _first_records(text: str, delimiter: str, count: int) -> list[list[str]]:
@@ -309,7 +313,9 @@ def read_chunks(
         When the file cannot be decoded, or its quoting is broken beyond one row.
     """
     codec = "utf-8-sig" if encoding.lower().replace("_", "-") in ("utf-8", "utf8") else encoding
-    with source.open() as handle:
+    tracker = _LineTracker(header_lines=0 if names is not None else 1)
+    with source.open() as handle, _corrupt_header(source, codec, encoding, tracker):
+        # The header is read here already: a broken one raises as a chunk would.
         reader = pd.read_csv(
             handle,
             sep=delimiter,
@@ -325,7 +331,6 @@ def read_chunks(
             chunksize=chunksize,
             engine="c",
         )
-        tracker = _LineTracker(header_lines=0 if names is not None else 1)
         first = True
         with reader:
             while True:
@@ -348,6 +353,19 @@ def read_chunks(
                     chunk.hxl = _drop_hxl(chunk)
                 _drop_blank(chunk)
                 yield chunk
+
+
+@contextlib.contextmanager
+def _corrupt_header(
+    source: Opened, codec: str, encoding: str, tracker: _LineTracker
+) -> Iterator[None]:
+    """Word what pandas raises while it reads the header, as for any chunk."""
+    try:
+        yield
+    except UnicodeDecodeError as exc:
+        raise _locate_decode_error(source, codec, encoding) from exc
+    except pd.errors.ParserError as exc:
+        raise _parser_error(source, exc, tracker) from exc
 
 
 def _parser_error(source: Opened, exc: Exception, tracker: _LineTracker) -> InputError:

@@ -10,7 +10,6 @@ import csv
 import datetime as dt
 import re
 from typing import Any, ClassVar
-from urllib.parse import urlsplit
 
 import numpy as np
 import pandas as pd
@@ -28,6 +27,7 @@ from geoevents.ingest._common import (
     per_unique,
     row_lists,
     tag_values,
+    url_host,
 )
 from geoevents.ingest._detect import GDELT_WIDTHS, column_key, describe, guess_format
 from geoevents.ingest._read import Opened, Sniff
@@ -272,7 +272,7 @@ def _place(key: str) -> tuple[str | None, str | None, str | None]:
 def _source(url: Any, added: Any) -> list[dict[str, str]]:
     if not isinstance(url, str) or not url:
         return [{"name": "GDELT"}]
-    host = urlsplit(url).hostname or ""
+    host = url_host(url) or ""
     src = {"name": host.removeprefix("www.") or "GDELT", "url": url}
     if isinstance(added, str):
         day = _parse_sqldate(added[:8])

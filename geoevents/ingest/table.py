@@ -13,7 +13,6 @@ import json
 import re
 from pathlib import Path
 from typing import Any, ClassVar
-from urllib.parse import urlsplit
 
 import numpy as np
 import pandas as pd
@@ -29,6 +28,7 @@ from geoevents.ingest._common import (
     parse_dates,
     parse_day_month_name,
     per_unique,
+    url_host,
 )
 from geoevents.ingest._detect import describe, guess_format
 from geoevents.ingest._read import Opened, Sniff
@@ -354,7 +354,7 @@ class TableImporter(Importer):
                 if len(sources) == 1 and "url" not in sources[0]:
                     sources[0]["url"] = url
                 else:
-                    host = urlsplit(url).hostname or url
+                    host = url_host(url) or url
                     sources.append({"name": host.removeprefix("www."), "url": url})
             out.append(sources)
         b.reject(

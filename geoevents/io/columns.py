@@ -65,6 +65,27 @@ def as_checked_before(raw: pd.DataFrame) -> pd.DataFrame:
     return raw
 
 
+# The libraries that read table files: what they raise for a corrupt file is about the file.
+_READERS = ("pyarrow", "pyogrio", "shapely", "pyproj", "geopandas", "pandas", "fiona")
+
+
+def _raised_by_reader(exc: BaseException) -> bool:
+    """Did ``exc`` come from inside a reading library (not from geoevents)?
+
+    A corrupt file makes them raise their own classes, and sometimes a bare KeyError or
+    TypeError deep in their metadata handling: the innermost frame tells which.
+    """
+    if type(exc).__module__.split(".")[0] in _READERS:
+        return True
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    if tb is None:
+        return False
+    filename = tb.tb_frame.f_code.co_filename.replace("\\", "/")
+    return "/geoevents/" not in filename and any(f"/{name}/" in filename for name in _READERS)
+
+
 @contextmanager
 def reading(path: str | Path, fmt: str) -> Iterator[None]:
     """Turn what the libraries raise for a file they cannot read into one InputError."""
@@ -73,11 +94,20 @@ def reading(path: str | Path, fmt: str) -> Iterator[None]:
     except (ValueError, OSError) as exc:
         if isinstance(exc, InputError):
             raise
-        raise InputError(f"{path}: cannot read as {fmt}: {exc}; check the file") from None
+        raise InputError(f"{path}: cannot read as {fmt}: {_brief(exc)}; check the file") from None
     except Exception as exc:  # pyarrow / GDAL raise their own error classes for corrupt files
-        if type(exc).__module__.split(".")[0] in ("pyarrow", "pyogrio", "shapely"):
-            raise InputError(f"{path}: cannot read as {fmt}: {exc}; check the file") from None
+        if _raised_by_reader(exc):
+            raise InputError(
+                f"{path}: cannot read as {fmt}: {_brief(exc)}; check the file (is it truncated "
+                "or damaged? write it again from its source)"
+            ) from None
         raise
+
+
+def _brief(exc: BaseException) -> str:
+    """The library's reason on one line, cut short (some quote whole metadata blocks)."""
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text if len(text) <= 200 else text[:199] + "…"
 
 
 def as_table(gdf: gpd.GeoDataFrame, lists_as_json: tuple[str, ...]) -> gpd.GeoDataFrame:

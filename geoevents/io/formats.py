@@ -10,6 +10,7 @@ also be many files (a directory, hive-partitioned or not, or a glob), read as on
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -18,9 +19,9 @@ import pandas as pd
 import pyarrow as pa
 
 from geoevents import schema
-from geoevents.errors import OutputError, ValidationError
+from geoevents.errors import ValidationError
 from geoevents.filters import Criteria, filter_incidents
-from geoevents.io.atomic import atomic_write, refuse_overwrite
+from geoevents.io.atomic import atomic_write, check_target, refuse_overwrite
 from geoevents.io.csv import read_csv, write_csv
 from geoevents.io.geojson import read_geojson, write_geojson
 from geoevents.io.gpkg import read_gpkg, write_gpkg
@@ -233,6 +234,7 @@ def write_incidents(
     *,
     overwrite: bool = True,
     partition_by: str | None = None,
+    inputs: Iterable[str | os.PathLike[str]] = (),
 ) -> Path:
     """Write incidents to ``path`` in the format its extension names, atomically.
 
@@ -248,6 +250,10 @@ def write_incidents(
         Write a hive-partitioned GeoParquet store instead: a directory with a
         ``year=2019/part-0.parquet`` file per year of ``date_start``, which :func:`load` reads
         back as one store (and pyarrow.dataset, DuckDB or Spark too).
+    inputs : iterable of path-like
+        What the caller read to make ``gdf``: ``path`` may be none of them (even with
+        ``overwrite``), nor a device, a FIFO or a directory (see
+        :func:`geoevents.io.atomic.check_target`). A symbolic link is written through.
 
     Returns
     -------
@@ -257,17 +263,18 @@ def write_incidents(
     Raises
     ------
     OutputError
-        When the file exists (and ``overwrite`` is False) or cannot be written.
+        When the file exists (and ``overwrite`` is False), is one of ``inputs`` or not a regular
+        file, or cannot be written.
     """
+    inputs = tuple(inputs)
+    check_target(path, inputs=inputs, directory=partition_by is not None)  # "" is not "."
     dest = Path(path)
     if partition_by is not None:
-        write_partitioned(gdf, dest, partition_by, overwrite=overwrite)
+        write_partitioned(gdf, dest, partition_by, overwrite=overwrite, inputs=inputs)
         return dest
     fmt = format_for(dest)
     refuse_overwrite(dest, overwrite)
-    if dest.is_dir():
-        raise OutputError(f"{dest}: is a directory; name a file")
-    with atomic_write(dest) as tmp:
+    with atomic_write(dest, inputs=inputs) as tmp:
         if fmt == "geojson":
             write_geojson(gdf, tmp)
         elif fmt == "parquet":

@@ -15,11 +15,11 @@ from geoevents import schema
 from geoevents._gc import gc_paused
 from geoevents.io.strictjson import parse_json
 from geoevents.problems import Problem, ValidationReport
-from geoevents.rfc7946 import PlainPoints, check_geojson, plain_points
+from geoevents.rfc7946 import PlainPoints, check_geojson, flat_coordinates, plain_points
 from geoevents.validation import check_frame
 from geoevents.validation.rules import NO_GEOMETRY
 
-__all__ = ["read_geojson", "to_feature_collection", "write_geojson"]
+__all__ = ["read_geojson", "to_feature_collection", "to_shape", "write_geojson"]
 
 
 def read_geojson(
@@ -163,17 +163,18 @@ def _shapes(
         ok = i not in broken and isinstance(feat, dict)
         geom = feat.get("geometry") if ok else None
         if geom is not None:
-            shapes[i] = _to_shape(geom)
+            shapes[i] = to_shape(geom)
         elif not ok:
             missing_ok.add(i)
     return shapes.tolist(), missing_ok
 
 
-def _to_shape(geom: dict[str, Any]) -> Any:
+def to_shape(geom: dict[str, Any]) -> Any:
+    """The 2D shapely shape of a GeoJSON geometry that passed :func:`check_geojson`."""
     if geom.get("type") == "Point":
         x, y = geom["coordinates"][:2]
         return shapely.Point(x, y)
-    return shapely.force_2d(shapely.geometry.shape(geom))
+    return shapely.geometry.shape(flat_coordinates(geom))
 
 
 def _warn_duplicate_ids(features: list[Any], report: ValidationReport) -> None:
@@ -230,7 +231,7 @@ def _geometry_validity(
         geom = feat.get("geometry") if isinstance(feat, dict) else None
         if not isinstance(geom, dict) or i in broken:
             continue
-        shape = _to_shape(geom)
+        shape = to_shape(geom)
         if not shape.is_empty and not shape.is_valid:
             report.problems.append(
                 Problem(

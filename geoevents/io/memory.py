@@ -99,7 +99,7 @@ def _parquet_data_size(path: Path) -> int | None:
 
     try:
         meta = pq.ParquetFile(path).metadata
-    except (OSError, pyarrow.ArrowException):
+    except (OSError, ValueError, pyarrow.ArrowException):  # a corrupt footer: the reader says so
         return None
     return sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,7 @@ import pyarrow.parquet as pq
 from geoevents import schema
 from geoevents.errors import InputError, UsageError
 from geoevents.filters import Criteria
-from geoevents.io.atomic import atomic_directory, refuse_overwrite
+from geoevents.io.atomic import atomic_directory, check_target, refuse_overwrite
 from geoevents.io.columns import arrow_dtype, as_checked_before, as_table, is_list_type, reading
 from geoevents.io.pushdown import pushdown_filter
 from geoevents.io.stores import FORMATS, Store
@@ -85,7 +86,12 @@ def write_parquet(gdf: gpd.GeoDataFrame, path: str | os.PathLike[str]) -> None:
 
 
 def write_partitioned(
-    gdf: gpd.GeoDataFrame, dest: Path, by: str, *, overwrite: bool = True
+    gdf: gpd.GeoDataFrame,
+    dest: Path,
+    by: str,
+    *,
+    overwrite: bool = True,
+    inputs: Iterable[str | os.PathLike[str]] = (),
 ) -> None:
     """Write incidents as a hive-partitioned GeoParquet store: ``dest/year=2019/part-0.parquet``.
 
@@ -109,10 +115,11 @@ def write_partitioned(
             f"{dest}: a partitioned store is a directory of GeoParquet files; name a directory "
             f"(e.g. {dest.with_suffix('')})"
         )
+    check_target(dest, inputs=inputs, directory=True)
     refuse_overwrite(dest, overwrite)
     years = pd.Series(gdf["date_start"], dtype=object).str[:4]
     keys = years.where(years.str.fullmatch(r"\d{4}").fillna(False), None)
-    with atomic_directory(dest, what="the store") as tmp:
+    with atomic_directory(dest, what="the store", inputs=inputs) as tmp:
         for value in sorted(set(keys.dropna())) + ([None] if keys.isna().any() else []):
             rows = keys.isna() if value is None else keys == value
             # The key's folder; pyarrow and DuckDB read this name for a null key.
@@ -259,7 +266,17 @@ def read_parquet(
         if expression is not None:
             extra["filters"] = expression
         gdf = gpd.read_parquet(source, to_pandas_kwargs=to_pandas, **extra)
+        _check_text(gdf)
     if gdf.crs is not None and not gdf.crs.equals("EPSG:4326"):
         gdf = gdf.to_crs("EPSG:4326")
     raw = as_checked_before(pd.DataFrame(gdf.drop(columns=gdf.geometry.name)))
     return raw, gdf.geometry
+
+
+def _check_text(gdf: gpd.GeoDataFrame) -> None:
+    """Make sure every text column is UTF-8, as Parquet requires: pyarrow reads the bytes as
+    they are and fails only later, when a value is turned into a Python string."""
+    for name in gdf.columns:
+        series = gdf[name]
+        if isinstance(series.dtype, pd.ArrowDtype):
+            pa.array(series.array).validate(full=True)  # ArrowInvalid: reading() words it

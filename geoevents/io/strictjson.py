@@ -40,12 +40,30 @@ _EIGHT_DIGITS = np.uint64(0x0101010101010101)
 _NUMBER_BYTES = frozenset(b"0123456789+-.eE")
 # Marks "jiter's answer cannot be trusted for this file"; None is a valid JSON value.
 _UNSURE = object()
+#: The longest integer literal read (Python's own limit for int() of a text is 4,300 digits).
+_MAX_DIGITS = 4300
+# A lone surrogate can only come from a \u escape (as bytes it is not UTF-8): D800-DFFF.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 
 
 class _NonFinite(ValueError):
     def __init__(self, token: str) -> None:
         super().__init__(token)
         self.token = token
+
+
+class _NotUnicodeName(ValueError):
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self.name = name
+
+
+def _is_unicode(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _reject_constant(token: str) -> Any:
@@ -57,6 +75,20 @@ def _finite_float(token: str) -> float:
     if math.isinf(value):
         raise _NonFinite(token)
     return value
+
+
+class _TooLong(ValueError):
+    def __init__(self, token: str) -> None:
+        super().__init__(token)
+        self.token = token
+
+
+def _bounded_int(token: str) -> int:
+    # Python refuses to turn more than 4,300 digits into an int (a guard against quadratic
+    # work); no field of an incident needs a tenth of that.
+    if len(token) > _MAX_DIGITS:
+        raise _TooLong(token)
+    return int(token)
 
 
 def _line_of(text: str, token: str) -> int | None:
@@ -190,8 +222,15 @@ def _strict_parse(
             "UTF-8); re-save the file as UTF-8, e.g. iconv -f latin1 -t utf-8"
         ) from None
     dup_objects: list[tuple[dict[str, Any], list[str]]] = []
+    # Member names become column names, which pyarrow and every output must encode: a name
+    # that is not Unicode text is refused here. (A value that holds one is the validator's.)
+    names_to_check = _SURROGATE_ESCAPE.search(text) is not None
 
     def hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        if names_to_check:
+            for key, _ in pairs:
+                if not _is_unicode(key):
+                    raise _NotUnicodeName(key)
         obj = dict(pairs)
         if len(obj) != len(pairs):
             keys = [k for k, _ in pairs]
@@ -204,7 +243,22 @@ def _strict_parse(
             object_pairs_hook=hook,
             parse_constant=_reject_constant,
             parse_float=_finite_float,
+            parse_int=_bounded_int,
         )
+    except _TooLong as exc:
+        line = _line_of(text, exc.token[:100])
+        at = f"line {line}: " if line else ""
+        raise InputError(
+            f"{source}: {at}a number has {len(exc.token):,} digits, more than the "
+            f"{_MAX_DIGITS:,} geoevents reads; write a number of sensible size (or null)"
+        ) from None
+    except _NotUnicodeName as exc:
+        shown = exc.name.encode("utf-8", "backslashreplace").decode("ascii", "backslashreplace")
+        raise InputError(
+            f'{source}: member name "{shown[:60]}" holds a lone surrogate escape (\\ud800 to '
+            "\\udfff alone), which is not Unicode text; fix the name (write the character "
+            "itself, or a complete surrogate pair)"
+        ) from None
     except _NonFinite as exc:
         line = _line_of(text, exc.token)
         at = f"line {line}: " if line else ""
