@@ -37,6 +37,7 @@ __all__ = [
     "merge_incidents",
     "new_incident",
     "refuse_unreadable",
+    "store_countries",
     "store_target",
 ]
 
@@ -94,6 +95,7 @@ def new_incident(
     source_published: str | None = None,
     confidence: str | None = None,
     tags: Sequence[str] = (),
+    prefer: Sequence[str] = (),
 ) -> NewIncident:
     """Assemble one incident from its fields, locating it by place name or coordinates.
 
@@ -111,6 +113,9 @@ def new_incident(
         taken from the place unless given.
     lonlat : (float, float), optional
         Locate the incident at these WGS84 coordinates instead.
+    prefer : sequence of str, optional
+        ISO3 codes the place is expected in (e.g. the countries the store already holds): a
+        name found in several countries resolves to the one there (the gazetteer's rule).
     id : str, optional
         The incident's id (default: a new unique ``inc-NNNNNN`` when it is added).
     title, date_start, date_end, date_precision, event_type, sub_event_type, country, admin1, \
@@ -196,7 +201,7 @@ location, geo_precision, actor1, actor2, assoc_actors, fatalities, summary, conf
         # The gazetteer loads its index on first use; only a lookup by name pays for it.
         from geoevents.gazetteer import resolve
 
-        found = resolve(place, country=country)
+        found = resolve(place, country=country, prefer=tuple(prefer) or None)
         geometry = shapely.Point(found.lon, found.lat)
         props.setdefault("location", found.name)
         props.setdefault("admin1", found.admin1)
@@ -477,3 +482,15 @@ def merge_incidents(
         )
         write_incidents(gpd.GeoDataFrame(combined, crs=current.crs), path, inputs=inputs)
     return added, updated, kept
+
+
+def store_countries(path: str | os.PathLike[str]) -> tuple[str, ...]:
+    """The ISO3 codes a store's incidents are in (none for a store that is not there yet).
+
+    ``add --place`` passes them to :func:`new_incident` as ``prefer``: a store about Iraq
+    implies that "Sinjar" is the Iraqi town, not the Syrian one.
+    """
+    if not Path(path).exists():
+        return ()
+    gdf = load(path, skip_invalid=True)
+    return tuple(sorted({c for c in gdf["iso3"].dropna() if isinstance(c, str)}))

@@ -223,3 +223,18 @@ def test_extract_bad_inputs(run, tmp_path):
     result = run("extract", plain, "--published", "2020-01-01")
     assert result.exit_code == 0
     assert "no candidate incidents" in result.stderr and result.stdout == ""
+
+
+def test_add_prefers_the_countries_the_store_holds(run, tmp_path):
+    # "Sinjar" is a town in Iraq and one in Syria: alone it is ambiguous (exit 8), but a store
+    # of Iraqi incidents implies the Iraqi one (issue 14: the store implies the country).
+    args = ["--title", "Clashes in Sinjar", "--date", "2017-10-17", "--type", "Battles"]
+    empty = tmp_path / "new.geojson"
+    assert run("add", empty, *args, "--place", "Sinjar").exit_code == 8
+    iraq = tmp_path / "iraq.geojson"
+    seed = geoevents.load(SMALL)
+    geoevents.write_incidents(seed[seed["iso3"] == "IRQ"].reset_index(drop=True), iraq)
+    result = run("add", iraq, *args, "--place", "Sinjar")
+    assert result.exit_code == 0, result.stderr
+    added = geoevents.load(iraq).iloc[-1]
+    assert (added["iso3"], added["location"]) == ("IRQ", "Sinjār")

@@ -102,13 +102,15 @@ def command(
       geoevents add --title "Clashes in Tuz Khurmatu" --date 2017-10-16 \\
         --type Battles --sub-type "Armed clash" --place "Tuz Kharmato" --country IRQ
     """
-    from geoevents.store import add_incidents, new_incident
+    from geoevents.store import add_incidents, new_incident, store_countries
 
     bases = _json_bases(from_json)
+    # A store about Iraq implies that "Sinjar" is the Iraqi town (the gazetteer's prefer rule).
+    prefer = store_countries(store) if fields["place"] and not fields["country"] else ()
     if len(bases) > 1 and (ident or fields["place"] or fields["lonlat"]):
         raise click.UsageError("--id, --place and --lonlat name one incident, not a collection")
     with usage_errors():  # options that do not go together are this command's usage errors
-        incidents = [new_incident(base, id=ident, **fields) for base in bases]
+        incidents = [new_incident(base, id=ident, prefer=prefer, **fields) for base in bases]
     for incident in incidents:
         if incident.place is not None:
             click.echo(f"place: {incident.place.describe()}", err=True)
