@@ -38,7 +38,7 @@ def counts_figure(
     from matplotlib.patches import Patch
     from matplotlib.ticker import MaxNLocator
 
-    from geoevents.figures.caption import date_range, source_line
+    from geoevents.figures.caption import draw_caption
     from geoevents.figures.style import RC, categories_of, category_colors, figure_size, font
     from geoevents.render.legend import field_title
     from geoevents.stats import IMPRECISE, period_counts
@@ -95,17 +95,8 @@ def counts_figure(
             title_fontproperties=font(10, bold=True),
             alignment="left",
         )
-        n = len(gdf)
-        fig.text(0.07, 0.945, title or f"Incidents per {by}", fontproperties=font(16, bold=True))
-        fig.text(
-            0.07,
-            0.905,
-            f"{date_range(gdf)} · {n} incident{'s' if n != 1 else ''}; "
-            f"an incident counts in a {by} only when its dates fall within it",
-            fontproperties=font(10),
-            color="#333333",
-        )
-        fig.text(0.07, 0.03, source_line(source), fontproperties=font(7.5), color="#555555")
+        note = f"; an incident counts in a {by} only when its dates fall within it"
+        draw_caption(fig, 0.07, gdf, title or f"Incidents per {by}", source, note)
     return fig
 
 

@@ -201,10 +201,10 @@ def map_figure(
 
     from geoevents.borders import countries
     from geoevents.errors import EmptySelectionError
-    from geoevents.figures.caption import date_range, source_line
+    from geoevents.figures.caption import draw_caption
     from geoevents.figures.labels import add_place_labels
     from geoevents.figures.scalebar import add_scale_bar
-    from geoevents.figures.style import RC, categories_of, category_colors, figure_size, font
+    from geoevents.figures.style import RC, categories_of, category_colors, figure_size
 
     if not len(gdf):
         raise EmptySelectionError("there are no incidents to draw")
@@ -232,16 +232,7 @@ def map_figure(
         add_place_labels(ax, gdf)
         add_scale_bar(ax)
         _legend(ax, order, colors, counts, by)
-        n = len(gdf)
-        fig.text(0.03, 0.945, title or "Incidents", fontproperties=font(16, bold=True))
-        fig.text(
-            0.03,
-            0.905,
-            f"{date_range(gdf)} · {n} incident{'s' if n != 1 else ''}",
-            fontproperties=font(10),
-            color="#333333",
-        )
-        fig.text(0.03, 0.03, source_line(source), fontproperties=font(7.5), color="#555555")
+        draw_caption(fig, 0.03, gdf, title or "Incidents", source)
     return fig
 
 
