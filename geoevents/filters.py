@@ -115,11 +115,11 @@ def _masks(gdf: gpd.GeoDataFrame, c: Criteria) -> list[tuple[str, np.ndarray]]:
         mask = (gdf["geo_precision"] <= c.max_precision).fillna(False).to_numpy(dtype=bool)
         out.append((f"geo precision <= {c.max_precision}", mask))
     if c.text:
-        mask = (
-            _contains(gdf["title"], c.text).to_numpy(dtype=bool)
-            | _contains(gdf["summary"], c.text).to_numpy(dtype=bool)
-            | _list_contains(gdf["sources"], c.text, ("name", "quote"))
-        )
+        # Free text: what an analyst reads of an incident (the page's filter does the same).
+        mask = _list_contains(gdf["sources"], c.text, ("name", "quote"))
+        mask |= _list_contains(gdf["assoc_actors"], c.text)
+        for column in ("title", "summary", "location", "actor1", "actor2"):
+            mask |= _contains(gdf[column], c.text).to_numpy(dtype=bool)
         out.append((f"text {c.text!r}", mask))
     for name, column, label in (
         ("date_precisions", "date_precision", "date precision"),

@@ -40,6 +40,8 @@ CASES: list[tuple[dict[str, Any], list[str]]] = [
     ({"countries": ["iraq", "NER"]}, ["--country", "iraq", "--country", "NER"]),
     ({"text": "kirkuk"}, ["--text", "kirkuk"]),
     ({"text": "reuters"}, ["--text", "reuters"]),
+    ({"text": "peshmerga"}, ["--text", "peshmerga"]),  # an actor
+    ({"text": "tongo"}, ["--text", "tongo"]),  # a location
     ({"min_fatalities": 1}, ["--min-fatalities", "1"]),
     ({"max_fatalities": 3}, ["--max-fatalities", "3"]),
     (

@@ -129,6 +129,14 @@ def test_max_precision(gdf):
     assert len(geoevents.filter_incidents(gdf, max_precision=2)) == 5
 
 
+def test_text_searches_locations_and_actors_too(gdf):
+    # Free text is what an analyst reads of an incident: where, and who, as well (issue 11).
+    assert ids(geoevents.filter_incidents(gdf, text="tongo tongo")) == {"t-tongo"}
+    assert ids(geoevents.filter_incidents(gdf, text="ez-zor")) == {"t-deir"}
+    assert ids(geoevents.filter_incidents(gdf, text="kataib")) == {"t-embassy"}
+    assert ids(geoevents.filter_incidents(gdf, text="popular mobilization")) == {"t-kirkuk"}
+
+
 def test_text_searches_title_summary_and_sources(gdf):
     assert ids(geoevents.filter_incidents(gdf, text="stadium")) == {"t-raqqa"}
     assert ids(geoevents.filter_incidents(gdf, text="allied militia")) == {"t-kirkuk"}

@@ -207,7 +207,9 @@ _FILTERS = [
         help="Keep incidents located at least this well (1 = exact place).",
     ),
     click.option(
-        "--text", metavar="TEXT", help="Search titles, summaries and sources (case-insensitive)."
+        "--text",
+        metavar="TEXT",
+        help="Search titles, summaries, locations, actors and sources (case-insensitive).",
     ),
     click.option(
         "--sub-type",

@@ -267,8 +267,12 @@
       );
     }
     if (c.text) {
+      // Free text: title, summary, location, actors and sources, as the library's filter.
       var text = textRows(store, "title", containsUpper(c.text));
-      textRows(store, "summary", containsUpper(c.text), text);
+      ["summary", "location", "actor1", "actor2"].forEach(function (name) {
+        textRows(store, name, containsUpper(c.text), text);
+      });
+      listRows(store, "assoc_actors", containsLower(c.text), text);
       sourceRows(store, ["name", "quote"], containsLower(c.text), text);
       parts.push(text);
     }
