@@ -531,6 +531,8 @@ def test_a_click_on_a_stack_lists_every_incident_there(context, maps, name, chos
     assert next(r["title"] for r in stack if r["id"] == chosen) in text
     assert re.search(rf"ID\s+{chosen}", text)
     opened.page.locator(".ge-stack-back").click()
+    # The list comes back in the same popup; under load that can take a frame or two.
+    opened.page.locator(".leaflet-popup-content .ge-stack-item").first.wait_for(timeout=5_000)
     assert len(stack_rows(opened)) == len(stack)
     # The API says the same: at() lists the stack, open() opens the chosen one.
     assert opened.state("(s, p) => s.at(p[0], p[1])", stack[0]["point"]) == [r["id"] for r in stack]
