@@ -39,7 +39,14 @@ def counts_figure(
     from matplotlib.ticker import MaxNLocator
 
     from geoevents.figures.caption import draw_caption
-    from geoevents.figures.style import RC, categories_of, category_colors, figure_size, font
+    from geoevents.figures.style import (
+        RC,
+        categories_of,
+        category_colors,
+        figure_size,
+        font,
+        side_legend,
+    )
     from geoevents.render.legend import field_title
     from geoevents.stats import IMPRECISE, period_counts
 
@@ -85,16 +92,7 @@ def counts_figure(
                     label=f"{IMPRECISE} (not within one {by})",
                 )
             )
-        ax.legend(
-            handles=handles,
-            title=field_title(category),
-            loc="upper left",
-            bbox_to_anchor=(1.02, 1.0),
-            frameon=False,
-            prop=font(9),
-            title_fontproperties=font(10, bold=True),
-            alignment="left",
-        )
+        side_legend(ax, handles, field_title(category))
         note = f"; an incident counts in a {by} only when its dates fall within it"
         draw_caption(fig, 0.07, gdf, title or f"Incidents per {by}", source, note)
     return fig

@@ -131,7 +131,7 @@ def _draw_incidents(ax: Axes, gdf: gpd.GeoDataFrame, values: list[str], colors: 
 def _legend(ax: Axes, order: list[str], colors: dict, counts: dict, by: str) -> None:
     from matplotlib.lines import Line2D
 
-    from geoevents.figures.style import font
+    from geoevents.figures.style import side_legend
     from geoevents.render.legend import field_title
 
     handles = [
@@ -147,16 +147,7 @@ def _legend(ax: Axes, order: list[str], colors: dict, counts: dict, by: str) -> 
         )
         for name in order
     ]
-    first = ax.legend(
-        handles=handles,
-        title=field_title(by),
-        loc="upper left",
-        bbox_to_anchor=(1.02, 1.0),
-        frameon=False,
-        prop=font(9),
-        title_fontproperties=font(10, bold=True),
-        alignment="left",
-    )
+    first = side_legend(ax, handles, field_title(by))
     ax.add_artist(first)
     symbols = [
         Line2D(
@@ -172,16 +163,7 @@ def _legend(ax: Axes, order: list[str], colors: dict, counts: dict, by: str) -> 
         )
         for code in (1, 2, 3)
     ]
-    ax.legend(
-        handles=symbols,
-        title="Location",
-        loc="lower left",
-        bbox_to_anchor=(1.02, 0.0),
-        frameon=False,
-        prop=font(9),
-        title_fontproperties=font(10, bold=True),
-        alignment="left",
-    )
+    side_legend(ax, symbols, "Location", bottom=True)
 
 
 def map_figure(

@@ -13,7 +13,7 @@ on the fonts a machine has installed.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from geoevents.schema import EVENT_TYPES
 
@@ -33,6 +33,7 @@ __all__ = [
     "category_colors",
     "figure_size",
     "font",
+    "side_legend",
 ]
 
 #: Inches (width, height): a 16:9 slide and a landscape A4 page.
@@ -103,6 +104,37 @@ def font(size: float, *, bold: bool = False) -> FontProperties:
 
     name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
     return FontProperties(fname=Path(matplotlib.get_data_path()) / _FONTS / name, size=size)
+
+
+def side_legend(ax: Any, handles: list[Any], title: str, *, bottom: bool = False) -> Any:
+    """A legend to the right of ``ax``, top- or bottom-aligned, in the figures' fonts.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        The plot the legend stands beside.
+    handles : list of matplotlib artists
+        Its entries.
+    title : str
+        Its heading.
+    bottom : bool
+        Align it with the plot's bottom instead of its top.
+
+    Returns
+    -------
+    matplotlib.legend.Legend
+        The legend (add it with ``ax.add_artist`` to keep it beside another one).
+    """
+    return ax.legend(
+        handles=handles,
+        title=title,
+        loc="lower left" if bottom else "upper left",
+        bbox_to_anchor=(1.02, 0.0 if bottom else 1.0),
+        frameon=False,
+        prop=font(9),
+        title_fontproperties=font(10, bold=True),
+        alignment="left",
+    )
 
 
 def category_colors(names: Iterable[str]) -> dict[str, str]:
