@@ -266,18 +266,11 @@ def _precision_misfits(
     :func:`~geoevents.validation.rules.precision_fits`); date_end is date_start where it is
     ``end_missing``. Each distinct date is read once."""
     (s_codes, s_uniques), (e_codes, e_uniques) = start, end
-    s_ord = _date_parts(s_uniques)[0]
-    e_ord = _date_parts(e_uniques)[0]
+    s_ord, e_ord = _ordinals(s_uniques), _ordinals(e_uniques)
     s_at, e_at = s_codes, np.where(end_missing, -1, e_codes)
 
-    def starts(values: np.ndarray) -> np.ndarray:
-        return values[s_at]
-
-    def ends(values: np.ndarray, same: np.ndarray) -> np.ndarray:
-        # Where date_end is absent, it is date_start.
-        return np.where(end_missing, same[s_at], values[e_at])
-
-    so, eo = starts(s_ord), ends(e_ord, s_ord)
+    # Where date_end is absent, it is date_start.
+    so, eo = s_ord[s_at], np.where(end_missing, s_ord[s_at], e_ord[e_at])
     has = (so >= 0) & (eo >= 0) & (eo >= so)
     p_codes, p_uniques = precision.factor()
     name = objects([*p_uniques, None], len(p_uniques) + 1)[p_codes]
@@ -288,21 +281,15 @@ def _precision_misfits(
     return has & misfit
 
 
-def _date_parts(
-    uniques: Sequence[Any],
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Ordinal, year, month, day and "last day of its month" of each distinct date, then of
-    no date (-1, last at index -1); a text that is no date counts as none."""
-    days = [_day(u) for u in uniques]
-    known = [d for d in days if d is not None]
-    count = len(days) + 1
-    parts = np.full((4, count), -1, np.int64)
-    last = np.zeros(count, bool)
-    at = np.array([k for k, d in enumerate(days) if d is not None], np.int64)
-    if len(at):
-        parts[:, at] = np.array([(d.toordinal(), d.year, d.month, d.day) for d in known]).T
-        last[at] = [(d + dt.timedelta(days=1)).day == 1 if d < dt.date.max else True for d in known]
-    return parts[0], parts[1], parts[2], parts[3], last
+def _ordinals(uniques: Sequence[Any]) -> np.ndarray:
+    """The ordinal of each distinct date, then -1 for no date (index -1); a text that is no
+    date counts as none."""
+    out = np.full(len(uniques) + 1, -1, np.int64)
+    for k, u in enumerate(uniques):
+        day = _day(u)
+        if day is not None:
+            out[k] = day.toordinal()
+    return out
 
 
 def _day(value: Any) -> dt.date | None:
