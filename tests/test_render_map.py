@@ -60,7 +60,8 @@ def test_one_overlay_per_event_type_in_acled_order_with_counts(incidents):
     assert names == [t for t in EVENT_TYPES if t in expected.index]
     assert {c["name"]: c["count"] for c in described["categories"]} == expected.to_dict()
     assert described["overlays"] == [
-        f"{c['name']} ({c['count']} / {c['count']})" for c in described["categories"]
+        *(f"{c['name']} ({c['count']} / {c['count']})" for c in described["categories"]),
+        "Hexagons",
     ]
     assert described["legend"]["shown"] == [c["count"] for c in described["categories"]]
     assert described["base_layers"] == []
@@ -183,7 +184,7 @@ def test_optional_overlays(incidents):
     assert (plain["cluster"], plain["heatmap"], plain["timeline"]) == (False, False, None)
     full = describe_map(build_map(incidents, cluster=True, heatmap=True, timeline=True))
     assert full["cluster"] is True
-    assert full["heatmap"] is True and full["overlays"][-1] == "Heatmap"
+    assert full["heatmap"] is True and full["overlays"][-2:] == ["Hexagons", "Heatmap"]
     assert full["timeline"] == tuple(dict(full["panel"][1:])["Dates"].split(" to "))
 
 
@@ -335,7 +336,7 @@ def test_hostile_text_reaches_the_page_only_as_json_or_entities(hostile):
     control = re.search(r"overlays :  \{(.*?)\}", page, re.S).group(1)
     assert "\\u0026lt;svg onload=\\u0026quot;window.__pwned" in control
     described = describe_map(build_map(hostile))
-    assert described["overlays"][-1].startswith('<svg onload="window.__pwned')
+    assert described["overlays"][-2].startswith('<svg onload="window.__pwned')
 
 
 def test_hostile_title_is_escaped_in_the_page_title(hostile):
@@ -367,4 +368,4 @@ def test_jinja_markup_in_data_is_never_evaluated():
     assert [c["name"] for c in legend["categories"]] == ["Battles", "{{ 7*7 }}"]
     entity = "\\u0026#x7b;"  # "&#x7b;" once folium's tojson has escaped the "&"
     assert f'"{entity}{entity} 7*7 ' in page
-    assert describe_map(m)["overlays"] == ["Battles (1 / 1)", "{{ 7*7 }} (1 / 1)"]
+    assert describe_map(m)["overlays"] == ["Battles (1 / 1)", "{{ 7*7 }} (1 / 1)", "Hexagons"]

@@ -15,13 +15,84 @@ if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
     from shapely.geometry import Polygon
 
-__all__ = ["DEFAULT_RESOLUTION", "RESOLUTIONS", "cell_polygons", "hex_cells"]
+__all__ = [
+    "DEFAULT_RESOLUTION",
+    "RESOLUTIONS",
+    "cell_codes",
+    "cell_polygons",
+    "hex_cells",
+    "incident_points",
+]
 
 #: H3 resolution 5: cells of about 250 km² (9 km edges), fine enough for a province and
 #: coarse enough that a country-wide dataset is not one incident per cell.
 DEFAULT_RESOLUTION = 5
 
 RESOLUTIONS = range(16)
+
+
+def incident_points(gdf: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Return the lon and lat each incident counts at: its point, or a point on its surface.
+
+    The map page draws a line or an area at the same representative point.
+    """
+    import numpy as np
+    import shapely
+
+    geometry = gdf.geometry.values
+    points = np.where(
+        shapely.get_type_id(geometry) == 0, geometry, shapely.point_on_surface(geometry)
+    )
+    return shapely.get_x(points), shapely.get_y(points)
+
+
+def cell_codes(
+    gdf: gpd.GeoDataFrame, resolution: int = DEFAULT_RESOLUTION
+) -> tuple[list[str], np.ndarray]:
+    """Return the distinct H3 cells of the incidents and each incident's index into them.
+
+    Parameters
+    ----------
+    gdf : geopandas.GeoDataFrame
+        Incidents in EPSG:4326.
+    resolution : int, default 5
+        H3 resolution, 0 (continents) to 15 (about a square metre).
+
+    Returns
+    -------
+    cells : list of str
+        The distinct cell ids (H3's hex strings), sorted.
+    codes : numpy.ndarray
+        ``cells[codes[i]]`` is incident ``i``'s cell (int64).
+
+    Raises
+    ------
+    UsageError
+        For a resolution outside 0-15.
+    """
+    import h3
+    import h3.api.basic_int as h3int
+    import numpy as np
+
+    if resolution not in RESOLUTIONS:
+        from geoevents.errors import UsageError
+
+        raise UsageError(f"H3 resolution {resolution} is out of range; use 0 to 15")
+    lon, lat = incident_points(gdf)
+    # H3's integer API over plain floats, then one string per distinct cell: per-row strings
+    # and numpy scalars cost several times as much at a million incidents.
+    ids = np.fromiter(
+        (
+            h3int.latlng_to_cell(y, x, resolution)
+            for x, y in zip(lon.tolist(), lat.tolist(), strict=True)
+        ),
+        dtype=np.uint64,
+        count=len(lon),
+    )
+    distinct, codes = np.unique(ids, return_inverse=True)
+    # Cell ids of one resolution are hex strings of one length: numeric order is text order.
+    cells = [h3.int_to_str(cell) for cell in distinct.tolist()]
+    return cells, codes.reshape(-1).astype(np.int64)
 
 
 def hex_cells(gdf: gpd.GeoDataFrame, resolution: int = DEFAULT_RESOLUTION) -> np.ndarray:
@@ -39,22 +110,10 @@ def hex_cells(gdf: gpd.GeoDataFrame, resolution: int = DEFAULT_RESOLUTION) -> np
     numpy.ndarray
         One cell id (str) per incident, in order.
     """
-    import h3
     import numpy as np
-    import shapely
 
-    if resolution not in RESOLUTIONS:
-        from geoevents.errors import UsageError
-
-        raise UsageError(f"H3 resolution {resolution} is out of range; use 0 to 15")
-    geometry = gdf.geometry.values
-    points = np.where(
-        shapely.get_type_id(geometry) == 0, geometry, shapely.point_on_surface(geometry)
-    )
-    lon, lat = shapely.get_x(points), shapely.get_y(points)
-    return np.array(
-        [h3.latlng_to_cell(y, x, resolution) for x, y in zip(lon, lat, strict=True)], dtype=object
-    )
+    cells, codes = cell_codes(gdf, resolution)
+    return np.array(cells, dtype=object)[codes] if len(codes) else np.array([], dtype=object)
 
 
 def _unwrapped(ring: list[tuple[float, float]]) -> list[tuple[float, float]]:

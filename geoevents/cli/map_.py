@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from geoevents.aggregation.hexes import DEFAULT_RESOLUTION
 from geoevents.cli.options import (
     filter_options,
     force_option,
@@ -92,6 +93,22 @@ def _timestamp(given: str | None) -> str | None:
     help="classic: one Leaflet layer per incident; large: compressed columns drawn on a canvas "
     "(for tens of thousands to millions of incidents); auto: large from 10,001 incidents on.",
 )
+@click.option(
+    "--view",
+    type=click.Choice(["auto", "points", "hex", "both"]),
+    default="auto",
+    show_default=True,
+    help="points: the incidents; hex: H3 hexagons counting the shown incidents; both; auto: "
+    "hex from 10,001 incidents on. The page switches between them.",
+)
+@click.option(
+    "--hex-resolution",
+    type=click.IntRange(0, 15),
+    default=DEFAULT_RESOLUTION,
+    show_default=True,
+    help="H3 resolution of the hexagons (as geoevents aggregate --resolution); the map also "
+    "carries the resolutions two steps coarser and finer, for other zooms.",
+)
 @force_option(help="Replace OUTPUT even if it is not a geoevents map.")
 def command(
     path: str,
@@ -106,6 +123,8 @@ def command(
     title: str | None,
     timestamp: str | None,
     engine: str,
+    view: str,
+    hex_resolution: int,
     force: bool,
 ) -> None:
     """Draw the incidents as a layered map in one self-contained HTML file.
@@ -156,6 +175,8 @@ def command(
         title=title or Path(path).name,
         info=info,
         engine=engine,
+        view=view,
+        hex_resolution=hex_resolution,
     )
     save_map(m, dest)
     if large:

@@ -10,12 +10,14 @@ import geopandas as gpd
 import numpy as np
 from folium.map import LayerControl
 
+from geoevents.aggregation.hexes import DEFAULT_RESOLUTION
 from geoevents.errors import UsageError
 from geoevents.render.basemap import BlankBase, CountryBorders, tile_layer
 from geoevents.render.categories import categorize, check_layer_by
 from geoevents.render.columnar import encode_incidents
 from geoevents.render.embed import escape_html
 from geoevents.render.figure import CleanFigure
+from geoevents.render.hexview import HexLayer, add_hex_cells, choose_view, hex_resolutions
 from geoevents.render.ids import assign_ids
 from geoevents.render.incident_list import IncidentList
 from geoevents.render.info import MapInfo
@@ -115,6 +117,8 @@ def build_map(
     title: str = "geoevents map",
     info: MapInfo | None = None,
     engine: str = "auto",
+    view: str = "auto",
+    hex_resolution: int = DEFAULT_RESOLUTION,
 ) -> folium.Map:
     """Build the analyst's map of ``gdf``: one overlay per category, legend, provenance panel.
 
@@ -149,6 +153,13 @@ def build_map(
         Leaflet marker per incident (and can cluster them); ``"large"`` draws them on one
         canvas, which keeps a million incidents interactive. ``"auto"`` picks ``"large"``
         from ``LARGE_ENGINE_MIN`` incidents on.
+    view : {"auto", "points", "hex", "both"}, default "auto"
+        What the page shows first: the incidents' symbols, H3 hexagons counting the shown
+        incidents, or both (the page switches between them). ``"auto"`` shows the hexagons
+        alone from ``hexview.HEX_VIEW_MIN`` incidents on, else the points.
+    hex_resolution : int, default 5
+        The H3 resolution of the hexagons (``geoevents aggregate``'s default); the page also
+        carries the resolutions two steps coarser and finer, for other zooms.
 
     Returns
     -------
@@ -159,7 +170,8 @@ def build_map(
     ------
     UsageError
         If ``layer_by`` is not a categorical incident field (the message lists the valid
-        ones), ``tiles`` or ``engine`` is unknown, or clustering is asked of the large engine.
+        ones), ``tiles``, ``engine`` or ``view`` is unknown, ``hex_resolution`` is outside
+        0-15, or clustering is asked of the large engine.
     TypeError
         If ``gdf`` is not a GeoDataFrame.
     """
@@ -169,10 +181,13 @@ def build_map(
     info = info if info is not None else MapInfo()
 
     engine = choose_engine(engine, len(gdf), cluster=cluster)
+    view = choose_view(view, len(gdf))
+    resolutions = hex_resolutions(hex_resolution)
     column = gdf[layer_by] if layer_by in gdf.columns else [None] * len(gdf)
     categories, codes = categorize(column, layer_by)
     code_array = np.asarray(codes, dtype=np.int64)
     data = encode_incidents(gdf, code_array)
+    add_hex_cells(data, gdf, resolutions)
     span = data.date_span
     precision = data.precision_counts
     bounds = data.bounds
@@ -202,6 +217,8 @@ def build_map(
         data, categories, groups, layer_by=layer_by, drawer=drawer, cluster=cluster, source=source
     )
     m.add_child(incidents)
+    if len(gdf):
+        m.add_child(HexLayer(incidents, view=view, resolution=hex_resolution))
     if heatmap:
         m.add_child(HeatLayer(incidents, show=True))
     m.add_child(Legend(layer_by, categories, precision, shown))

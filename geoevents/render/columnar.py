@@ -94,6 +94,9 @@ class ColumnarIncidents:
         Whether each incident can be drawn (it has a usable location).
     bounds : list, optional
         ``[[south, west], [north, east]]`` of the drawable incidents.
+    extra : dict
+        More JSON-ready descriptions of buffers the page's own parts read (``"hex"``: the
+        cells of ``hexview.add_hex_cells``), merged into the page's description of the store.
     """
 
     count: int
@@ -104,6 +107,7 @@ class ColumnarIncidents:
     precision_counts: dict[int, int] = field(default_factory=dict)
     bounds: list[list[float]] | None = None
     drawable: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    extra: dict[str, Any] = field(default_factory=dict)
 
     def add(self, dtype: str, array: np.ndarray | bytes) -> int:
         """Append a buffer and return its index."""

@@ -13,6 +13,7 @@ import folium
 from folium.map import Layer
 
 from geoevents.render.basemap import CountryBorders
+from geoevents.render.hexview import HexLayer
 from geoevents.render.layers import HeatLayer, IncidentLayer
 from geoevents.render.legend import Legend
 from geoevents.render.panel import ProvenancePanel
@@ -42,7 +43,8 @@ def describe_map(m: folium.Map) -> dict[str, Any]:
         ``count`` per overlay); ``overlays`` and ``base_layers`` (names as the layer control
         shows them); ``legend`` (``title``, ``categories``, ``precision``); ``panel``
         (``(label, text)`` lines); ``borders``, ``cluster``, ``heatmap`` (bools);
-        ``timeline`` (``(start, end)`` or ``None``).
+        ``timeline`` (``(start, end)`` or ``None``); ``view`` (``"points"``, ``"hex"`` or
+        ``"both"``; ``None`` for a map without incidents) and ``hex_resolution``.
 
     Raises
     ------
@@ -55,6 +57,7 @@ def describe_map(m: folium.Map) -> dict[str, Any]:
     legend = _only(m, Legend)
     panel = _only(m, ProvenancePanel)
     timeline = _only(m, TimelineControl)
+    hexes = _only(m, HexLayer)
     layers = [c for c in children(m).values() if isinstance(c, Layer) and c.control]
     return {
         "title": panel.title,
@@ -75,4 +78,6 @@ def describe_map(m: folium.Map) -> dict[str, Any]:
         "cluster": incidents.cluster,
         "heatmap": _only(m, HeatLayer) is not None,
         "timeline": None if timeline is None else (timeline.start, timeline.end),
+        "view": None if hexes is None else hexes.view,
+        "hex_resolution": None if hexes is None else hexes.resolution,
     }

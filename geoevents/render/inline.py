@@ -43,8 +43,9 @@ OWN_SCRIPTS = (
     "filters.js",
     "export.js",
     "permalink.js",
+    "hexview.js",
 )
-OWN_STYLES = ("geoevents.css",)
+OWN_STYLES = ("geoevents.css", "hexview.css")
 
 
 def _xstatic_dir(package: str) -> Path:

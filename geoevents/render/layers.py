@@ -179,6 +179,7 @@ class IncidentLayer(VerbatimMacroElement):
                 # What the page's export writes: the CLI's columns and where they came from.
                 "fields": list(COLUMNS),
                 "source": self.source,
+                **self.data.extra,
             }
         )
 

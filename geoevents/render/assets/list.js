@@ -85,6 +85,31 @@
     var empty = el("div", "ge-list-empty", "Loading\u2026");
     body.appendChild(empty);
     root.appendChild(body);
+    // A scope narrows the list to some of the shown rows (hexview.js: one hexagon's), with a
+    // way back to all shown: page.setListScope({label, keep(row), cleared()}) or null.
+    var scopeBar = el("div", "ge-list-scope");
+    var scopeText = el("span", "ge-list-scope-text", "");
+    var scopeBack = el("button", "ge-list-scope-back", "All shown");
+    scopeBack.type = "button";
+    scopeBar.appendChild(scopeText);
+    scopeBar.appendChild(scopeBack);
+    scopeBar.style.display = "none";
+    body.insertBefore(scopeBar, scroller);
+    page.listScope = null;
+    page.setListScope = function (scope) {
+      var before = page.listScope;
+      page.listScope = scope || null;
+      scopeBar.style.display = scope ? "" : "none";
+      scopeText.textContent = scope ? scope.label : "";
+      if (before && before !== scope && before.cleared) before.cleared();
+      if (scope) setOpen(true);
+      active = -1;
+      scroller.scrollTop = 0;
+      rebuild();
+    };
+    scopeBack.addEventListener("click", function () {
+      page.setListScope(null);
+    });
 
     function setOpen(open) {
       root.classList.toggle("ge-collapsed", !open);
@@ -215,13 +240,18 @@
       var mask = store.mask;
       var out = new Int32Array(store.shown);
       var at = 0;
-      for (var i = 0; i < order.length; i++) if (mask[order[i]]) out[at++] = order[i];
+      var scope = page.listScope;
+      for (var i = 0; i < order.length; i++) {
+        if (mask[order[i]] && (scope === null || scope.keep(order[i]))) out[at++] = order[i];
+      }
       rows = at === out.length ? out : out.subarray(0, at);
       active = Math.min(active, rows.length - 1);
       pool.forEach(function (node) {
         node.row = -1;
       });
-      counter.textContent = rows.length + " of " + page.count + " shown";
+      counter.textContent = page.listScope
+        ? rows.length + " here, of " + store.shown + " shown"
+        : rows.length + " of " + page.count + " shown";
       empty.textContent = rows.length ? "" : "No incidents shown";
       empty.style.display = rows.length ? "none" : "";
       GE.SORT_KEYS.forEach(function (key) {

@@ -247,7 +247,7 @@
     var pending = false;
     var hovered = "";
     function hover(event) {
-      if (pending) return;
+      if (pending || page.pointsOff) return; // pointsOff: the hexagons alone (hexview.js)
       pending = true;
       L.Util.requestAnimFrame(function () {
         pending = false;
@@ -272,6 +272,7 @@
     }
 
     function click(event) {
+      if (page.pointsOff) return;
       var rows = page.rowsAt(event.containerPoint);
       if (rows.length) page.openRows(rows, latLngOf(rows[0]));
     }
@@ -416,6 +417,8 @@
   // filters, export and permalink (filters.js, export.js, permalink.js) add the rest.
   API.push("list", "sortBy", "search");
   API.push("filter", "clearFilters", "exportSelection", "state", "setState");
+  // The hexagon view (hexview.js).
+  API.push("view", "hexes", "selectCell", "hexResolution", "hexColour", "changeByCountry");
   API.forEach(function (name) {
     GE[name] = function () {
       var ids = Object.keys(GE.maps);

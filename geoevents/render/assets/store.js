@@ -254,6 +254,8 @@
       meta: meta,
       categories: meta.categories,
       mask: new Uint8Array(n),
+      // The mask before the date range (hexview.js counts the previous window from it).
+      base: new Uint8Array(n),
       shown: 0,
       drawable: 0,
       /** Per category: [shown, total] (total counts every incident, drawable or not). */
@@ -319,16 +321,18 @@
       var ends = store.ends;
       var filter = store.inputs.filter;
       var mask = store.mask;
+      var base = store.base;
       var prec = store.prec;
       var cat = store.cat;
       var shown = new Float64Array(k);
       var total = 0;
       for (var i = 0; i < n; i++) {
         var show = prec[i] !== 0 && on[cat[i]] === 1;
+        if (show && filter !== null) show = filter(i);
+        base[i] = show ? 1 : 0;
         if (show && starts !== null) {
           show = GE.overlaps(starts[i], ends !== null ? ends[i] : GE.NO_DAY, lo, hi);
         }
-        if (show && filter !== null) show = filter(i);
         mask[i] = show ? 1 : 0;
         if (show) {
           shown[cat[i]]++;
@@ -396,6 +400,18 @@
         });
         return out;
       });
+    };
+
+    /** A promise of raw buffers by index (hexview.js reads the hexagons' own buffers). */
+    store.buffers = function (indexes) {
+      return Promise.all(
+        indexes.map(function (index) {
+          if (buffers[index]) return buffers[index];
+          return readBuffer(meta.buffers[index]).then(function (array) {
+            return (buffers[index] = array);
+          });
+        })
+      );
     };
 
     var distinctCache = {};

@@ -1,0 +1,817 @@
+/* geoevents map runtime: the hexagon view — H3 cells counting the shown incidents.
+ *
+ * The cells come from the build (render/hexview.py): per resolution, each incident's cell
+ * (0: none, k + 1: the k-th cell), the cell ids and their boundaries. So the page needs no H3
+ * library and counts in exactly the cells of `geoevents aggregate`. On every change of the
+ * store's one mask (toggles, filters, timeline) the cells of the resolution in use are counted
+ * again with typed arrays: the shown incidents, their reported deaths, and for the change
+ * classes the incidents of the previous window (the same length just before the range, by
+ * aggregation/windows.py's rule), passing every other input (store.base). The classes follow
+ * aggregation/change.py with the thresholds the build hands over (GE.changeClass).
+ *
+ * One canvas draws the cells in view; a click on a cell lists its shown incidents in the
+ * incident list (page.setListScope, with "All shown" to go back), a hover says its count.
+ * Text is data: everything is inserted with textContent.
+ */
+(function () {
+  "use strict";
+  var GE = window.geoevents;
+  var el = GE.el;
+  var MAX_LAT = 85.0511287798;
+  var DAY_MS = 86400000;
+  var MIN_CELL_PX = 12; // by zoom, the finest resolution whose cells are at least this wide
+  var FILL_OPACITY = 0.72;
+  var COUNTRY_ROWS = 12; // the box lists this many countries, most incidents first
+  var MODES = { count: "Incidents", deaths: "Deaths", change: "Change" };
+
+  function mercatorY(lat) {
+    var phi = (Math.max(-MAX_LAT, Math.min(MAX_LAT, lat)) * Math.PI) / 180;
+    return 0.5 - Math.log(Math.tan(Math.PI / 4 + phi / 2)) / (2 * Math.PI);
+  }
+
+  // -- the rules shared with the library ----------------------------------------------------
+
+  /** The change class of a window's count against the previous one (aggregation/change.py). */
+  GE.changeClass = function (current, previous, rule) {
+    if (Math.max(current, previous) < rule.minCount) return "too few";
+    var ratio = previous > 0 ? current / previous : Infinity;
+    if (ratio >= rule.sharpRise) return "sharp rise";
+    if (ratio >= rule.rise) return "rise";
+    if (ratio > 1 / rule.rise) return "stable";
+    if (ratio > 1 / rule.sharpRise) return "fall";
+    return "sharp fall";
+  };
+
+  function dayOf(year, month0, day) {
+    var date = new Date(0);
+    date.setUTCFullYear(year, month0, day);
+    return Math.round(date.getTime() / DAY_MS);
+  }
+
+  function monthIndex(day) {
+    var date = new Date(day * DAY_MS);
+    return date.getUTCFullYear() * 12 + date.getUTCMonth();
+  }
+
+  /**
+   * The window before [lo, hi] (day numbers) of the same length (aggregation/windows.py):
+   * whole calendar months against as many whole months before, any other range against the
+   * same number of days before it.
+   */
+  GE.previousWindow = function (lo, hi) {
+    var whole = new Date(lo * DAY_MS).getUTCDate() === 1 && new Date((hi + 1) * DAY_MS).getUTCDate() === 1;
+    if (whole) {
+      var months = monthIndex(hi) - monthIndex(lo) + 1;
+      var first = monthIndex(lo) - months;
+      var last = first + months - 1;
+      return [dayOf(Math.floor(first / 12), first % 12, 1), dayOf(Math.floor(last / 12), (last % 12) + 1, 0)];
+    }
+    var days = hi - lo + 1;
+    return [lo - days, lo - 1];
+  };
+
+  // -- the cells of one resolution ------------------------------------------------------------
+
+  function makeLevel(desc, arrays) {
+    var count = desc.count;
+    var bytes = arrays[1];
+    var sizes = arrays[2];
+    var verts = arrays[3];
+    var starts = new Int32Array(count + 1);
+    for (var k = 0; k < count; k++) starts[k + 1] = starts[k] + sizes[k];
+    var vx = new Float64Array(starts[count]);
+    var vy = new Float64Array(starts[count]);
+    var box = new Float64Array(4 * count);
+    var widths = new Float64Array(count);
+    for (k = 0; k < count; k++) {
+      var x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+      for (var v = starts[k]; v < starts[k + 1]; v++) {
+        var x = (vx[v] = verts[2 * v + 1] / 360 + 0.5);
+        var y = (vy[v] = mercatorY(verts[2 * v]));
+        if (x < x0) x0 = x;
+        if (x > x1) x1 = x;
+        if (y < y0) y0 = y;
+        if (y > y1) y1 = y;
+      }
+      box[4 * k] = x0;
+      box[4 * k + 1] = y0;
+      box[4 * k + 2] = x1;
+      box[4 * k + 3] = y1;
+      widths[k] = x1 - x0;
+    }
+    var sorted = Array.prototype.slice.call(widths).sort(function (a, b) {
+      return a - b;
+    });
+    var ids = null;
+    var byId = null;
+    var level = {
+      resolution: desc.resolution,
+      count: count,
+      codes: arrays[0],
+      starts: starts,
+      vx: vx,
+      vy: vy,
+      box: box,
+      width: count ? sorted[Math.floor(count / 2)] : 0,
+      counts: new Int32Array(count + 1),
+      deaths: new Float64Array(count + 1),
+      previous: new Int32Array(count + 1),
+      counted: false,
+      /** The id (H3's hex string) of cell k. */
+      id: function (k) {
+        if (!ids) {
+          ids = new Array(count);
+          var text = new TextDecoder("ascii").decode(bytes);
+          for (var j = 0; j < count; j++) ids[j] = text.substring(15 * j, 15 * j + 15);
+        }
+        return ids[k];
+      },
+      /** The index of a cell id, or -1. */
+      indexOf: function (id) {
+        if (!byId) {
+          byId = new Map();
+          for (var j = 0; j < count; j++) byId.set(level.id(j), j);
+        }
+        var k = byId.get(String(id));
+        return k === undefined ? -1 : k;
+      }
+    };
+    return level;
+  }
+
+  /** Upper bounds of the colour classes of values up to max: geometric steps, whole numbers. */
+  function classBounds(max, classes) {
+    var out = [];
+    if (max <= 0) return out;
+    for (var j = 1; j <= classes; j++) {
+      var bound = Math.ceil(Math.pow(max, j / classes));
+      if (!out.length || bound > out[out.length - 1]) out.push(bound);
+    }
+    out[out.length - 1] = Math.max(out[out.length - 1], Math.ceil(max));
+    return out;
+  }
+
+  // -- the canvas -------------------------------------------------------------------------------
+
+  var HexCanvas = L.Layer.extend({
+    initialize: function (hooks) {
+      this._hooks = hooks;
+      this._redraw = this._redraw.bind(this);
+    },
+    onAdd: function (map) {
+      var pane = map.getPane("geoeventsHex") || map.createPane("geoeventsHex");
+      pane.style.zIndex = 410; // above the borders and tiles, below the incidents (420)
+      pane.style.pointerEvents = "none";
+      this._canvas = L.DomUtil.create("canvas", "ge-hex leaflet-zoom-hide", pane);
+      map.on("moveend resize viewreset", this._redraw);
+      this._hooks.shown(true);
+      this._redraw();
+    },
+    onRemove: function (map) {
+      L.DomUtil.remove(this._canvas);
+      this._canvas = null;
+      map.off("moveend resize viewreset", this._redraw);
+      this._hooks.shown(false);
+    },
+    _redraw: function () {
+      if (this._map && this._canvas) this._hooks.draw(this._canvas);
+    }
+  });
+
+  /** The hexagon layer of a page (GE.drawIncidents / GE.drawLarge); see render/hexview.py. */
+  GE.hexLayer = function (page, cfg) {
+    var map = page.map;
+    var state = {
+      on: false,
+      mode: "count",
+      pinned: null, // a resolution the API fixed, else by zoom
+      levels: [],
+      level: null,
+      selected: null, // {level, k}
+      window: null, // {lo, hi, previous: [lo, hi]} in day numbers, or null
+      drawn: null // {cells: Int32Array, count, xs, ys} of the last draw, for hits
+    };
+    var store = null;
+    var fatalities = null;
+    var layer = new HexCanvas({ shown: shown, draw: draw });
+    var box = makeBox();
+    page.hexConfig = cfg;
+
+    // -- counting -----------------------------------------------------------------------
+
+    function sentinel(iso) {
+      return iso === "0001-01-01" || iso === "9999-12-31";
+    }
+
+    /** The current window and the previous one, from the range (open ends: the data's). */
+    function windowOf() {
+      var range = store.inputs.range;
+      if (!range || !store.starts) return null;
+      var lo = GE.isoDay(range[0]);
+      var hi = GE.isoDay(range[1]);
+      if (sentinel(range[0]) || sentinel(range[1])) {
+        // As `aggregate`: an open end is the first or last date of the other filters' rows.
+        var first = Infinity, last = -Infinity;
+        var base = store.base, starts = store.starts, ends = store.ends;
+        for (var i = 0; i < store.n; i++) {
+          if (!base[i] || starts[i] === GE.NO_DAY) continue;
+          var end = ends !== null && ends[i] !== GE.NO_DAY ? ends[i] : starts[i];
+          if (starts[i] < first) first = starts[i];
+          if (end > last) last = end;
+        }
+        if (first === Infinity) return null;
+        if (sentinel(range[0])) lo = first;
+        if (sentinel(range[1])) hi = last;
+      }
+      if (lo > hi) return null;
+      return { lo: lo, hi: hi, previous: GE.previousWindow(lo, hi) };
+    }
+
+    /** Count the shown incidents (and deaths, and the previous window's) per cell of level. */
+    function count(level) {
+      var n = store.n;
+      var codes = level.codes;
+      var counts = level.counts;
+      var deaths = level.deaths;
+      var previous = level.previous;
+      var mask = store.mask;
+      counts.fill(0);
+      deaths.fill(0);
+      previous.fill(0);
+      var fat = fatalities;
+      for (var i = 0; i < n; i++) {
+        if (!mask[i]) continue;
+        var c = codes[i];
+        counts[c]++;
+        if (fat !== null) {
+          var f = fat.get(i);
+          if (typeof f === "number") deaths[c] += f;
+        }
+      }
+      var win = state.window;
+      if (win) {
+        var base = store.base;
+        var starts = store.starts;
+        var ends = store.ends;
+        var lo = win.previous[0];
+        var hi = win.previous[1];
+        for (i = 0; i < n; i++) {
+          if (base[i] && GE.overlaps(starts[i], ends !== null ? ends[i] : GE.NO_DAY, lo, hi)) previous[codes[i]]++;
+        }
+      }
+      level.counted = true;
+    }
+
+    function ensureCounted(level) {
+      if (!level.counted) count(level);
+      return level;
+    }
+
+    /** After a change of the mask: the window again, every count stale, the current recounted. */
+    function recount() {
+      state.window = windowOf();
+      state.levels.forEach(function (level) {
+        level.counted = false;
+      });
+      if (state.on && state.level) count(state.level);
+      redraw();
+      renderBox();
+    }
+
+    // -- which resolution -----------------------------------------------------------------
+
+    function levelFor() {
+      if (!state.levels.length) return null;
+      if (state.pinned !== null) {
+        return state.levels.filter(function (l) {
+          return l.resolution === state.pinned;
+        })[0];
+      }
+      var scale = 256 * Math.pow(2, map.getZoom());
+      var chosen = state.levels[0];
+      state.levels.forEach(function (level) {
+        if (level.width * scale >= MIN_CELL_PX) chosen = level;
+      });
+      return chosen;
+    }
+
+    function chooseLevel() {
+      var level = levelFor();
+      if (level === state.level) return;
+      state.level = level;
+      if (state.on && level) ensureCounted(level);
+      renderBox();
+    }
+
+    // -- colours --------------------------------------------------------------------------
+
+    function valueOf(level, k) {
+      return state.mode === "deaths" ? level.deaths[k + 1] : level.counts[k + 1];
+    }
+
+    function drawnCell(level, k) {
+      if (state.mode === "change") return state.window !== null && (level.counts[k + 1] > 0 || level.previous[k + 1] > 0);
+      return level.counts[k + 1] > 0;
+    }
+
+    /** The classes of the current mode: [{color, label, test(k)}]. */
+    function classes(level) {
+      if (state.mode === "change") {
+        return cfg.change.classes.map(function (name) {
+          return { color: cfg.changeColors[name], label: name, name: name };
+        });
+      }
+      var max = 0;
+      for (var k = 0; k < level.count; k++) max = Math.max(max, valueOf(level, k));
+      var bounds = classBounds(max, cfg.colors.length);
+      var out = [];
+      if (state.mode === "deaths") out.push({ color: null, label: "0", upTo: 0 });
+      var low = 1;
+      bounds.forEach(function (bound, j) {
+        var at = bounds.length === 1 ? cfg.colors.length - 1 : Math.round((j * (cfg.colors.length - 1)) / (bounds.length - 1));
+        out.push({ color: cfg.colors[at], label: low === bound ? String(bound) : low + "\u2013" + bound, upTo: bound });
+        low = bound + 1;
+      });
+      return out;
+    }
+
+    function classOf(level, k, list) {
+      if (state.mode === "change") {
+        var name = GE.changeClass(level.counts[k + 1], level.previous[k + 1], cfg.change);
+        return cfg.change.classes.indexOf(name);
+      }
+      var value = valueOf(level, k);
+      for (var j = 0; j < list.length; j++) if (value <= list[j].upTo) return j;
+      return list.length - 1;
+    }
+
+    // -- drawing --------------------------------------------------------------------------
+
+    function redraw() {
+      layer._redraw();
+    }
+
+    function draw(canvas) {
+      var size = map.getSize();
+      L.DomUtil.setPosition(canvas, map.containerPointToLayerPoint([0, 0]));
+      canvas.width = size.x;
+      canvas.height = size.y;
+      state.drawn = null;
+      var level = state.level;
+      if (!store || !level || !size.x || !size.y) return;
+      ensureCounted(level);
+      var scale = 256 * Math.pow(2, map.getZoom());
+      var origin = map.containerPointToLayerPoint([0, 0]).add(map.getPixelOrigin());
+      var list = classes(level);
+      var byClass = list.map(function () {
+        return [];
+      });
+      var cells = [];
+      for (var k = 0; k < level.count; k++) {
+        if (!drawnCell(level, k)) continue;
+        var b = 4 * k;
+        if (level.box[b + 2] * scale - origin.x < 0 || level.box[b] * scale - origin.x > size.x) continue;
+        if (level.box[b + 3] * scale - origin.y < 0 || level.box[b + 1] * scale - origin.y > size.y) continue;
+        byClass[classOf(level, k, list)].push(k);
+        cells.push(k);
+      }
+      var ctx = canvas.getContext("2d");
+      ctx.lineJoin = "round";
+      function path(k) {
+        for (var v = level.starts[k]; v < level.starts[k + 1]; v++) {
+          var x = level.vx[v] * scale - origin.x;
+          var y = level.vy[v] * scale - origin.y;
+          if (v === level.starts[k]) ctx.moveTo(x, y);
+          else ctx.lineTo(x, y);
+        }
+        ctx.closePath();
+      }
+      list.forEach(function (entry, j) {
+        if (!byClass[j].length) return;
+        ctx.beginPath();
+        byClass[j].forEach(path);
+        if (entry.color) {
+          ctx.globalAlpha = FILL_OPACITY;
+          ctx.fillStyle = entry.color;
+          ctx.fill();
+        }
+        ctx.globalAlpha = 1;
+        ctx.lineWidth = 0.8;
+        ctx.strokeStyle = entry.color ? "rgba(255, 255, 255, 0.9)" : "#5b6470";
+        ctx.stroke();
+      });
+      var sel = state.selected;
+      if (sel && sel.level === level) {
+        ctx.beginPath();
+        path(sel.k);
+        ctx.lineWidth = 3;
+        ctx.strokeStyle = "#111111";
+        ctx.stroke();
+      }
+      state.drawn = { level: level, cells: cells, scale: scale, x: origin.x, y: origin.y };
+    }
+
+    /** The cell (index into the level drawn) under a container point, or -1. */
+    function cellAt(point) {
+      var drawn = state.drawn;
+      if (!drawn) return -1;
+      var level = drawn.level;
+      var px = point.x;
+      var py = point.y;
+      for (var j = 0; j < drawn.cells.length; j++) {
+        var k = drawn.cells[j];
+        var b = 4 * k;
+        if (px < level.box[b] * drawn.scale - drawn.x || px > level.box[b + 2] * drawn.scale - drawn.x) continue;
+        if (py < level.box[b + 1] * drawn.scale - drawn.y || py > level.box[b + 3] * drawn.scale - drawn.y) continue;
+        // Even-odd rule over the cell's edges.
+        var inside = false;
+        var first = level.starts[k];
+        var last = level.starts[k + 1] - 1;
+        for (var v = first, w = last; v <= last; w = v++) {
+          var xv = level.vx[v] * drawn.scale - drawn.x, yv = level.vy[v] * drawn.scale - drawn.y;
+          var xw = level.vx[w] * drawn.scale - drawn.x, yw = level.vy[w] * drawn.scale - drawn.y;
+          if (yv > py !== yw > py && px < ((xw - xv) * (py - yv)) / (yw - yv) + xv) inside = !inside;
+        }
+        if (inside) return k;
+      }
+      return -1;
+    }
+
+    // -- the view, the box, the list --------------------------------------------------------
+
+    function setPoints(on) {
+      page.pointsOff = !on;
+      map.getContainer().classList.toggle("ge-points-off", !on);
+      if (!on) {
+        // The incidents' hover tooltip would stay open over a map that no longer shows them.
+        map.eachLayer(function (item) {
+          if (item instanceof L.Tooltip && item !== tooltip) map.closeTooltip(item);
+        });
+      }
+      box.points.checked = on;
+    }
+
+    function shown(on) {
+      state.on = on;
+      if (on) {
+        chooseLevel();
+        if (state.level) ensureCounted(state.level);
+        refreshCountries();
+      } else if (page.pointsOff) {
+        setPoints(true); // never a map with nothing on it
+      }
+      box.root.style.display = on ? "" : "none";
+      renderBox();
+    }
+
+    function currentView() {
+      if (!state.on) return "points";
+      return page.pointsOff ? "hex" : "both";
+    }
+
+    function makeBox() {
+      var root = el("details", "ge-box ge-hexbox");
+      root.open = true;
+      root.appendChild(el("summary", "ge-box-title", "Hexagons"));
+      var about = el("div", "ge-hex-about", "");
+      root.appendChild(about);
+      var modes = el("div", "ge-hex-modes");
+      modes.setAttribute("role", "radiogroup");
+      modes.setAttribute("aria-label", "Colour the hexagons by");
+      var radios = {};
+      Object.keys(MODES).forEach(function (mode) {
+        var label = el("label", "ge-hex-mode");
+        var input = el("input");
+        input.type = "radio";
+        input.name = "ge-hex-mode-" + page.id;
+        input.value = mode;
+        input.checked = mode === "count";
+        input.addEventListener("change", function () {
+          if (input.checked) setMode(mode);
+        });
+        radios[mode] = input;
+        label.appendChild(input);
+        label.appendChild(document.createTextNode(" " + MODES[mode]));
+        modes.appendChild(label);
+      });
+      root.appendChild(modes);
+      var pointsLabel = el("label", "ge-hex-points");
+      var points = el("input");
+      points.type = "checkbox";
+      points.checked = true;
+      points.addEventListener("change", function () {
+        setPoints(points.checked);
+      });
+      pointsLabel.appendChild(points);
+      pointsLabel.appendChild(document.createTextNode(" Incidents too"));
+      root.appendChild(pointsLabel);
+      var scale = el("ul", "ge-legend-list ge-hex-scale");
+      root.appendChild(scale);
+      var windowText = el("div", "ge-hex-window", "");
+      root.appendChild(windowText);
+      var countries = el("table", "ge-hex-countries");
+      root.appendChild(countries);
+      root.style.display = "none";
+      var ctl = L.control({ position: "bottomleft" });
+      ctl.onAdd = function () {
+        GE.isolate(root);
+        return root;
+      };
+      ctl.addTo(map);
+      return {
+        root: root,
+        about: about,
+        radios: radios,
+        points: points,
+        scale: scale,
+        windowText: windowText,
+        countries: countries
+      };
+    }
+
+    function setMode(mode) {
+      if (!MODES[mode]) throw new Error("geoevents: no hexagon colouring " + mode + " (" + Object.keys(MODES).join(", ") + ")");
+      state.mode = mode;
+      box.radios[mode].checked = true;
+      redraw();
+      renderBox();
+    }
+
+    var countryRows = [];
+    function renderBox() {
+      if (!state.on || !state.level) return;
+      var level = ensureCounted(state.level);
+      box.about.textContent =
+        "H3 resolution " + level.resolution + (state.pinned === null ? " (by zoom)" : "") + "; click one to list it";
+      box.scale.textContent = "";
+      classes(level).forEach(function (entry) {
+        var item = el("li", "ge-legend-item");
+        var swatch = el("span", "ge-swatch ge-hex-swatch");
+        if (entry.color) swatch.style.backgroundColor = entry.color;
+        item.appendChild(swatch);
+        item.appendChild(el("span", "ge-legend-name", entry.label));
+        box.scale.appendChild(item);
+      });
+      if (!level.count || !classes(level).length) box.scale.appendChild(el("li", "ge-legend-item", "No incidents shown"));
+      var win = state.window;
+      box.windowText.textContent = win
+        ? "Change: " + GE.dayIso(win.lo) + " to " + GE.dayIso(win.hi) + " against " + GE.dayIso(win.previous[0]) + " to " + GE.dayIso(win.previous[1])
+        : "Change: choose a date range (timeline or filter) to compare it with the one before";
+      box.countries.textContent = "";
+      if (!win || !countryRows.length) return;
+      var head = el("tr");
+      ["Country", "Now", "Before", "Change"].forEach(function (text) {
+        head.appendChild(el("th", null, text));
+      });
+      box.countries.appendChild(head);
+      countryRows.slice(0, COUNTRY_ROWS).forEach(function (row) {
+        var tr = el("tr");
+        tr.appendChild(el("td", "ge-hex-country", row.country || row.iso3));
+        tr.appendChild(el("td", null, String(row.count)));
+        tr.appendChild(el("td", null, String(row.previous)));
+        var cell = el("td", "ge-hex-change");
+        var swatch = el("span", "ge-swatch ge-hex-swatch");
+        swatch.style.backgroundColor = cfg.changeColors[row.change];
+        cell.appendChild(swatch);
+        cell.appendChild(document.createTextNode(" " + row.change));
+        tr.appendChild(cell);
+        box.countries.appendChild(tr);
+      });
+    }
+
+    // -- per country --------------------------------------------------------------------------
+
+    /** Per country (iso3): shown incidents, those of the previous window, the class. */
+    function countryChange() {
+      var iso = store.distinct("iso3");
+      var names = store.distinct("country");
+      if (!iso) return [];
+      var size = iso.values.length + 1;
+      var now = new Int32Array(size);
+      var before = new Int32Array(size);
+      var nameCode = new Int32Array(size).fill(-1);
+      var mask = store.mask;
+      var base = store.base;
+      var win = state.window;
+      var starts = store.starts;
+      var ends = store.ends;
+      for (var i = 0; i < store.n; i++) {
+        var code = iso.codes[i];
+        if (mask[i]) now[code]++;
+        if (win && base[i] && GE.overlaps(starts[i], ends !== null ? ends[i] : GE.NO_DAY, win.previous[0], win.previous[1])) before[code]++;
+        if ((mask[i] || base[i]) && nameCode[code] < 0 && names) nameCode[code] = names.codes[i];
+      }
+      var out = [];
+      for (var c = 0; c < size; c++) {
+        if (!now[c] && !before[c]) continue;
+        out.push({
+          iso3: c ? iso.values[c - 1] : "(unknown)",
+          country: names && nameCode[c] > 0 ? names.values[nameCode[c] - 1] : null,
+          count: now[c],
+          previous: win ? before[c] : null,
+          change: win ? GE.changeClass(now[c], before[c], cfg.change) : null
+        });
+      }
+      out.sort(function (a, b) {
+        return b.count - a.count || (a.iso3 < b.iso3 ? -1 : a.iso3 > b.iso3 ? 1 : 0);
+      });
+      return out;
+    }
+
+    function refreshCountries() {
+      if (!store || !store.textReady) return;
+      countryRows = state.window ? countryChange() : [];
+      renderBox();
+    }
+
+    // -- hover and click ------------------------------------------------------------------
+
+    var tooltip = null;
+    var pending = false;
+    function pointsUnder(point) {
+      return !page.pointsOff && page.rowsAt(point).length > 0;
+    }
+
+    function hover(event) {
+      if (pending || !state.on) return;
+      pending = true;
+      L.Util.requestAnimFrame(function () {
+        pending = false;
+        var k = pointsUnder(event.containerPoint) ? -1 : cellAt(event.containerPoint);
+        if (k < 0) {
+          if (tooltip && map.hasLayer(tooltip)) map.closeTooltip(tooltip);
+          if (page.pointsOff) map.getContainer().style.cursor = "";
+          return;
+        }
+        var level = state.drawn.level;
+        var n = level.counts[k + 1];
+        var parts = [n + (n === 1 ? " incident" : " incidents")];
+        parts.push(level.deaths[k + 1] + " deaths reported");
+        if (state.window) parts.push(GE.changeClass(n, level.previous[k + 1], cfg.change) + " (" + level.previous[k + 1] + " before)");
+        tooltip = tooltip || L.tooltip({ direction: "top", offset: [0, -4] });
+        tooltip.setLatLng(event.latlng).setContent(el("div", "ge-hex-tip", parts.join(" \u00b7 ")));
+        if (!map.hasLayer(tooltip)) map.openTooltip(tooltip);
+        map.getContainer().style.cursor = "pointer";
+      });
+    }
+
+    function click(event) {
+      if (!state.on || pointsUnder(event.containerPoint)) return;
+      var k = cellAt(event.containerPoint);
+      if (k >= 0) select(state.drawn.level, k);
+    }
+
+    function select(level, k) {
+      var codes = level.codes;
+      var target = k + 1;
+      state.selected = { level: level, k: k };
+      ensureCounted(level);
+      var id = level.id(k);
+      page.setListScope({
+        label: "Hexagon " + id + " (H3 resolution " + level.resolution + ")",
+        keep: function (row) {
+          return codes[row] === target;
+        },
+        cleared: function () {
+          if (state.selected && state.selected.level === level && state.selected.k === k) state.selected = null;
+          redraw();
+        }
+      });
+      redraw();
+      return level.counts[target];
+    }
+
+    // -- the API ----------------------------------------------------------------------------
+
+    function levelOf(resolution) {
+      if (resolution === undefined || resolution === null) return state.level || levelFor();
+      var found = state.levels.filter(function (l) {
+        return l.resolution === resolution;
+      })[0];
+      if (!found) {
+        var have = state.levels.map(function (l) {
+          return l.resolution;
+        });
+        throw new Error("geoevents: this map has H3 resolutions " + have.join(", ") + ", not " + resolution);
+      }
+      return found;
+    }
+
+    /** "points", "hex" or "both": what the map shows; without an argument, the current view. */
+    page.view = function (view) {
+      if (view === undefined) return currentView();
+      if (["points", "hex", "both"].indexOf(view) < 0) throw new Error("geoevents: no view " + view + " (points, hex, both)");
+      if (view === "points") {
+        setPoints(true);
+        if (map.hasLayer(layer)) map.removeLayer(layer);
+      } else {
+        if (!map.hasLayer(layer)) map.addLayer(layer);
+        setPoints(view === "both");
+      }
+      return currentView();
+    };
+
+    /**
+     * The cells of the shown incidents at a resolution (default: the one drawn):
+     * [{cell, count, fatalities, previous, change}], most incidents first, then by cell. With
+     * a date range, cells with incidents only in the previous window are there with count 0.
+     */
+    page.hexes = function (resolution) {
+      var level = ensureCounted(levelOf(resolution));
+      var win = state.window;
+      var out = [];
+      for (var k = 0; k < level.count; k++) {
+        var n = level.counts[k + 1];
+        var before = level.previous[k + 1];
+        if (!n && !(win && before)) continue;
+        out.push({
+          cell: level.id(k),
+          count: n,
+          fatalities: level.deaths[k + 1],
+          previous: win ? before : null,
+          change: win ? GE.changeClass(n, before, cfg.change) : null
+        });
+      }
+      out.sort(function (a, b) {
+        return b.count - a.count || (a.cell < b.cell ? -1 : 1);
+      });
+      return out;
+    };
+
+    /** List a cell's shown incidents in the list (null: all shown again); returns its count. */
+    page.selectCell = function (cell) {
+      if (cell === null || cell === undefined) {
+        page.setListScope(null);
+        return store.shown;
+      }
+      var resolution = parseInt(String(cell).charAt(1), 16);
+      var level = levelOf(resolution);
+      var k = level.indexOf(cell);
+      if (k < 0) throw new Error("geoevents: no incident of this map is in cell " + cell);
+      return select(level, k);
+    };
+
+    /** The resolution drawn; a number fixes it, null lets the zoom choose again. */
+    page.hexResolution = function (resolution) {
+      if (resolution !== undefined) {
+        state.pinned = resolution === null ? null : levelOf(resolution).resolution;
+        chooseLevel();
+        redraw();
+      }
+      return state.level ? state.level.resolution : null;
+    };
+
+    /** Colour the hexagons by "count", "deaths" or "change"; returns the colouring. */
+    page.hexColour = function (mode) {
+      if (mode !== undefined) setMode(mode);
+      return state.mode;
+    };
+
+    /** A promise of the change per country: [{iso3, country, count, previous, change}]. */
+    page.changeByCountry = function () {
+      return store.text.then(function () {
+        return countryChange();
+      });
+    };
+
+    // -- opening ----------------------------------------------------------------------------
+
+    /** Decode the cells (run with the page's other parts, before the page is ready). */
+    page.hexStart = function () {
+      store = page.store;
+      var levels = (page.meta.hex && page.meta.hex.levels) || [];
+      var decoded = levels.map(function (desc) {
+        return store.buffers([desc.codes, desc.cells, desc.sizes, desc.verts]).then(function (arrays) {
+          return makeLevel(desc, arrays);
+        });
+      });
+      var deaths = store.loadColumns(["fatalities"]).then(function (columns) {
+        fatalities = columns.fatalities || null;
+      });
+      return Promise.all([Promise.all(decoded), deaths]).then(function (made) {
+        state.levels = made[0];
+        state.window = windowOf();
+        state.level = levelFor();
+        page.onChange(function () {
+          recount();
+          if (state.on) refreshCountries();
+        });
+        store.text.then(refreshCountries);
+        map.on("zoomend", function () {
+          chooseLevel();
+          redraw();
+        });
+        map.on("mousemove", hover);
+        map.on("click", click);
+        if (state.on) shown(true);
+        if (cfg.view !== "both") setPoints(cfg.view !== "hex");
+        redraw();
+      });
+    };
+    return layer;
+  };
+
+  GE.pageParts.push(function (page) {
+    return page.hexStart ? page.hexStart() : null;
+  });
+})();
