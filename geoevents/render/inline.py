@@ -43,6 +43,7 @@ OWN_SCRIPTS = (
     "filters.js",
     "export.js",
     "permalink.js",
+    "hexparts.js",
     "hexview.js",
 )
 OWN_STYLES = ("geoevents.css", "hexview.css")
