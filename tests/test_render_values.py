@@ -189,3 +189,11 @@ def test_assigned_colours_do_not_depend_on_order_and_are_distinct_while_they_can
 )
 def test_precision_codes_match_the_browser_rule(value, code):
     assert precision_code(value) == code
+
+
+def test_the_map_draws_event_types_in_the_figures_colour_blind_safe_colours():
+    from geoevents.figures import FIGURE_EVENT_COLORS
+
+    # test_figures checks these stay apart under simulated colour blindness.
+    assert EVENT_TYPE_COLORS == FIGURE_EVENT_COLORS
+    assert not set(PALETTE[len(EVENT_TYPES) :]) & set(EVENT_TYPE_COLORS.values())

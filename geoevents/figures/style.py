@@ -1,10 +1,8 @@
 """How figures look: sizes, the colour-blind-safe colours, the bundled fonts, matplotlib settings.
 
-The map's event-type colours (:data:`geoevents.render.palette.EVENT_TYPE_COLORS`) are not safe
-for colour-blind readers: simulated deuteranopia puts "Violence against civilians" (purple) and
-"Protests" (blue) less than 5 CIELAB units apart. Figures therefore use the Okabe-Ito colours,
-chosen to survive protanopia, deuteranopia and tritanopia, with the same hue for each event type
-as far as they allow (Battles red-orange, Protests blue, Strategic developments green, ...).
+Event types get the Okabe-Ito colours of :mod:`geoevents.colors`, as on the map: chosen to
+survive protanopia, deuteranopia and tritanopia (the map's earlier colours put "Violence against
+civilians" and "Protests" less than 5 CIELAB units apart under simulated deuteranopia).
 
 Text uses the DejaVu fonts that ship inside matplotlib, by file, so the output does not depend
 on the fonts a machine has installed.
@@ -15,6 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from geoevents.colors import EVENT_TYPE_COLORS
 from geoevents.schema import EVENT_TYPES
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -42,14 +41,8 @@ FIGURE_SIZES: dict[str, tuple[float, float]] = {"slide": (40 / 3, 7.5), "a4": (1
 #: Pixels per inch of a PNG (vector formats keep the size in inches).
 DPI = 150
 
-#: Okabe-Ito colours for the ACLED event types (order of ``schema.EVENT_TYPES``).
-FIGURE_EVENT_COLORS: dict[str, str] = dict(
-    zip(
-        EVENT_TYPES,
-        ("#D55E00", "#E69F00", "#CC79A7", "#0072B2", "#F0E442", "#009E73"),
-        strict=True,
-    )
-)
+#: Okabe-Ito colours for the ACLED event types (the map's: ``geoevents.colors``).
+FIGURE_EVENT_COLORS: dict[str, str] = dict(EVENT_TYPE_COLORS)
 
 #: For any other category: the rest of Okabe-Ito, then darker tones of it.
 FIGURE_PALETTE: tuple[str, ...] = (

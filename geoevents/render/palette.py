@@ -1,6 +1,7 @@
 """Category colours that stay the same from one map to the next.
 
-ACLED event types have fixed colours. Any other category gets a colour from its own name (a
+ACLED event types have fixed colours, the colour-blind-safe ones of ``geoevents.colors`` that
+the figures use too. Any other category gets a colour from its own name (a
 hash), so "Kirkuk" is drawn in the same colour on every map where it appears; two categories
 of one map that want the same colour are separated by probing for the next free one.
 """
@@ -10,46 +11,24 @@ from __future__ import annotations
 import hashlib
 from typing import TYPE_CHECKING
 
-from geoevents.schema import EVENT_TYPES
+from geoevents import colors
 
 if TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Iterable
 
 __all__ = ["EVENT_TYPE_COLORS", "OTHER_EVENT_PALETTE", "PALETTE", "UNKNOWN_COLOR", "assign_colors"]
 
-#: Fixed colours for the ACLED event types (order of ``schema.EVENT_TYPES``).
-EVENT_TYPE_COLORS: dict[str, str] = dict(
-    zip(
-        EVENT_TYPES,
-        ("#c0392b", "#e67e22", "#8e44ad", "#2471a3", "#d4ac0d", "#1e8449"),
-        strict=True,
-    )
-)
+#: Fixed colours for the ACLED event types: Okabe-Ito, as the figures draw them.
+EVENT_TYPE_COLORS: dict[str, str] = dict(colors.EVENT_TYPE_COLORS)
 
-#: Colours for other categories: distinct on a light basemap and from the grey of "unknown".
-PALETTE: tuple[str, ...] = (
-    "#1f77b4",
-    "#ff7f0e",
-    "#2ca02c",
-    "#d62728",
-    "#9467bd",
-    "#8c564b",
-    "#e377c2",
-    "#17becf",
-    "#bcbd22",
-    "#393b79",
-    "#ad494a",
-    "#637939",
-    "#7b4173",
-    "#3182bd",
-    "#e6550d",
-    "#31a354",
-)
+#: Colours for other categories: colour-blind safe, distinct on a light basemap and from the
+#: grey of "unknown" (``geoevents.colors``).
+PALETTE: tuple[str, ...] = colors.CATEGORY_PALETTE
 
-UNKNOWN_COLOR = "#7f7f7f"
+UNKNOWN_COLOR = colors.UNKNOWN_COLOR
 
 #: For event types outside the ACLED six: the palette without the hues the six already use.
-OTHER_EVENT_PALETTE: tuple[str, ...] = PALETTE[5:]
+OTHER_EVENT_PALETTE: tuple[str, ...] = PALETTE[len(EVENT_TYPE_COLORS) :]
 
 
 def _preferred_slot(name: str, size: int) -> int:
