@@ -39,7 +39,12 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     store = write_incidents(gdf, folder / "incidents.parquet")
     out = folder / "map.html"
     result = CliRunner().invoke(
-        cli, ["map", str(store), "-o", str(out), "--timeline", "--heatmap", "--tiles", "none"]
+        cli,
+        # --view points: "auto" shows hexagons alone from 10,001 on; these tests are the points'.
+        [
+            *("map", str(store), "-o", str(out), "--timeline", "--heatmap", "--tiles", "none"),
+            *("--view", "points"),
+        ],
     )
     assert result.exit_code == 0, result.output
     assert f"{N} incidents" in result.output
