@@ -167,6 +167,49 @@
     }
   });
 
+  /** Per country (iso3): shown incidents, those of the previous window (win), the class. */
+  GE.hexCountryChange = function (store, win, rule) {
+    var iso = store.distinct("iso3");
+    var names = store.distinct("country");
+    if (!iso) return [];
+    var size = iso.values.length + 1;
+    var now = new Int32Array(size);
+    var before = new Int32Array(size);
+    var nameCode = new Int32Array(size).fill(-1);
+    var mask = store.mask;
+    var base = store.base;
+    var starts = store.starts;
+    var ends = store.ends;
+    var lo = win ? win.previous[0] : 0;
+    var hi = win ? win.previous[1] : -1;
+    var NO_DAY = GE.NO_DAY;
+    for (var i = 0; i < store.n; i++) {
+      if (!base[i]) continue; // mask[i] implies base[i]
+      var code = iso.codes[i];
+      if (mask[i]) now[code]++;
+      if (nameCode[code] < 0 && names) nameCode[code] = names.codes[i];
+      if (win === null) continue;
+      var first = starts[i];
+      var last = ends !== null ? ends[i] : NO_DAY;
+      if (first === NO_DAY || (first <= hi && (last === NO_DAY ? first : last) >= lo)) before[code]++;
+    }
+    var out = [];
+    for (var c = 0; c < size; c++) {
+      if (!now[c] && !before[c]) continue;
+      out.push({
+        iso3: c ? iso.values[c - 1] : "(unknown)",
+        country: names && nameCode[c] > 0 ? names.values[nameCode[c] - 1] : null,
+        count: now[c],
+        previous: win ? before[c] : null,
+        change: win ? GE.changeClass(now[c], before[c], rule) : null
+      });
+    }
+    out.sort(function (a, b) {
+      return b.count - a.count || (a.iso3 < b.iso3 ? -1 : a.iso3 > b.iso3 ? 1 : 0);
+    });
+    return out;
+  };
+
   /** The box of the hexagon view (bottom left): colouring, points, scale, per country. */
   GE.hexBox = function (page, handlers) {
     var map = page.map;

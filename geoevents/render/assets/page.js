@@ -159,11 +159,16 @@
       store.setInputs(inputs);
       page.range = store.inputs.range;
       syncShapes();
-      drawer.sync();
+      // The hexagons alone (hexview.js): the points are drawn again when they are switched on.
+      if (!page.pointsOff) drawer.sync();
       hits = null;
       page.listeners.slice().forEach(function (listener) {
         listener(page);
       });
+    };
+
+    page.redrawPoints = function () {
+      if (drawer) drawer.sync();
     };
 
     page.setRange = function (range) {
