@@ -149,7 +149,7 @@
     },
     onAdd: function (map) {
       var pane = map.getPane("geoeventsHex") || map.createPane("geoeventsHex");
-      pane.style.zIndex = 410; // above the borders and tiles, below the incidents (420)
+      pane.style.zIndex = 350; // above the borders and tiles, below every incident pane (380+)
       pane.style.pointerEvents = "none";
       this._canvas = L.DomUtil.create("canvas", "ge-hex leaflet-zoom-hide", pane);
       map.on("moveend resize viewreset", this._redraw);
