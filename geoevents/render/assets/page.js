@@ -416,6 +416,8 @@
   // filters, export and permalink (filters.js, export.js, permalink.js) add the rest.
   API.push("list", "sortBy", "search");
   API.push("filter", "clearFilters", "exportSelection", "state", "setState");
+  // The time control (histogram.js, playback.js, compare.js), on maps with a timeline.
+  API.push("histogram", "play", "pause", "step", "playback", "compare");
   API.forEach(function (name) {
     GE[name] = function () {
       var ids = Object.keys(GE.maps);
