@@ -218,16 +218,25 @@
       return true;
     }
 
+    /** The brush shows the range in force, whoever set it (null: every date). */
+    function syncWindow() {
+      var range = page.range;
+      tl.lo = range ? clampDay(GE.isoDay(range[0])) : first;
+      tl.hi = range ? Math.max(tl.lo, clampDay(GE.isoDay(range[1]))) : last;
+    }
+
     function start() {
       var store = page.store;
       tl.periods = GE.timeBins(store);
       tl.base = new Uint8Array(store.n);
       tl.imprecise = new Float64Array(store.categories.length);
       tl.ready = true;
+      syncWindow();
       chooseUnit();
       refresh();
       page.onChange(function () {
         var changed = refresh();
+        syncWindow();
         tl.draw();
         tl.listeners.forEach(function (listener) {
           listener(changed);
@@ -353,8 +362,12 @@
       var right = Math.max(-4, Math.min(width + 4, x1));
       parts.brush.style.left = left.toFixed(1) + "px";
       parts.brush.style.width = Math.max(2, right - left).toFixed(1) + "px";
-      parts.loHandle.style.left = (left - 5).toFixed(1) + "px";
-      parts.hiHandle.style.left = (Math.max(left + 2, right) - 5).toFixed(1) + "px";
+      // A handle outside the view waits at its edge, still draggable.
+      var edge = function (x) {
+        return Math.max(-1, Math.min(width - 9, x - 5)).toFixed(1) + "px";
+      };
+      parts.loHandle.style.left = edge(left);
+      parts.hiHandle.style.left = edge(Math.max(left + 2, right));
       var lo = GE.dayIso(tl.lo);
       var hi = GE.dayIso(tl.hi);
       [

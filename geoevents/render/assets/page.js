@@ -346,6 +346,7 @@
 
     /** Show only incidents overlapping [start, end] (ISO dates); null shows every date. */
     page.timeRange = function (range) {
+      if (range === undefined) return page.range; // no argument: only read it
       if (page.timeline && range) page.timeline.setDates(range[0], range[1]);
       else page.setRange(range ? [range[0], range[1]] : null);
       return page.range;
