@@ -165,8 +165,17 @@
       tl.draw();
     };
 
+    // The plot's width, measured only when it may have changed (resize, the box opened):
+    // reading it after other controls changed the DOM would force a layout on every step.
+    var width = 0;
     function plotWidth() {
-      return Math.max(50, parts.canvas.clientWidth || 400);
+      if (!width) width = parts.canvas.clientWidth;
+      return Math.max(50, width || 400);
+    }
+    function remeasure() {
+      width = 0;
+      chooseUnit();
+      tl.draw();
     }
 
     function chooseUnit() {
@@ -383,10 +392,14 @@
 
     /** Redraw everything from the state (bars, ticks, brush, labels). */
     tl.draw = function () {
-      var width = plotWidth();
-      var top = drawBars(width);
-      drawTicks(width);
-      drawBrush(width);
+      var top = 0;
+      // Folded away (on a phone at first), only the labels are kept up to date.
+      if (!parts.box || parts.box.open) {
+        var width = plotWidth();
+        top = drawBars(width);
+        drawTicks(width);
+        drawBrush(width);
+      }
       var lo = GE.dayIso(tl.lo);
       var hi = GE.dayIso(tl.hi);
       parts.startLabel.textContent = lo;
@@ -610,10 +623,7 @@
       parts.extra = el("div", "ge-time-extra");
       details.appendChild(parts.extra);
       details.addEventListener("toggle", function () {
-        if (details.open) {
-          chooseUnit();
-          tl.draw();
-        }
+        if (details.open) remeasure();
       });
       parts.box = details;
       GE.isolate(details);
@@ -633,10 +643,17 @@
     if (GE.addCompare) GE.addCompare(page, tl);
     chooseUnit();
     tl.draw();
-    page.map.on("resize", function () {
-      chooseUnit();
-      tl.draw();
-    });
+    page.map.on("resize", remeasure);
+    if (typeof ResizeObserver === "function") {
+      var seen = -1;
+      new ResizeObserver(function () {
+        var now = parts.canvas.clientWidth;
+        if (now !== seen) {
+          seen = now;
+          remeasure();
+        }
+      }).observe(parts.canvas);
+    }
 
     /** bins shown; with options, first set {unit, view: [start, end] or null (whole span)}. */
     page.histogram = function (options) {
