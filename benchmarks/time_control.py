@@ -10,9 +10,9 @@ It opens the map from ``file://`` (every http(s) request fails: Chromium is poin
 that does not exist), waits until it is drawn, then measures in the page:
 
 histogram recount + draw
-    What a change of the bars' inputs (a toggle, a filter) costs the histogram itself: the
-    rows shown if the range is left out (one pass), the counts per bin and category (one
-    pass), and drawing the bars, ticks and brush. Median of ``--steps`` runs.
+    What a change of the bars' inputs (a toggle, a filter) costs the histogram itself: one
+    pass that finds the rows shown if the range is left out and counts them per bin and
+    category, then drawing the bars, ticks and brush. Median of ``--steps`` runs.
 unit, first use
     Switching the bars to a unit not used before: each row's period in that unit is computed
     once (one pass), then the recount and the draw.
@@ -52,8 +52,7 @@ MEASURE_JS = """async (steps) => {
     const recount = [];
     for (let k = 0; k < steps; k++) {
         const t0 = performance.now();
-        geoevents.shownIgnoringRange(store, tl.base);
-        tl.counts = geoevents.countBins(store, tl.bins, tl.base, tl.counts, tl.imprecise);
+        tl.counts = geoevents.countShown(store, tl.bins, tl.base, tl.counts, tl.imprecise);
         tl.draw();
         recount.push(performance.now() - t0);
     }

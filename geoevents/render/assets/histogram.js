@@ -222,8 +222,8 @@
       if (categories === stamp.categories && store.inputs.filter === stamp.filter) return false;
       stamp.categories = categories;
       stamp.filter = store.inputs.filter;
-      GE.shownIgnoringRange(store, tl.base);
-      recount();
+      tl.bins = tl.periods.unit(tl.unit);
+      tl.counts = GE.countShown(store, tl.bins, tl.base, tl.counts, tl.imprecise);
       return true;
     }
 
