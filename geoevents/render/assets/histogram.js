@@ -354,7 +354,23 @@
       return top;
     }
 
+    // Only what changed is written: a playback step then costs the page no new layout of
+    // the ticks and no text it already shows.
+    function put(node, key, value) {
+      if (node[key] !== value) node[key] = value;
+    }
+    function putStyle(node, key, value) {
+      if (node.style[key] !== value) node.style[key] = value;
+    }
+    function putAttr(node, name, value) {
+      if (node.getAttribute(name) !== value) node.setAttribute(name, value);
+    }
+
+    var ticksKey = "";
     function drawTicks(width) {
+      var key = tl.v0 + "," + tl.v1 + "," + width;
+      if (key === ticksKey) return;
+      ticksKey = key;
       var holder = parts.ticks;
       holder.textContent = "";
       ticksOf(tl.v0, tl.v1, width).forEach(function (tick) {
@@ -369,24 +385,24 @@
       var x1 = xOf(tl.hi + 1, width);
       var left = Math.max(-4, Math.min(width + 4, x0));
       var right = Math.max(-4, Math.min(width + 4, x1));
-      parts.brush.style.left = left.toFixed(1) + "px";
-      parts.brush.style.width = Math.max(2, right - left).toFixed(1) + "px";
+      putStyle(parts.brush, "left", left.toFixed(1) + "px");
+      putStyle(parts.brush, "width", Math.max(2, right - left).toFixed(1) + "px");
       // A handle outside the view waits at its edge, still draggable.
       var edge = function (x) {
         return Math.max(-1, Math.min(width - 9, x - 5)).toFixed(1) + "px";
       };
-      parts.loHandle.style.left = edge(left);
-      parts.hiHandle.style.left = edge(Math.max(left + 2, right));
+      putStyle(parts.loHandle, "left", edge(left));
+      putStyle(parts.hiHandle, "left", edge(Math.max(left + 2, right)));
       var lo = GE.dayIso(tl.lo);
       var hi = GE.dayIso(tl.hi);
       [
         [parts.loHandle, tl.lo, lo],
         [parts.hiHandle, tl.hi, hi]
       ].forEach(function (entry) {
-        entry[0].setAttribute("aria-valuemin", String(0));
-        entry[0].setAttribute("aria-valuemax", String(last - first));
-        entry[0].setAttribute("aria-valuenow", String(entry[1] - first));
-        entry[0].setAttribute("aria-valuetext", entry[2]);
+        putAttr(entry[0], "aria-valuemin", "0");
+        putAttr(entry[0], "aria-valuemax", String(last - first));
+        putAttr(entry[0], "aria-valuenow", String(entry[1] - first));
+        putAttr(entry[0], "aria-valuetext", entry[2]);
       });
     }
 
@@ -402,20 +418,23 @@
       }
       var lo = GE.dayIso(tl.lo);
       var hi = GE.dayIso(tl.hi);
-      parts.startLabel.textContent = lo;
-      parts.endLabel.textContent = hi;
+      put(parts.startLabel, "textContent", lo);
+      put(parts.endLabel, "textContent", hi);
       var days = tl.hi - tl.lo + 1;
-      parts.length.textContent = " (" + days + (days === 1 ? " day)" : " days)");
-      if (document.activeElement !== parts.from) parts.from.value = lo;
-      if (document.activeElement !== parts.to) parts.to.value = hi;
-      parts.counter.textContent = page.visibleCount() + " of " + page.drawnCount() + " incidents shown";
+      put(parts.length, "textContent", " (" + days + (days === 1 ? " day)" : " days)"));
+      if (document.activeElement !== parts.from) put(parts.from, "value", lo);
+      if (document.activeElement !== parts.to) put(parts.to, "value", hi);
+      put(parts.counter, "textContent", page.visibleCount() + " of " + page.drawnCount() + " incidents shown");
       var imprecise = 0;
       if (tl.ready) for (var c = 0; c < tl.imprecise.length; c++) imprecise += tl.imprecise[c];
-      parts.imprecise.textContent = imprecise + " imprecise";
-      parts.imprecise.title =
-        imprecise + " shown incidents have dates (span or precision) that do not fall within one " + tl.unit + ": they are in no bar";
-      parts.scale.textContent = top ? "max " + top + " per " + tl.unit : "";
-      parts.unitNow.textContent = tl.unitChoice === "auto" ? "(" + tl.unit + ")" : "";
+      put(parts.imprecise, "textContent", imprecise + " imprecise");
+      put(
+        parts.imprecise,
+        "title",
+        imprecise + " shown incidents have dates (span or precision) that do not fall within one " + tl.unit + ": they are in no bar"
+      );
+      put(parts.scale, "textContent", top ? "max " + top + " per " + tl.unit : "");
+      put(parts.unitNow, "textContent", tl.unitChoice === "auto" ? "(" + tl.unit + ")" : "");
     };
 
     // -- pointer and wheel ----------------------------------------------------------------
