@@ -332,3 +332,15 @@ def test_compare_counts_the_previous_window(context, maps):
     assert battles == [2, 3]
     assert opened.errors == []
     page.close()
+
+
+def test_a_map_without_the_time_control_says_what_it_needs(context, maps, tmp_path):
+    plain = tmp_path / "plain.html"
+    cli_run("map", maps["seed_store"], "-o", plain, "--tiles", "none")
+    opened = open_map(context, plain)
+    assert opened.page.locator(".ge-timeline").count() == 0
+    message = opened.page.evaluate(
+        "() => { try { geoevents.play(); return null; } catch (e) { return e.message; } }"
+    )
+    assert message == "geoevents: this map has no play(): the time control needs --timeline"
+    opened.page.close()

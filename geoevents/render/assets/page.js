@@ -418,12 +418,16 @@
   API.push("list", "sortBy", "search");
   API.push("filter", "clearFilters", "exportSelection", "state", "setState");
   // The time control (histogram.js, playback.js, compare.js), on maps with a timeline.
-  API.push("histogram", "play", "pause", "step", "playback", "compare");
+  var TIME_API = ["histogram", "play", "pause", "step", "playback", "compare"];
+  API.push.apply(API, TIME_API);
   API.forEach(function (name) {
     GE[name] = function () {
       var ids = Object.keys(GE.maps);
       if (!ids.length) throw new Error("geoevents: no map on this page");
       var page = GE.maps[ids[0]];
+      if (typeof page[name] !== "function" && TIME_API.indexOf(name) >= 0) {
+        throw new Error("geoevents: this map has no " + name + "(): the time control needs --timeline");
+      }
       return page[name].apply(page, arguments);
     };
   });
