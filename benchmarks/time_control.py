@@ -3,7 +3,8 @@
 Usage::
 
     python benchmarks/generate.py 1000000 --formats parquet
-    geoevents map benchmarks/data/incidents-1000000-seed42.parquet --timeline --tiles none -o /tmp/m.html
+    geoevents map benchmarks/data/incidents-1000000-seed42.parquet --timeline -o /tmp/m.html \
+        --tiles none
     python benchmarks/time_control.py /tmp/m.html [--width 1280 --height 800 --steps 10]
 
 It opens the map from ``file://`` (every http(s) request fails: Chromium is pointed at a proxy
