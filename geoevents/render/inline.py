@@ -36,6 +36,7 @@ OWN_SCRIPTS = (
     "page.js",
     "controls.js",
     "timebins.js",
+    "histdraw.js",
     "histogram.js",
     "playback.js",
     "compare.js",

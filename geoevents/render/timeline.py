@@ -1,7 +1,7 @@
 """The time control: a histogram of the shown incidents with a brush, playback and compare.
 
-The page builds it (``assets/histogram.js``, ``playback.js``, ``compare.js``, ``timebins.js``;
-docs/map.md, "The time control"). The brush applies the same overlap rule as the
+The page builds it (``assets/histogram.js``, ``histdraw.js``, ``playback.js``, ``compare.js``,
+``timebins.js``; docs/map.md, "The time control"). The brush applies the same overlap rule as the
 ``--start``/``--end`` filters: an incident is kept when ``date_start <= end`` and
 ``date_end >= start``, both ends inclusive; the bars count by ``geoevents.stats``' periods.
 """

@@ -8,9 +8,9 @@
  * the counts, the list and the exports follow it; the bars follow the other inputs.
  *
  * The axis zooms (wheel, the +/- buttons, keys) from the whole span down to ten days, so one
- * week is reachable in forty years; the unit follows the zoom ("auto") or is chosen.
- * Playback (playback.js) and the comparison with the previous window (compare.js) are parts of
- * the same control.
+ * week is reachable in forty years; the unit follows the zoom ("auto") or is chosen. The
+ * bars and ticks are drawn by histdraw.js; playback (playback.js) and the comparison with the
+ * previous window (compare.js) are parts of the same control.
  */
 (function () {
   "use strict";
@@ -22,60 +22,7 @@
   /** Bars are at least this many pixels wide when the unit is "auto". */
   var MIN_BAR = 3;
   var PLOT_HEIGHT = 64;
-  var TICK_SPACING = 90;
-  var TICKS = [
-    ["year", 50],
-    ["year", 20],
-    ["year", 10],
-    ["year", 5],
-    ["year", 2],
-    ["year", 1],
-    ["month", 6],
-    ["month", 3],
-    ["month", 1],
-    ["day", 14],
-    ["day", 7],
-    ["day", 2],
-    ["day", 1]
-  ];
-
-  function option(select, value, label) {
-    var node = el("option", null, label);
-    node.value = value;
-    select.appendChild(node);
-    return node;
-  }
-
-  function button(text, label, className) {
-    var node = el("button", "ge-time-button" + (className ? " " + className : ""), text);
-    node.type = "button";
-    node.setAttribute("aria-label", label);
-    node.title = label;
-    return node;
-  }
-
-  /** The ticks of a view: [{day, text}], about one per TICK_SPACING pixels. */
-  function ticksOf(v0, v1, width) {
-    var most = Math.max(2, Math.floor(width / TICK_SPACING));
-    var chosen = TICKS[0];
-    for (var t = 0; t < TICKS.length; t++) {
-      var days = TICKS[t][1] * GE.UNIT_DAYS[TICKS[t][0]];
-      if ((v1 - v0) / days > most) break;
-      chosen = TICKS[t];
-    }
-    var unit = chosen[0];
-    var step = chosen[1];
-    var out = [];
-    var p = GE.periodOf(unit, v0);
-    p = Math.ceil(p / step) * step;
-    for (var guard = 0; guard < 200; guard++, p += step) {
-      var day = unit === "day" ? p : GE.periodStart(unit, p);
-      if (day < v0) continue;
-      if (day >= v1) break;
-      out.push({ day: day, text: GE.tickLabel(day, unit) });
-    }
-    return out;
-  }
+  var button = GE.timeButton;
 
   /**
    * Add the time control to a page (bottom left) between cfg.start and cfg.end (ISO dates).
@@ -305,53 +252,7 @@
     }
 
     function drawBars(width) {
-      var canvas = parts.canvas;
-      var ratio = window.devicePixelRatio || 1;
-      if (canvas.width !== Math.round(width * ratio)) canvas.width = Math.round(width * ratio);
-      if (canvas.height !== Math.round(PLOT_HEIGHT * ratio)) canvas.height = Math.round(PLOT_HEIGHT * ratio);
-      var ctx = canvas.getContext("2d");
-      ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
-      ctx.clearRect(0, 0, width, PLOT_HEIGHT);
-      if (!tl.ready) return 0;
-      var k = page.meta.categories.length;
-      var unit = tl.unit;
-      var p0 = GE.periodOf(unit, tl.v0);
-      var p1 = GE.periodOf(unit, tl.v1 - 1);
-      var top = 0;
-      var p, b, c, total;
-      for (p = p0; p <= p1; p++) {
-        b = p - tl.bins.base;
-        if (b < 0 || b >= tl.bins.size) continue;
-        total = 0;
-        for (c = 0; c < k; c++) total += tl.counts[b * k + c];
-        if (total > top) top = total;
-      }
-      if (!top) return 0;
-      var scale = (PLOT_HEIGHT - 4) / top;
-      var colors = page.meta.categories.map(function (category) {
-        return category.color;
-      });
-      for (p = p0; p <= p1; p++) {
-        b = p - tl.bins.base;
-        if (b < 0 || b >= tl.bins.size) continue;
-        var day0 = GE.periodStart(unit, p);
-        var day1 = GE.periodStart(unit, p + 1);
-        var x0 = xOf(day0, width);
-        var w = Math.max(1, xOf(day1, width) - x0 - (xOf(day1, width) - x0 > 4 ? 1 : 0));
-        // Bars of periods the window overlaps in full colour, the others faint.
-        ctx.globalAlpha = day0 <= tl.hi && day1 - 1 >= tl.lo ? 1 : 0.3;
-        var y = PLOT_HEIGHT;
-        for (c = 0; c < k; c++) {
-          var v = tl.counts[b * k + c];
-          if (!v) continue;
-          var h = v * scale;
-          ctx.fillStyle = colors[c];
-          ctx.fillRect(x0, y - h, w, h);
-          y -= h;
-        }
-      }
-      ctx.globalAlpha = 1;
-      return top;
+      return GE.drawHistogramBars(parts.canvas, page, tl, width, PLOT_HEIGHT);
     }
 
     // Only what changed is written: a playback step then costs the page no new layout of
@@ -373,7 +274,7 @@
       ticksKey = key;
       var holder = parts.ticks;
       holder.textContent = "";
-      ticksOf(tl.v0, tl.v1, width).forEach(function (tick) {
+      GE.histogramTicks(tl.v0, tl.v1, width).forEach(function (tick) {
         var node = el("span", "ge-hist-tick", tick.text);
         node.style.left = xOf(tick.day, width).toFixed(1) + "px";
         holder.appendChild(node);
@@ -533,9 +434,10 @@
       var axis = el("span", "ge-time-axis");
       var unit = (parts.unit = el("select", "ge-time-unit"));
       unit.setAttribute("aria-label", "Bars per");
-      option(unit, "auto", "auto");
-      GE.UNITS.forEach(function (name) {
-        option(unit, name, name);
+      ["auto"].concat(GE.UNITS).forEach(function (name) {
+        var node = el("option", null, name);
+        node.value = name;
+        unit.appendChild(node);
       });
       unit.addEventListener("change", function () {
         tl.setUnit(unit.value);

@@ -21,13 +21,7 @@
   GE.WINDOWS = ["day", "week", "month", "year"];
   GE.SPEEDS = [0.5, 1, 2, 4, 8];
 
-  function button(text, label, className) {
-    var node = el("button", "ge-time-button " + className, text);
-    node.type = "button";
-    node.setAttribute("aria-label", label);
-    node.title = label;
-    return node;
-  }
+  var button = GE.timeButton;
 
   GE.addPlayback = function (page, tl) {
     var parts = tl.parts;
