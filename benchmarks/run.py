@@ -143,7 +143,8 @@ CONDITIONS = {
 
 STEP_JS = """
 async (steps) => {
-  const input = document.querySelector(".ge-timeline input.ge-range-input");
+  // The time control's "first date shown" handle; ArrowRight moves it by one day.
+  const input = document.querySelector(".ge-timeline .ge-range-input");
   const counter = document.querySelector(".ge-visible-count");
   if (!input) return null;
   const afterFrame = () =>
@@ -160,8 +161,7 @@ async (steps) => {
   const handler = [];
   for (let i = 0; i < steps; i++) {
     const t0 = performance.now();
-    input.value = String(Number(input.value) + 1);
-    input.dispatchEvent(new Event("input", { bubbles: true }));
+    input.dispatchEvent(new KeyboardEvent("keydown", { key: "ArrowRight", bubbles: true }));
     handler.push(performance.now() - t0);
     times.push((await afterFrame()) - t0);
   }

@@ -135,15 +135,14 @@ def current_popup(opened: MapPage) -> str:
 
 
 def move_timeline(page: Any, start: str, end: str) -> None:
-    """Move both timeline handles to ISO dates as a drag would: set the value, fire "input"."""
+    """Set the time control's window to ISO dates as an analyst types them: the "From" and
+    "To" date fields, each followed by its "change" event."""
     page.evaluate(
         """([start, end]) => {
-            const day = (iso) => Date.parse(iso + "T00:00:00Z") / 864e5;
-            const [lo, hi] = document.querySelectorAll(".ge-range-input");
-            const first = day(document.querySelector(".ge-range-start").textContent);
-            for (const [input, iso] of [[lo, start], [hi, end]]) {
-                input.value = String(day(iso) - first);
-                input.dispatchEvent(new Event("input", {bubbles: true}));
+            for (const [name, iso] of [["from", start], ["to", end]]) {
+                const input = document.querySelector(".ge-timeline .ge-range-" + name);
+                input.value = iso;
+                input.dispatchEvent(new Event("change", {bubbles: true}));
             }
         }""",
         [start, end],

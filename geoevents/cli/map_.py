@@ -68,7 +68,11 @@ def _timestamp(given: str | None) -> str | None:
 )
 @click.option("--cluster", is_flag=True, help="Cluster nearby incidents (per category).")
 @click.option("--heatmap", is_flag=True, help="Add a heat-map overlay.")
-@click.option("--timeline", is_flag=True, help="Add a date-range slider to the map.")
+@click.option(
+    "--timeline",
+    is_flag=True,
+    help="Add the time control: a histogram of the incidents with a brush, playback, compare.",
+)
 @click.option(
     "--tiles",
     default="osm",

@@ -1,8 +1,9 @@
-"""The date-range control: two handles that show and hide incidents in the browser.
+"""The time control: a histogram of the shown incidents with a brush, playback and compare.
 
-The browser applies the same overlap rule as the ``--start``/``--end`` filters: an incident is
-kept when ``date_start <= end`` and ``date_end >= start``, both ends inclusive, comparing ISO
-dates as text.
+The page builds it (``assets/histogram.js``, ``histdraw.js``, ``playback.js``, ``compare.js``,
+``timebins.js``; docs/map.md, "The time control"). The brush applies the same overlap rule as the
+``--start``/``--end`` filters: an incident is kept when ``date_start <= end`` and
+``date_end >= start``, both ends inclusive; the bars count by ``geoevents.stats``' periods.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ __all__ = ["TimelineControl"]
 
 
 class TimelineControl(VerbatimMacroElement):
-    """A date-range control between the data's first and last date (bottom left).
+    """The time control between the data's first and last date (bottom left).
 
     Parameters
     ----------

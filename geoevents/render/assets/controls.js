@@ -1,5 +1,5 @@
-/* geoevents map runtime: the legend, the provenance panel, the timeline control and the layer
- * control's labels, all with live counts: shown / total, updated whenever the mask changes. */
+/* geoevents map runtime: the legend, the provenance panel and the layer control's labels, all
+ * with live counts: shown / total, updated whenever the mask changes. */
 (function () {
   "use strict";
   var GE = window.geoevents;
@@ -143,76 +143,5 @@
     update();
     return root;
   }
-
-  /**
-   * The timeline: two handles between the data's first and last day. Moving them hides the
-   * incidents outside the range (same overlap rule as --start/--end) and updates the count.
-   */
-  GE.addTimeline = function (state, cfg) {
-    var first = GE.isoDay(cfg.start);
-    var days = GE.isoDay(cfg.end) - first;
-    var startInput, endInput, startLabel, endLabel, counter;
-
-    function handle(value, label) {
-      var input = el("input", "ge-range-input");
-      input.type = "range";
-      input.min = "0";
-      input.max = String(days);
-      input.step = "1";
-      input.value = String(value);
-      input.setAttribute("aria-label", label);
-      return input;
-    }
-
-    function update(event) {
-      var lo = +startInput.value;
-      var hi = +endInput.value;
-      if (lo > hi) {
-        // The handle being dragged stops at the other one.
-        if (event && event.target === startInput) startInput.value = String((lo = hi));
-        else endInput.value = String((hi = lo));
-      }
-      var range = [GE.dayIso(first + lo), GE.dayIso(first + hi)];
-      startLabel.textContent = range[0];
-      endLabel.textContent = range[1];
-      state.setRange(range);
-    }
-
-    function count() {
-      counter.textContent = state.visibleCount() + " of " + state.drawnCount() + " incidents shown";
-    }
-
-    control(state.map, "bottomleft", function () {
-      var timeline = box("ge-timeline", "Dates");
-      var track = el("div", "ge-range");
-      startInput = handle(0, "First date shown");
-      endInput = handle(days, "Last date shown");
-      track.appendChild(startInput);
-      track.appendChild(endInput);
-      timeline.appendChild(track);
-      var labels = el("div", "ge-range-labels");
-      startLabel = el("span", "ge-range-start", cfg.start);
-      endLabel = el("span", "ge-range-end", cfg.end);
-      labels.appendChild(startLabel);
-      labels.appendChild(el("span", null, " to "));
-      labels.appendChild(endLabel);
-      timeline.appendChild(labels);
-      counter = el("div", "ge-visible-count");
-      timeline.appendChild(counter);
-      startInput.addEventListener("input", update);
-      endInput.addEventListener("input", update);
-      return timeline;
-    });
-    state.onChange(count);
-    count();
-    /** For scripts and tests: show only [start, end] (ISO dates), as if the handles moved. */
-    state.timeline = {
-      setDates: function (start, end) {
-        startInput.value = String(Math.max(0, Math.min(days, GE.isoDay(start) - first)));
-        endInput.value = String(Math.max(0, Math.min(days, GE.isoDay(end) - first)));
-        update(null);
-      }
-    };
-    return state.timeline;
-  };
+  // The timeline (GE.addTimeline) is the time control of histogram.js.
 })();

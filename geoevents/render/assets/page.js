@@ -352,6 +352,7 @@
 
     /** Show only incidents overlapping [start, end] (ISO dates); null shows every date. */
     page.timeRange = function (range) {
+      if (range === undefined) return page.range; // no argument: only read it
       if (page.timeline && range) page.timeline.setDates(range[0], range[1]);
       else page.setRange(range ? [range[0], range[1]] : null);
       return page.range;
@@ -424,11 +425,17 @@
   API.push("filter", "clearFilters", "exportSelection", "state", "setState");
   // The hexagon view (hexview.js).
   API.push("view", "hexes", "selectCell", "hexResolution", "hexColour", "changeByCountry");
+  // The time control (histogram.js, playback.js, compare.js), on maps with a timeline.
+  var TIME_API = ["histogram", "play", "pause", "step", "playback", "compare"];
+  API.push.apply(API, TIME_API);
   API.forEach(function (name) {
     GE[name] = function () {
       var ids = Object.keys(GE.maps);
       if (!ids.length) throw new Error("geoevents: no map on this page");
       var page = GE.maps[ids[0]];
+      if (typeof page[name] !== "function" && TIME_API.indexOf(name) >= 0) {
+        throw new Error("geoevents: this map has no " + name + "(): the time control needs --timeline");
+      }
       return page[name].apply(page, arguments);
     };
   });
