@@ -76,11 +76,10 @@ def read_csv(path: Path) -> tuple[pd.DataFrame, list[Any]]:
     del raw
     cells[cells == ""] = None
     n = len(cells)
-
-    def take(name: str) -> list[Any]:
-        return cells[:, names.index(name)].tolist() if name in names else [None] * n
-
-    wkt, lons, lats = take("wkt"), take("lon"), take("lat")
+    wkt, lons, lats = (
+        cells[:, names.index(name)].tolist() if name in names else [None] * n
+        for name in ("wkt", "lon", "lat")
+    )
     if not {"lon", "lat"} <= set(names) and all(v is None for v in wkt):
         raise InputError(f"{path}: the CSV needs 'lon' and 'lat' columns (WGS84 degrees)")
     keep = [i for i, name in enumerate(names) if name not in ("wkt", "lon", "lat")]
