@@ -337,6 +337,20 @@ class ValidationReport:
             and (severity is None or p.severity == severity)
         ]
 
+    def rows_with(self, severity: Severity = "error") -> set[int]:
+        """The features (indices) that have a problem of ``severity``, found without writing
+        any problem (problems of the whole file have no feature and are left out)."""
+        found: list[np.ndarray] = []
+        written: list[int] = []
+        for p in self._parts:
+            if isinstance(p, Problem):
+                if p.severity == severity and p.index is not None:
+                    written.append(p.index)
+            else:
+                found.append(p.index[p.error == (severity == "error")])
+        found.append(np.array(written, np.int64))
+        return set(np.concatenate(found).tolist())
+
     def _by_feature(self) -> tuple[np.ndarray, np.ndarray]:
         """(part, position) of every problem: file-level ones first, then feature by feature,
         each in the order found."""

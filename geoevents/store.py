@@ -24,8 +24,8 @@ from geoevents.io import load, write_incidents
 from geoevents.io.atomic import check_target
 from geoevents.io.geojson import to_shape
 from geoevents.problems import ValidationReport, first_lines
-from geoevents.rfc7946 import check_shapes
 from geoevents.validation import check_frame, validate_frame
+from geoevents.validation.geometry import check_shapes
 
 if TYPE_CHECKING:  # pragma: no cover
     from geoevents.gazetteer import Place
