@@ -3,8 +3,8 @@
 The memory guard (:mod:`geoevents.io.memory`) estimates from these counts, not from the file's
 size alone: a GeoJSON of three million ``{}`` features is 9 MB on disk and millions of Python
 objects in memory. Each count is a pass that allocates little: GeoParquet and GeoPackage from
-their metadata, GeoJSON and CSV from one vectorised scan of the bytes (memory-mapped, a chunk
-at a time) that counts the characters that make values, outside quoted text.
+their metadata, GeoJSON and CSV from one vectorised scan of the bytes, a chunk at a time,
+that counts the characters that make values, outside quoted text.
 
 It also holds the one limit on a store's shape, :data:`MAX_COLUMNS`, checked before anything is
 parsed, so that a table of a hundred thousand columns is one line, not minutes of work.
@@ -13,7 +13,6 @@ parsed, so that a table of a hundred thousand columns is one line, not minutes o
 from __future__ import annotations
 
 import csv
-import mmap
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -91,35 +90,32 @@ def csv_columns(path: Path) -> int:
             return 0
 
 
-def _scan(path: Path, marks: bytes, escapes: bool) -> int:
-    """Count the bytes of ``marks`` in ``path`` that lie outside double-quoted text.
+def _scan(path: Path, marks: bytes, escapes: bool) -> list[int]:
+    """Count each byte of ``marks`` in ``path`` where it lies outside double-quoted text.
 
     JSON escapes a quote with a backslash (``escapes``); CSV doubles it, which leaves the
     parity of quotes, and so what is inside text, as it is.
     """
     size = path.stat().st_size
+    found = [0] * len(marks)
     if size == 0:
-        return 0
-    found = 0
+        return found
     inside = 0  # parity of the real quotes seen so far
     carry = 0  # backslashes that end the previous chunk
-    with open(path, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
-        buf = np.frombuffer(mm, dtype=np.uint8)
-        try:
-            for start in range(0, size, _CHUNK):
-                a = buf[start : start + _CHUNK]
-                quotes = np.flatnonzero(a == _QUOTE)
-                if escapes and len(quotes):
-                    quotes, carry = _unescaped(a, quotes, carry)
-                hits = np.concatenate([np.flatnonzero(a == m) for m in marks])
-                # A mark is outside text when an even number of real quotes comes before it.
-                before = np.searchsorted(quotes, hits) + inside
-                found += int(np.count_nonzero(before % 2 == 0))
-                inside = (inside + len(quotes)) % 2
-                if escapes and not len(quotes):
-                    carry = _trailing_backslashes(a, carry)
-        finally:
-            del buf  # the map cannot close while an array looks at it
+    chunk = bytearray(_CHUNK)
+    with open(path, "rb") as fh:
+        while n := fh.readinto(chunk):
+            a = np.frombuffer(chunk, dtype=np.uint8, count=n)
+            quotes = np.flatnonzero(a == _QUOTE)
+            if escapes and len(quotes):
+                quotes, carry = _unescaped(a, quotes, carry)
+            elif escapes:
+                carry = _trailing_backslashes(a, carry)
+            for k, mark in enumerate(marks):
+                # Outside text: an even number of real quotes comes before it.
+                before = np.searchsorted(quotes, np.flatnonzero(a == mark)) + inside
+                found[k] += int(np.count_nonzero(before % 2 == 0))
+            inside = (inside + len(quotes)) % 2
     return found
 
 
@@ -176,13 +172,12 @@ def count_store(path: str | os.PathLike[str], fmt: str) -> Census | None:
     try:
         if fmt == "geojson":
             p = Path(path)
-            objects = _scan(p, b"{", escapes=True)
-            values = objects + _scan(p, b"[,", escapes=True)
-            return Census(rows=objects, values=values)
+            objects, arrays, commas = _scan(p, b"{[,", escapes=True)
+            return Census(rows=objects, values=objects + arrays + commas)
         if fmt == "csv":
             p = Path(path)
             columns = csv_columns(p)
-            cells = _scan(p, b",\n", escapes=False)
+            cells = sum(_scan(p, b",\n", escapes=False))
             return Census(rows=max(cells // max(columns, 1), 1), values=cells, columns=columns)
         if fmt == "parquet":
             return _parquet_census(path)

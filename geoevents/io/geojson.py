@@ -13,6 +13,7 @@ import shapely
 
 from geoevents import schema
 from geoevents._gc import gc_paused
+from geoevents.io.census import check_columns
 from geoevents.io.strictjson import parse_json
 from geoevents.problems import Problem, ValidationReport
 from geoevents.rfc7946 import PlainPoints, flat_coordinates, plain_points, report_geojson
@@ -140,6 +141,10 @@ def _read_collection(data: bytes, source: str, incidents: bool) -> ValidationRep
         else None
         for f in features
     ]
+    names: set[str] = set()
+    for props in props_rows:
+        names.update(props)
+    check_columns(source, len(names))  # each name is a column of the table built below
     shapes, missing_ok = _shapes(features, plain, broken)
     del features
     # object dtype keeps what the file said: 3 stays 3 (not 3.0), null stays None.
