@@ -92,6 +92,14 @@ def _timestamp(given: str | None) -> str | None:
     help="classic: one Leaflet layer per incident; large: compressed columns drawn on a canvas "
     "(for tens of thousands to millions of incidents); auto: large from 10,001 incidents on.",
 )
+@click.option(
+    "--max-points",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="N",
+    help="Map up to N incidents (default 2,000,000: a larger page is more than a browser "
+    "holds well); for a machine and browser you know can take more.",
+)
 @force_option(help="Replace OUTPUT even if it is not a geoevents map.")
 def command(
     path: str,
@@ -106,6 +114,7 @@ def command(
     title: str | None,
     timestamp: str | None,
     engine: str,
+    max_points: int | None,
     force: bool,
 ) -> None:
     """Draw the incidents as a layered map in one self-contained HTML file.
@@ -119,7 +128,9 @@ def command(
       geoevents map --start 2017-10 --end 2017-10 --timeline -o output/oct-2017.html
     """
     from geoevents.io.atomic import check_target
+    from geoevents.io.census import stored_rows
     from geoevents.io.digest import file_sha256
+    from geoevents.io.memory import check_map_size
     from geoevents.render import MapInfo, build_map, save_map
     from geoevents.render.build import LARGE_ENGINE_MIN, choose_engine
 
@@ -135,8 +146,13 @@ def command(
         )
     stamp = _timestamp(timestamp)
     choose_engine(engine, 0, cluster=cluster)  # refuse --engine large --cluster before reading
+    # Too many to map: refused before reading when the metadata tells and no filter can help.
+    stored = stored_rows(path) if not criteria.describe() else None
+    if stored is not None:
+        check_map_size(stored, path, max_points=max_points)
     started = time.perf_counter()
     gdf = select(path, criteria, skip_invalid)
+    check_map_size(len(gdf), path, max_points=max_points)
     large = len(gdf) >= LARGE_ENGINE_MIN
     if large:
         progress(f"{path}: {len(gdf)} incidents read in {time.perf_counter() - started:.1f} s")

@@ -20,10 +20,10 @@ from pathlib import Path
 import numpy as np
 
 from geoevents import schema
-from geoevents.errors import InputError
-from geoevents.io.stores import parquet_parts
+from geoevents.errors import GeoeventsError, InputError
+from geoevents.io.stores import parquet_parts, resolve_store
 
-__all__ = ["MAX_COLUMNS", "Census", "check_columns", "count_store", "csv_columns"]
+__all__ = ["MAX_COLUMNS", "Census", "check_columns", "count_store", "csv_columns", "stored_rows"]
 
 #: The most columns (CSV, GeoParquet, GeoPackage) or distinct property names (GeoJSON) a store
 #: may have. The schema has 20 fields; a store a hundred times wider is not incidents, and
@@ -186,6 +186,25 @@ def count_store(path: str | os.PathLike[str], fmt: str) -> Census | None:
     except (OSError, ValueError):
         return None
     return None
+
+
+def stored_rows(path: str | os.PathLike[str]) -> int | None:
+    """The number of incidents a store holds when its metadata says (GeoParquet, GeoPackage),
+    without reading them; None for other formats, or a file whose metadata cannot be read.
+
+    Parameters
+    ----------
+    path : path-like
+        The store, as a command names it (a GeoParquet directory or glob too).
+    """
+    try:
+        store = resolve_store(path)
+    except GeoeventsError:  # the reader words it
+        return None
+    if store.fmt not in ("parquet", "gpkg"):
+        return None
+    census = count_store(store.path, store.fmt)
+    return census.rows if census is not None else None
 
 
 def _parquet_census(path: str | os.PathLike[str]) -> Census | None:

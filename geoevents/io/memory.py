@@ -52,11 +52,13 @@ from geoevents.io.census import Census, check_columns, count_store
 from geoevents.io.stores import parquet_parts
 
 __all__ = [
+    "MAP_MAX_INCIDENTS",
     "MEMORY_FIXED",
     "MEMORY_PER_BYTE",
     "MEMORY_PER_ITEM",
     "address_space_left",
     "available_memory",
+    "check_map_size",
     "check_memory",
     "estimate_memory",
 ]
@@ -82,6 +84,17 @@ MEMORY_PER_ITEM: dict[str, tuple[float, float]] = {
 # more (","), a CSV cell 1; under this many bytes of memory per byte of file nothing needs to
 # be counted.
 _MOST_PER_BYTE = {"geojson": 900.0 / 2 + 5.0, "csv": 80.0}
+#: The most incidents one map holds unless told otherwise. The large engine is built and
+#: measured for 1,000,000 (docs/benchmarks.md: about 60 MB of HTML, 1.5 s to the first frame in
+#: Chromium); at 5,000,000 the page is 294 MB, more text than a browser holds in one string
+#: comfortably, and building it took 55 s and 8 GB.
+MAP_MAX_INCIDENTS = 2_000_000
+# Bytes of HTML per incident of a large-engine map, measured at 5,000,000 (294 MB).
+_HTML_PER_INCIDENT = 59
+# The fixes the refusal names, as a call spells them (the CLI swaps in its flags).
+_MAP_FILTERS = "start=..., end=..., bbox=..., countries=..."
+_MAP_AGGREGATE = "geoevents.aggregate"
+_MAP_OVERRIDE = "max_points=N"
 #: Memory that loading takes whatever the size: the libraries' buffers and first-use caches.
 MEMORY_FIXED = 160_000_000
 
@@ -380,4 +393,41 @@ def check_memory(
     raise InputError(
         f"{path}: the {_size(size)} {what} needs about {_size(need)} of memory to "
         f"load, {there}{fix}"
+    )
+
+
+def check_map_size(
+    count: int, source: str | os.PathLike[str], *, max_points: int | None = None
+) -> None:
+    """Refuse a map of more incidents than a browser page holds well.
+
+    Called before the store is read when its metadata gives the number of rows and no filter
+    can make it smaller, and again on the selection.
+
+    Parameters
+    ----------
+    count : int
+        The incidents the map would hold.
+    source : path-like
+        The store, for the message.
+    max_points : int, optional
+        The limit, for a user who knows their browser can take more; by default
+        :data:`MAP_MAX_INCIDENTS`.
+
+    Raises
+    ------
+    InputError
+        One line naming the store, the count, the limit and the ways to map fewer: the
+        filters, the aggregated view, and ``max_points``.
+    """
+    limit = MAP_MAX_INCIDENTS if max_points is None else max_points
+    if count <= limit:
+        return
+    html = _size(count * _HTML_PER_INCIDENT)
+    raise InputError(
+        f"{source}: {count:,} incidents to map, more than the {limit:,} one map page holds "
+        f"well (it would be about {html} of HTML); map fewer: select them "
+        f"({_MAP_FILTERS}), or map them aggregated ({_MAP_AGGREGATE}), or pass "
+        f"{_MAP_OVERRIDE} to try a larger page anyway",
+        options=(_MAP_FILTERS, _MAP_AGGREGATE, _MAP_OVERRIDE),
     )
