@@ -85,7 +85,7 @@ def test_the_estimate_of_tiny_features_is_from_their_number_not_their_bytes(tmp_
     assert census.rows == 100_001  # the features and the collection
     need = estimate_memory(path, "geojson")
     assert need >= MEMORY_FIXED + 90 * MB  # was 161 MB: 4.8 times 300 kB, plus the fixed part
-    with pytest.raises(InputError, match="needs about 25[0-9] MB of memory"):
+    with pytest.raises(InputError, match=r"needs about 25[0-9] MB of memory"):
         check_memory(path, "geojson", available=200 * MB)
 
 
