@@ -70,6 +70,13 @@ def test_a_geoparquet_of_too_many_columns_is_refused_from_its_metadata(run, tmp_
     one_line_refusal(run("validate", path), 3, str(path), f"{MAX_COLUMNS + 1:,} columns")
 
 
+def test_a_csv_store_of_one_column_is_refused_cleanly(run, tmp_path):
+    # Found by make fuzz: reading a CSV as one block wrote into pandas' read-only array.
+    path = tmp_path / "one.csv"
+    path.write_text("lon\n44.39\n")
+    one_line_refusal(run("validate", path), 3, "the CSV needs 'lon' and 'lat' columns")
+
+
 # -- the memory guard counts what a file holds ----------------------------------------------
 
 

@@ -73,6 +73,8 @@ def read_csv(path: Path) -> tuple[pd.DataFrame, list[Any]]:
     # work on a frame of thousands of columns (astype, where, pop) is quadratic in pandas.
     names = [str(c) for c in raw.columns]
     cells = raw.to_numpy(dtype=object)
+    if not cells.flags.writeable:  # one column: pandas hands out its own array, read-only
+        cells = cells.copy()
     del raw
     cells[cells == ""] = None
     n = len(cells)
