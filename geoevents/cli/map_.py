@@ -146,8 +146,9 @@ def command(
         )
     stamp = _timestamp(timestamp)
     choose_engine(engine, 0, cluster=cluster)  # refuse --engine large --cluster before reading
-    # Too many to map: refused before reading when the metadata tells and no filter can help.
-    stored = stored_rows(path) if not criteria.describe() else None
+    # Too many to map: refused before reading when the metadata tells and no filter (nor
+    # --skip-invalid) can make the selection smaller.
+    stored = stored_rows(path) if not (criteria.describe() or skip_invalid) else None
     if stored is not None:
         check_map_size(stored, path, max_points=max_points)
     started = time.perf_counter()
