@@ -337,19 +337,48 @@ class ValidationReport:
             and (severity is None or p.severity == severity)
         ]
 
+    def rows_with(self, severity: Severity = "error") -> set[int]:
+        """The features (indices) that have a problem of ``severity``, found without writing
+        any problem (problems of the whole file have no feature and are left out)."""
+        found: list[np.ndarray] = []
+        written: list[int] = []
+        for p in self._parts:
+            if isinstance(p, Problem):
+                if p.severity == severity and p.index is not None:
+                    written.append(p.index)
+            else:
+                found.append(p.index[p.error == (severity == "error")])
+        found.append(np.array(written, np.int64))
+        return set(np.concatenate(found).tolist())
+
     def _by_feature(self) -> tuple[np.ndarray, np.ndarray]:
         """(part, position) of every problem: file-level ones first, then feature by feature,
         each in the order found."""
         if self._sorted is None:
             index, part, pos = [], [], []
+            # Problems already written (the structure checks can write one per feature of a
+            # million) are gathered as plain lists and turned into arrays once per run of them.
+            run_index: list[int] = []
+            run_part: list[int] = []
+
+            def flush() -> None:
+                if run_index:
+                    index.append(np.array(run_index, np.int64))
+                    part.append(np.array(run_part, np.int64))
+                    pos.append(np.zeros(len(run_index), np.int64))
+                    run_index.clear()
+                    run_part.clear()
+
             for k, p in enumerate(self._parts):
                 if isinstance(p, Problem):
-                    index.append(np.array([-1 if p.index is None else p.index], np.int64))
-                    pos.append(np.zeros(1, np.int64))
-                else:
-                    index.append(p.index)
-                    pos.append(np.arange(len(p)))
-                part.append(np.full(len(pos[-1]), k, np.int64))
+                    run_index.append(-1 if p.index is None else p.index)
+                    run_part.append(k)
+                    continue
+                flush()
+                index.append(p.index)
+                pos.append(np.arange(len(p)))
+                part.append(np.full(len(p), k, np.int64))
+            flush()
             if not index:
                 return np.zeros(0, np.int64), np.zeros(0, np.int64)
             order = np.argsort(np.concatenate(index), kind="stable")
@@ -400,12 +429,10 @@ class ValidationReport:
         """
         per_rule = max(1, per_rule)
         parts, pos = self._by_feature()
-        groups = _kinds(self._parts)
+        kinds, offsets = _kinds(self._parts)
         if not len(parts):
             return []
-        sizes = np.array([len(g) for g in groups], np.int64)
-        offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]])
-        kind = np.concatenate(groups)[offsets[parts] + pos]
+        kind = kinds[offsets[parts] + pos]
         order = np.argsort(kind, kind="stable")
         first = np.ones(len(order), bool)
         first[1:] = kind[order][1:] != kind[order][:-1]
@@ -441,23 +468,34 @@ class ValidationReport:
 _LIST_POSITION = re.compile(r"\[\d+\]")
 
 
-def _kinds(parts: Sequence[Part]) -> list[np.ndarray]:
-    """For each part, the kind (a number, see :meth:`ValidationReport.summarised`) of each of
-    its problems, in their stored order."""
+def _kinds(parts: Sequence[Part]) -> tuple[np.ndarray, np.ndarray]:
+    """The kind (a number, see :meth:`ValidationReport.summarised`) of every problem, part by
+    part in their stored order, and where each part's kinds start."""
     numbers: dict[Any, int] = {}
+    fields: dict[str | None, str | None] = {}
 
     def number(key: Any) -> int:
         return numbers.setdefault(key, len(numbers))
 
     def field_of(field: str | None) -> str | None:
-        return _LIST_POSITION.sub("[]", field) if field else field
+        # Memoised: a million written problems share a handful of fields.
+        if field not in fields:
+            fields[field] = _LIST_POSITION.sub("[]", field) if field else field
+        return fields[field]
 
-    out = []
+    out: list[np.ndarray] = []
+    sizes: list[int] = []
+    run: list[int] = []  # kinds of consecutive written problems, one array per run
     for part in parts:
+        sizes.append(1 if isinstance(part, Problem) else len(part))
         if isinstance(part, Problem):
             field = field_of(part.field) if part.index is not None else None
-            out.append(np.array([number((part.severity, part.kind, part.fix, field))], np.int64))
-        elif isinstance(part, RowProblems):
+            run.append(number((part.severity, part.kind, part.fix, field)))
+            continue
+        if run:
+            out.append(np.array(run, np.int64))
+            run = []
+        if isinstance(part, RowProblems):
             keys = [number((e[0], field_of(e[1]))) for e in part.entries]
             out.append(np.array(keys, np.int64))
         else:
@@ -477,4 +515,9 @@ def _kinds(parts: Sequence[Part]) -> list[np.ndarray]:
                 sel = np.flatnonzero(part.which == w)
                 kinds[sel] = batch_kinds[part.pos[sel]]
             out.append(kinds)
-    return out
+    if run:
+        out.append(np.array(run, np.int64))
+    offsets = np.zeros(len(sizes), np.int64)
+    if sizes:
+        np.cumsum(sizes[:-1], out=offsets[1:])
+    return (np.concatenate(out) if out else np.zeros(0, np.int64)), offsets

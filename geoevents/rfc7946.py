@@ -8,23 +8,22 @@ what is wrong and where, so that a file is fixed rather than misread.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import shapely
 
-from geoevents.problems import Problem, show_value
+from geoevents.problems import Batch, Problem, Rule, ValidationReport, show_value
 
 __all__ = [
     "GEOMETRY_TYPES",
     "MAX_NESTED_COLLECTIONS",
     "PlainPoints",
     "check_geojson",
-    "check_shapes",
     "flat_coordinates",
     "plain_points",
+    "report_geojson",
 ]
 
 GEOMETRY_TYPES = (
@@ -479,10 +478,64 @@ def check_geojson(doc: Any, *, plain: PlainPoints | None = None) -> list[Problem
         Errors for what the RFC forbids, warnings for what it advises against. Problems inside a
         FeatureCollection carry the feature's index and id.
     """
+    report = ValidationReport()
+    report_geojson(doc, report, plain=plain)
+    return list(report.problems)
+
+
+# A feature that is not an object, or has no "type": the commonest damage by far (a file of
+# millions of `{}`), recorded as values, not as written problems.
+_NOT_AN_OBJECT = Rule(
+    "error",
+    lambda value: (
+        f"expected a GeoJSON object, found {show_value(value)}",
+        'write an object with a "type" of Feature',
+    ),
+    kind="structure",
+)
+_NO_TYPE = Rule(
+    "error", lambda: ('has no "type" member', 'add "type": one of Feature'), kind="structure"
+)
+
+
+def report_geojson(doc: Any, report: ValidationReport, *, plain: PlainPoints | None = None) -> None:
+    """Add what :func:`check_geojson` finds to ``report`` (in the same order).
+
+    A report holds the problems of a million broken features compactly; this is the form a
+    reader uses.
+
+    Parameters
+    ----------
+    doc : object
+        A parsed JSON value.
+    report : ValidationReport
+        Where the problems go.
+    plain : PlainPoints, optional
+        As for :func:`check_geojson`.
+    """
     checker = _Checker()
+    # Runs of features that are not objects, or have no "type", gathered as rows (and values)
+    # and recorded as one batch each; the checker's written problems go in between, in order.
+    typeless: list[int] = []
+    not_objects: tuple[list[int], list[Any]] = ([], [])
+
+    def flush() -> None:
+        if typeless:
+            report.record(Batch(_NO_TYPE, "type", typeless))
+            typeless.clear()
+        if not_objects[0]:
+            rows, values = not_objects
+            report.record(Batch(_NOT_AN_OBJECT, "feature", rows, list(values)))
+            rows.clear()
+            values.clear()
+        if checker.problems:
+            report.add_problems(checker.problems)
+            checker.problems = []
+
     kind = checker.type_of(doc, "$", _ALL_TYPES)
     if kind is None:
-        return checker.problems
+        flush()
+        return
     checker.common(doc, "$")
     if kind == "FeatureCollection":
         features = doc.get("features")
@@ -492,67 +545,30 @@ def check_geojson(doc: Any, *, plain: PlainPoints | None = None) -> list[Problem
                 f'"features" must be an array, found {show_value(features)}',
                 "list the features in an array",
             )
-            return checker.problems
+            flush()
+            return
         if plain is None:
             plain = plain_points(features)
         # A plain Point gives no problem, so checking only the others keeps the order of the
         # problems: by feature, then as found within each.
         for i in np.flatnonzero(~plain.mask).tolist():
-            checker.index, checker.feature_id = i, None
-            checker.feature(features[i], "feature")
+            feat = features[i]
+            if type(feat) is not dict:
+                if typeless or checker.problems:
+                    flush()
+                not_objects[0].append(i)
+                not_objects[1].append(feat)
+            elif "type" not in feat:
+                if not_objects[0] or checker.problems:
+                    flush()
+                typeless.append(i)
+            else:
+                if typeless or not_objects[0]:
+                    flush()
+                checker.index, checker.feature_id = i, None
+                checker.feature(feat, "feature")
     elif kind == "Feature":
         checker.feature(doc, "$")
     else:
         checker.geometry(doc, "$")
-    return checker.problems
-
-
-def check_shapes(geometry: Sequence[Any], *, ids: Sequence[Any] | None = None) -> list[Problem]:
-    """Check built shapes (shapely geometries) for what RFC 7946 forbids in their coordinates.
-
-    A writer calls this on what it is about to write, so that nothing we write is refused when
-    read back: every coordinate finite and inside lon -180..180 / lat -90..90.
-
-    Parameters
-    ----------
-    geometry : sequence of shapely geometries or None
-        One per incident (None is left to the schema checks).
-    ids : sequence, optional
-        The incidents' ids, to name them.
-
-    Returns
-    -------
-    list of Problem
-        One error per geometry out of range, with its index.
-    """
-    geoms = np.asarray(list(geometry), dtype=object)
-    if not len(geoms):
-        return []
-    present = shapely.is_geometry(geoms)
-    present[present] &= ~shapely.is_empty(geoms[present])
-    bounds = np.full((len(geoms), 4), 0.0)
-    bounds[present] = shapely.bounds(geoms[present])
-    with np.errstate(invalid="ignore"):
-        inside = (
-            (bounds[:, 0] >= -180)
-            & (bounds[:, 2] <= 180)
-            & (bounds[:, 1] >= -90)
-            & (bounds[:, 3] <= 90)
-        )
-    problems = []
-    for i in np.flatnonzero(present & ~inside).tolist():
-        west, south, east, north = bounds[i]
-        ident = ids[i] if ids is not None else None
-        problems.append(
-            Problem(
-                "error",
-                f"the {geoms[i].geom_type} spans lon {west:g}..{east:g} / lat "
-                f"{south:g}..{north:g}, outside lon -180..180 / lat -90..90 (or not finite)",
-                "give WGS84 degrees: lon -180..180, lat -90..90",
-                index=i,
-                feature_id=str(ident) if ident is not None else None,
-                field="geometry",
-                kind="geometry",
-            )
-        )
-    return problems
+    flush()

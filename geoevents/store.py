@@ -24,8 +24,8 @@ from geoevents.io import load, write_incidents
 from geoevents.io.atomic import check_target
 from geoevents.io.geojson import to_shape
 from geoevents.problems import ValidationReport, first_lines
-from geoevents.rfc7946 import check_shapes
 from geoevents.validation import check_frame, validate_frame
+from geoevents.validation.geometry import check_shapes
 
 if TYPE_CHECKING:  # pragma: no cover
     from geoevents.gazetteer import Place
@@ -218,15 +218,31 @@ location, geo_precision, actor1, actor2, assoc_actors, fatalities, summary, conf
     return NewIncident(props, geometry, found)
 
 
-def store_target(store: str | os.PathLike[str]) -> Path:
+def store_target(store: str | os.PathLike[str], *, folder: bool = False) -> Path:
     """The file a store path names: a symbolic link's target, so that it is updated, not forked.
+
+    Parameters
+    ----------
+    store : path-like
+        The store as given.
+    folder : bool
+        Also require the folder it goes in to exist (a command checks this before its work,
+        so that a typo in the path is not found only at the end).
 
     Raises
     ------
     OutputError
-        For an empty path, or one that names a directory, a device or a FIFO.
+        For an empty path, or one that names a directory, a device or a FIFO; with
+        ``folder``, when the folder is missing.
     """
-    return check_target(store)
+    target = check_target(store)
+    if folder and not target.parent.is_dir():
+        raise OutputError(f"{store}: cannot change the store: {_no_folder(target)}")
+    return target
+
+
+def _no_folder(target: Path) -> str:
+    return f"the folder {target.parent} does not exist; create it or choose another store"
 
 
 @contextlib.contextmanager
@@ -248,7 +264,7 @@ def locked(store: str | os.PathLike[str]) -> Iterator[None]:
         fh = open(lock_path, "a+b")  # noqa: SIM115 (closed below, after the unlock)
     except OSError as exc:
         if isinstance(exc, FileNotFoundError):
-            fix = f"the folder {target.parent} does not exist; create it or choose another store"
+            fix = _no_folder(target)
         else:
             fix = f"choose a store in a folder you can write ({exc.strerror or exc})"
         raise OutputError(f"{store}: cannot lock the store to change it: {fix}") from exc

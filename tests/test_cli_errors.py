@@ -20,6 +20,7 @@ from geoevents.criteria import Criteria
 from geoevents.errors import GeoeventsError
 from geoevents.extract import parse_published
 from geoevents.gazetteer import resolve
+from geoevents.io.memory import check_map_size
 from geoevents.render.build import choose_engine
 from geoevents.store import add_incidents, new_incident
 
@@ -64,6 +65,11 @@ TRIGGERS = {
     "criteria.Criteria": (
         lambda tmp: Criteria(near=(35.0, 44.0)),
         "near and within go together: give both, e.g. --near 35.47,44.39 --within 50",
+    ),
+    "io.memory.check_map_size": (
+        lambda tmp: check_map_size(10, "x.parquet", max_points=1),
+        "select them (--start/--end, --bbox, --country), or map them aggregated (geoevents "
+        "aggregate), or pass --max-points N to try",
     ),
     "render.build.choose_engine": (
         lambda tmp: choose_engine("large", 0, cluster=True),

@@ -100,11 +100,13 @@ def command(
     if keep_na or na_values:
         options["na_values"] = list(na_values)
     from geoevents.io.atomic import check_target
-    from geoevents.store import refuse_unreadable
+    from geoevents.store import refuse_unreadable, store_target
 
     dest = Path(output or merge)  # type: ignore[arg-type]
     # Never the source, a device or a FIFO, with or without --force; before the work.
     check_target(output or merge or "", inputs=[src])
+    if merge:
+        store_target(merge, folder=True)  # a missing folder, before the import's work
     if output and dest.exists() and not force:
         raise OutputError(f"{dest}: already exists; pass --force to replace it, or --merge")
 

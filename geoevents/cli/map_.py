@@ -113,6 +113,14 @@ def _timestamp(given: str | None) -> str | None:
     help="H3 resolution of the hexagons (as geoevents aggregate --resolution); the map also "
     "carries the resolutions two steps coarser and finer, for other zooms.",
 )
+@click.option(
+    "--max-points",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="N",
+    help="Map up to N incidents (default 2,000,000: a larger page is more than a browser "
+    "holds well); for a machine and browser you know can take more.",
+)
 @force_option(help="Replace OUTPUT even if it is not a geoevents map.")
 def command(
     path: str,
@@ -129,6 +137,7 @@ def command(
     engine: str,
     view: str,
     hex_resolution: int,
+    max_points: int | None,
     force: bool,
 ) -> None:
     """Draw the incidents as a layered map in one self-contained HTML file.
@@ -142,7 +151,9 @@ def command(
       geoevents map --start 2017-10 --end 2017-10 --timeline -o output/oct-2017.html
     """
     from geoevents.io.atomic import check_target
+    from geoevents.io.census import stored_rows
     from geoevents.io.digest import file_sha256
+    from geoevents.io.memory import check_map_size
     from geoevents.render import MapInfo, build_map, save_map
     from geoevents.render.build import LARGE_ENGINE_MIN, choose_engine
 
@@ -158,8 +169,14 @@ def command(
         )
     stamp = _timestamp(timestamp)
     choose_engine(engine, 0, cluster=cluster)  # refuse --engine large --cluster before reading
+    # Too many to map: refused before reading when the metadata tells and no filter (nor
+    # --skip-invalid) can make the selection smaller.
+    stored = stored_rows(path) if not (criteria.describe() or skip_invalid) else None
+    if stored is not None:
+        check_map_size(stored, path, max_points=max_points)
     started = time.perf_counter()
     gdf = select(path, criteria, skip_invalid)
+    check_map_size(len(gdf), path, max_points=max_points)
     large = len(gdf) >= LARGE_ENGINE_MIN
     if large:
         progress(f"{path}: {len(gdf)} incidents read in {time.perf_counter() - started:.1f} s")

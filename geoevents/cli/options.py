@@ -44,6 +44,10 @@ FLAGS: dict[str, str] = {
     "overwrite=True": "--force",
     # criteria
     "near=(35.47, 44.39), within_km=50": "--near 35.47,44.39 --within 50",
+    # io.memory
+    "start=..., end=..., bbox=..., countries=...": "--start/--end, --bbox, --country",
+    "geoevents.aggregate": "geoevents aggregate",
+    "max_points=N": "--max-points N",
     # render.build
     "cluster=True": "--cluster",
     'engine="classic"': "--engine classic",

@@ -16,6 +16,7 @@ import shapely
 
 from geoevents import schema
 from geoevents.errors import InputError
+from geoevents.io.census import check_columns, csv_columns
 from geoevents.io.columns import as_table
 
 __all__ = ["read_csv", "shape_wkt", "write_csv"]
@@ -53,20 +54,42 @@ def write_csv(gdf: gpd.GeoDataFrame, path: str | os.PathLike[str]) -> None:
 
 
 def read_csv(path: Path) -> tuple[pd.DataFrame, list[Any]]:
-    """Read a CSV store's columns (as text) and geometries, before any check."""
+    """Read a CSV store's columns (as text) and geometries, before any check.
+
+    Raises
+    ------
+    InputError
+        When the file is not UTF-8 CSV with lon/lat (or wkt) columns, or has more than
+        :data:`~geoevents.io.census.MAX_COLUMNS` columns (refused before it is parsed).
+    """
+    check_columns(path, csv_columns(path))
     try:
         raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except UnicodeDecodeError:
         raise InputError(f"{path}: not UTF-8 text; re-save it as UTF-8") from None
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise InputError(f"{path}: not a readable CSV ({exc}); check the file") from None
-    raw = raw.astype(object).where(raw != "", None)
-    geoms: list[Any] = []
-    wkt = raw.pop("wkt") if "wkt" in raw.columns else pd.Series([None] * len(raw))
-    if not {"lon", "lat"} <= set(raw.columns) and wkt.isna().all():
+    # One object array for the whole table, and a frame of one block built from it: per-column
+    # work on a frame of thousands of columns (astype, where, pop) is quadratic in pandas.
+    names = [str(c) for c in raw.columns]
+    cells = raw.to_numpy(dtype=object)
+    if not cells.flags.writeable:  # one column: pandas hands out its own array, read-only
+        cells = cells.copy()
+    del raw
+    cells[cells == ""] = None
+    n = len(cells)
+    wkt, lons, lats = (
+        cells[:, names.index(name)].tolist() if name in names else [None] * n
+        for name in ("wkt", "lon", "lat")
+    )
+    if not {"lon", "lat"} <= set(names) and all(v is None for v in wkt):
         raise InputError(f"{path}: the CSV needs 'lon' and 'lat' columns (WGS84 degrees)")
-    lons = raw.pop("lon") if "lon" in raw.columns else pd.Series([None] * len(raw))
-    lats = raw.pop("lat") if "lat" in raw.columns else pd.Series([None] * len(raw))
+    keep = [i for i, name in enumerate(names) if name not in ("wkt", "lon", "lat")]
+    raw = pd.DataFrame(
+        cells[:, keep], columns=[names[i] for i in keep], index=range(n), dtype=object
+    )
+    del cells
+    geoms: list[Any] = []
     for lon, lat, text in zip(lons, lats, wkt, strict=True):
         if text is not None:
             geoms.append(shapely.from_wkt(text, on_invalid="ignore"))

@@ -19,7 +19,7 @@ import pandas as pd
 import pyarrow as pa
 
 from geoevents import schema
-from geoevents.errors import ValidationError
+from geoevents.errors import InputError, ValidationError
 from geoevents.filters import Criteria, filter_incidents
 from geoevents.io.atomic import atomic_write, check_target, refuse_overwrite
 from geoevents.io.csv import read_csv, write_csv
@@ -111,6 +111,20 @@ def read_incidents(
     store = resolve_store(path)
     # Refuse up front what would not fit: better one clear line than a swap storm.
     check_memory(store.path, store.fmt)
+    try:
+        return _read_checked(store, incidents, criteria)
+    except MemoryError:
+        # The estimate was short (or other work took the memory): what was built is gone by
+        # now, and one line is better than a traceback.
+        raise InputError(
+            f"{store.path}: ran out of memory while reading it; free memory (or raise ulimit "
+            "-v), or split or filter it into smaller files (e.g. by country or by year)"
+        ) from None
+
+
+def _read_checked(
+    store: Store, incidents: bool, criteria: Criteria | None
+) -> tuple[gpd.GeoDataFrame | None, ValidationReport, set[int]]:
     source = str(store.path)
     if store.fmt == "geojson":
         return read_geojson(store.path.read_bytes(), source, incidents=incidents)

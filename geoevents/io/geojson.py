@@ -13,9 +13,10 @@ import shapely
 
 from geoevents import schema
 from geoevents._gc import gc_paused
+from geoevents.io.census import check_columns
 from geoevents.io.strictjson import parse_json
 from geoevents.problems import Problem, ValidationReport
-from geoevents.rfc7946 import PlainPoints, check_geojson, flat_coordinates, plain_points
+from geoevents.rfc7946 import PlainPoints, flat_coordinates, plain_points, report_geojson
 from geoevents.validation import check_frame
 from geoevents.validation.rules import NO_GEOMETRY
 
@@ -98,7 +99,7 @@ def _read_collection(data: bytes, source: str, incidents: bool) -> ValidationRep
     report.problems.extend(json_problems)
     collection = _collection_features(doc)
     plain = plain_points(collection) if collection is not None else None
-    report.problems.extend(check_geojson(doc, plain=plain))
+    report_geojson(doc, report, plain=plain)
     if not incidents:
         features = doc.get("features") if isinstance(doc, dict) else None
         if isinstance(features, list):
@@ -127,7 +128,7 @@ def _read_collection(data: bytes, source: str, incidents: bool) -> ValidationRep
     features = collection
     del doc, collection  # the tree goes as soon as the table is built
     report.count = len(features)
-    broken = {p.index for p in report.errors if p.index is not None}
+    broken = report.rows_with("error")
     # A file-level structural error (legacy crs, duplicate members at the root) makes every
     # coordinate suspect: report the schema problems too, but build nothing usable.
     props_rows = [
@@ -140,6 +141,10 @@ def _read_collection(data: bytes, source: str, incidents: bool) -> ValidationRep
         else None
         for f in features
     ]
+    names: set[str] = set()
+    for props in props_rows:
+        names.update(props)
+    check_columns(source, len(names))  # each name is a column of the table built below
     shapes, missing_ok = _shapes(features, plain, broken)
     del features
     # object dtype keeps what the file said: 3 stays 3 (not 3.0), null stays None.
@@ -170,7 +175,7 @@ def _shapes(
 
 
 def to_shape(geom: dict[str, Any]) -> Any:
-    """The 2D shapely shape of a GeoJSON geometry that passed :func:`check_geojson`."""
+    """The 2D shapely shape of a GeoJSON geometry that passed the RFC 7946 checks."""
     if geom.get("type") == "Point":
         x, y = geom["coordinates"][:2]
         return shapely.Point(x, y)

@@ -5,11 +5,16 @@ file's size. When that is more than the machine (or the container) can give, the
 killed by the out-of-memory killer without a word, or the machine swaps for minutes. One line
 that says how big the file is, what loading it would need and what to do is better.
 
-The estimate is a fixed amount for the libraries plus a multiple of the input: of the file, or
-for GeoParquet of the uncompressed column data, which its footer records (a compressed file's
-size says little). Both were fitted to the growth of the resident set while
-:func:`geoevents.io.read_incidents` reads the benchmark stores (``benchmarks/generate.py``,
-seed 42), and rounded up; re-measure them when the readers or ``check_frame`` change:
+The estimate is a fixed amount for the libraries plus the larger of two figures: a multiple of
+the input's bytes (of the file, or for GeoParquet of the uncompressed column data, which its
+footer records), and a cost per thing the input holds, as :func:`geoevents.io.census.count_store`
+counts them (GeoJSON: objects and values; CSV: cells; GeoParquet and GeoPackage: rows). The
+second is what a file of millions of tiny features (``{}``, 3 bytes each and a kilobyte each in
+memory) needs; the first is what real incidents need. Both were fitted to the growth of the
+resident set while :func:`geoevents.io.read_incidents` reads the benchmark stores
+(``benchmarks/generate.py``, seed 42) and files of empty features (``{}``), and rounded up
+(the per-cell and per-row figures are floors, not fitted); re-measure them when the readers or
+``check_frame`` change:
 
 ==========  ==================  ====================  ====================
 format      multiple of         measured growth       estimate
@@ -20,20 +25,43 @@ GeoParquet  uncompressed, 6.0   351 MB / 2.11 GB      361 MB / 2.15 GB
 GeoPackage  file, 6.0           451 MB                530 MB
 CSV         file, 7.0           440 MB                518 MB
 ==========  ==================  ====================  ====================
+
+==========  =====================  ================================  =================
+format      per thing held         measured peak                     estimate
+==========  =====================  ================================  =================
+GeoJSON     object 950 B,          1M ``{}`` features: 1.11 GB       1.12 GB
+            value 5 B              3M ``{}`` features: 3.05 GB       3.04 GB
+                                   200k incidents (133 MB): 0.83 GB  0.95 GB
+CSV         cell 80 B              (a floor, not fitted)
+GeoParquet  row 300 B              (a floor, not fitted)
+GeoPackage  row 300 B              (a floor, not fitted)
+==========  =====================  ================================  =================
+
+A process may also be held to less address space than the machine has (``ulimit -v``,
+``RLIMIT_AS``). An allocation that fails there is an error Python can report, except inside
+the Rust JSON parser, which aborts (and, printing its backtrace without memory, can hang):
+so the estimate is also held against the address space left, and the strict JSON reader
+does not use that parser under such a limit (:mod:`geoevents.io.strictjson`).
 """
 
 from __future__ import annotations
 
 import os
+import resource
 from pathlib import Path
 
 from geoevents.errors import InputError, UsageError
+from geoevents.io.census import Census, check_columns, count_store
 from geoevents.io.stores import parquet_parts
 
 __all__ = [
+    "MAP_MAX_INCIDENTS",
     "MEMORY_FIXED",
     "MEMORY_PER_BYTE",
+    "MEMORY_PER_ITEM",
+    "address_space_left",
     "available_memory",
+    "check_map_size",
     "check_memory",
     "estimate_memory",
 ]
@@ -46,6 +74,30 @@ MEMORY_PER_BYTE: dict[str, float] = {
     "gpkg": 6.0,
     "csv": 7.0,
 }
+#: Peak memory per thing the input holds (see the module docstring): GeoJSON per object and per
+#: value, CSV per cell, GeoParquet and GeoPackage per row.
+MEMORY_PER_ITEM: dict[str, tuple[float, float]] = {
+    # (per row or object, per value or cell)
+    "geojson": (950.0, 5.0),
+    "parquet": (300.0, 0.0),
+    "gpkg": (300.0, 0.0),
+    "csv": (0.0, 80.0),
+}
+# A file's bytes bound what it can hold: a GeoJSON object takes 2 bytes ("{}") and a value 1
+# more (","), a CSV cell 1; under this many bytes of memory per byte of file nothing needs to
+# be counted.
+_MOST_PER_BYTE = {"geojson": 950.0 / 2 + 5.0, "csv": 80.0}
+#: The most incidents one map holds unless told otherwise. The large engine is built and
+#: measured for 1,000,000 (docs/benchmarks.md: about 60 MB of HTML, 1.5 s to the first frame in
+#: Chromium); at 5,000,000 the page is 294 MB, more text than a browser holds in one string
+#: comfortably, and building it took 55 s and 8 GB.
+MAP_MAX_INCIDENTS = 2_000_000
+# Bytes of HTML per incident of a large-engine map, measured at 5,000,000 (294 MB).
+_HTML_PER_INCIDENT = 59
+# The fixes the refusal names, as a call spells them (the CLI swaps in its flags).
+_MAP_FILTERS = "start=..., end=..., bbox=..., countries=..."
+_MAP_AGGREGATE = "geoevents.aggregate"
+_MAP_OVERRIDE = "max_points=N"
 #: Memory that loading takes whatever the size: the libraries' buffers and first-use caches.
 MEMORY_FIXED = 160_000_000
 
@@ -54,7 +106,9 @@ _LABELS = {"geojson": "GeoJSON", "parquet": "GeoParquet", "gpkg": "GeoPackage", 
 _NO_LIMIT = 1 << 60
 
 
-def estimate_memory(path: str | os.PathLike[str], fmt: str) -> int | None:
+def estimate_memory(
+    path: str | os.PathLike[str], fmt: str, *, census: Census | None = None
+) -> int | None:
     """Estimate the memory that loading a store will need.
 
     Parameters
@@ -64,6 +118,9 @@ def estimate_memory(path: str | os.PathLike[str], fmt: str) -> int | None:
         add up).
     fmt : {"geojson", "parquet", "gpkg", "csv"}
         Its format, as :func:`geoevents.io.format_for` names it.
+    census : Census, optional
+        What the store holds, when the caller has counted it already
+        (:func:`geoevents.io.census.count_store`).
 
     Returns
     -------
@@ -89,7 +146,11 @@ def estimate_memory(path: str | os.PathLike[str], fmt: str) -> int | None:
             base = Path(path).stat().st_size
         except OSError:
             return None
-    return int(base * MEMORY_PER_BYTE[fmt]) + MEMORY_FIXED
+    if census is None:
+        census = count_store(path, fmt)
+    per_row, per_value = MEMORY_PER_ITEM[fmt]
+    held = census.rows * per_row + census.values * per_value if census is not None else 0
+    return int(max(base * MEMORY_PER_BYTE[fmt], held)) + MEMORY_FIXED
 
 
 def _parquet_data_size(path: Path) -> int | None:
@@ -220,6 +281,30 @@ def _cgroup_available(
     return min(found) if found else None
 
 
+def address_space_left(*, status: str | os.PathLike[str] = "/proc/self/status") -> int | None:
+    """Return the address space this process may still map under its ``RLIMIT_AS`` (``ulimit
+    -v``), in bytes; None when there is no such limit (the usual case) or it cannot be read.
+
+    Parameters
+    ----------
+    status : path-like
+        Where the process's ``VmSize`` is read; tests point it at a made-up file.
+    """
+    soft, _ = resource.getrlimit(resource.RLIMIT_AS)
+    if soft == resource.RLIM_INFINITY:
+        return None
+    try:
+        text = Path(status).read_text()
+    except OSError:
+        return None
+    for line in text.splitlines():
+        if line.startswith("VmSize:"):
+            fields = line.split()
+            if len(fields) >= 2 and fields[1].isdigit():
+                return max(soft - int(fields[1]) * 1024, 0)
+    return None
+
+
 def _size(n: int) -> str:
     """Return a byte count for a message: 827 MB, 3.7 GB."""
     for unit, scale in (("GB", 10**9), ("MB", 10**6), ("kB", 10**3)):
@@ -229,7 +314,13 @@ def _size(n: int) -> str:
     return f"{n} bytes"
 
 
-def check_memory(path: str | os.PathLike[str], fmt: str, *, available: int | None = None) -> None:
+def check_memory(
+    path: str | os.PathLike[str],
+    fmt: str,
+    *,
+    available: int | None = None,
+    address_space: int | None = None,
+) -> None:
     """Refuse to load a store that would need more memory than there is.
 
     Parameters
@@ -240,13 +331,18 @@ def check_memory(path: str | os.PathLike[str], fmt: str, *, available: int | Non
         Its format, as :func:`geoevents.io.format_for` names it.
     available : int, optional
         The bytes available; by default :func:`available_memory` finds out. When that cannot be
-        read (neither ``/proc/meminfo`` nor a cgroup limit), nothing is refused.
+        read (neither ``/proc/meminfo`` nor a cgroup limit), nothing is refused for it.
+    address_space : int, optional
+        The address space left under ``ulimit -v``; by default :func:`address_space_left`
+        (None when there is no such limit).
 
     Raises
     ------
     InputError
-        When the estimate (:func:`estimate_memory`) is more than the memory available. The one-line
-        message names the file, its size, the estimate, what is available and what to do.
+        When the estimate (:func:`estimate_memory`) is more than the memory available or the
+        address space left, or the store has more columns than
+        :data:`~geoevents.io.census.MAX_COLUMNS`. The one-line message names the file, its
+        size, the estimate, what is available and what to do.
     UsageError
         For a format geoevents does not read.
 
@@ -254,14 +350,30 @@ def check_memory(path: str | os.PathLike[str], fmt: str, *, available: int | Non
     --------
     >>> check_memory("data/incidents.geojson", "geojson")  # doctest: +SKIP
     """
-    need = estimate_memory(path, fmt)
-    if need is None:
-        return
+    if address_space is None:
+        address_space = address_space_left()
     if available is None:
         available = available_memory()
-        if available is None:
+    found = ((available, "memory"), (address_space, "ulimit"))
+    limits = [(v, w) for v, w in found if v is not None]
+    room, which = min(limits) if limits else (None, "")
+    census = None
+    if fmt in ("parquet", "gpkg"):  # from the metadata: cheap, and it has the columns
+        census = count_store(path, fmt)
+        if census is not None:
+            check_columns(path, census.columns)
+    elif room is not None:
+        # The scan of a GeoJSON or CSV file is skipped when its size rules out a problem.
+        try:
+            size = Path(path).stat().st_size
+        except OSError:
             return
-    if need <= available:
+        if size * _MOST_PER_BYTE[fmt] + MEMORY_FIXED > room:
+            census = count_store(path, fmt)
+    if room is None:
+        return
+    need = estimate_memory(path, fmt, census=census or Census(0, 0))
+    if need is None or need <= room:
         return
     size, files = _store_size(path, fmt)
     what = f"{_LABELS[fmt]} file" if files == 1 else f"{_LABELS[fmt]} store of {files} files"
@@ -274,7 +386,51 @@ def check_memory(path: str | os.PathLike[str], fmt: str, *, available: int | Non
         )
     else:
         fix = "split or filter it into smaller files (e.g. by country or by year)"
+    if which == "ulimit":
+        there = (
+            f"more than the {_size(room)} of address space this process may still use "
+            "(ulimit -v); raise the limit, or "
+        )
+    else:
+        there = f"more than the {_size(room)} available; free memory, or "
     raise InputError(
         f"{path}: the {_size(size)} {what} needs about {_size(need)} of memory to "
-        f"load, more than the {_size(available)} available; free memory, or {fix}"
+        f"load, {there}{fix}"
+    )
+
+
+def check_map_size(
+    count: int, source: str | os.PathLike[str], *, max_points: int | None = None
+) -> None:
+    """Refuse a map of more incidents than a browser page holds well.
+
+    Called before the store is read when its metadata gives the number of rows and no filter
+    can make it smaller, and again on the selection.
+
+    Parameters
+    ----------
+    count : int
+        The incidents the map would hold.
+    source : path-like
+        The store, for the message.
+    max_points : int, optional
+        The limit, for a user who knows their browser can take more; by default
+        :data:`MAP_MAX_INCIDENTS`.
+
+    Raises
+    ------
+    InputError
+        One line naming the store, the count, the limit and the ways to map fewer: the
+        filters, the aggregated view, and ``max_points``.
+    """
+    limit = MAP_MAX_INCIDENTS if max_points is None else max_points
+    if count <= limit:
+        return
+    html = _size(count * _HTML_PER_INCIDENT)
+    raise InputError(
+        f"{source}: {count:,} incidents to map, more than the {limit:,} one map page holds "
+        f"well (it would be about {html} of HTML); map fewer: select them "
+        f"({_MAP_FILTERS}), or map them aggregated ({_MAP_AGGREGATE}), or pass "
+        f"{_MAP_OVERRIDE} to try a larger page anyway",
+        options=(_MAP_FILTERS, _MAP_AGGREGATE, _MAP_OVERRIDE),
     )

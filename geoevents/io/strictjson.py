@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import resource
 import sys
 from typing import Any
 
@@ -144,12 +145,19 @@ def parse_json(data: bytes, source: str, *, duplicates: str = "error") -> tuple[
 
 def _fast_parse(data: bytes) -> Any:
     """Parse ``data`` with jiter, or return ``_UNSURE`` when the strict parser must decide."""
-    if not _numbers_surely_finite(data):
+    # jiter (Rust) aborts the process when an allocation fails, and printing its backtrace
+    # without memory can hang it for good; under an address-space limit (ulimit -v), where
+    # allocations do fail, only Python's parser, which raises MemoryError, is used.
+    if _address_space_limited() or not _numbers_surely_finite(data):
         return _UNSURE
     try:
         return jiter.from_json(data, allow_inf_nan=False, catch_duplicate_keys=True)
     except ValueError:
         return _UNSURE
+
+
+def _address_space_limited() -> bool:
+    return resource.getrlimit(resource.RLIMIT_AS)[0] != resource.RLIM_INFINITY
 
 
 def _numbers_surely_finite(data: bytes) -> bool:

@@ -13,10 +13,11 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
+from geoevents.problems import Problem
 from geoevents.validation.rules import EMPTY_GEOMETRY, INVALID_GEOMETRY, NO_GEOMETRY, RowRules
 from geoevents.validation.text import objects
 
-__all__ = ["check_geometries", "representative_points"]
+__all__ = ["check_geometries", "check_shapes", "representative_points"]
 
 
 def check_geometries(rules: RowRules, geometry: Sequence[Any] | gpd.GeoSeries) -> np.ndarray:
@@ -85,3 +86,54 @@ def representative_points(
         xs[others], ys[others] = shapely.get_x(found), shapely.get_y(found)
         present[others] = shapely.is_geometry(found) & ~shapely.is_empty(found)
     return points, xs, ys, present
+
+
+def check_shapes(geometry: Sequence[Any], *, ids: Sequence[Any] | None = None) -> list[Problem]:
+    """Check built shapes (shapely geometries) for what RFC 7946 forbids in their coordinates.
+
+    A writer calls this on what it is about to write, so that nothing we write is refused when
+    read back: every coordinate finite and inside lon -180..180 / lat -90..90.
+
+    Parameters
+    ----------
+    geometry : sequence of shapely geometries or None
+        One per incident (None is left to the schema checks).
+    ids : sequence, optional
+        The incidents' ids, to name them.
+
+    Returns
+    -------
+    list of Problem
+        One error per geometry out of range, with its index.
+    """
+    geoms = np.asarray(list(geometry), dtype=object)
+    if not len(geoms):
+        return []
+    present = shapely.is_geometry(geoms)
+    present[present] &= ~shapely.is_empty(geoms[present])
+    bounds = np.full((len(geoms), 4), 0.0)
+    bounds[present] = shapely.bounds(geoms[present])
+    with np.errstate(invalid="ignore"):
+        inside = (
+            (bounds[:, 0] >= -180)
+            & (bounds[:, 2] <= 180)
+            & (bounds[:, 1] >= -90)
+            & (bounds[:, 3] <= 90)
+        )
+    problems = []
+    for i in np.flatnonzero(present & ~inside).tolist():
+        west, south, east, north = bounds[i]
+        ident = ids[i] if ids is not None else None
+        problems.append(
+            Problem(
+                "error",
+                f"the {geoms[i].geom_type} spans lon {west:g}..{east:g} / lat "
+                f"{south:g}..{north:g}, outside lon -180..180 / lat -90..90 (or not finite)",
+                "give WGS84 degrees: lon -180..180, lat -90..90",
+                index=i,
+                feature_id=str(ident) if ident is not None else None,
+                field="geometry",
+                kind="geometry",
+            )
+        )
+    return problems
