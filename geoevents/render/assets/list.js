@@ -305,8 +305,9 @@
 
     /** The ids of the listed incidents, in the list's order. */
     page.list = function () {
+      var ids = store.ids();
       var out = new Array(rows.length);
-      for (var i = 0; i < rows.length; i++) out[i] = store.id(rows[i]);
+      for (var i = 0; i < rows.length; i++) out[i] = ids[rows[i]];
       return out;
     };
 
