@@ -13,6 +13,9 @@ that does not exist) and measures in the page, with ``performance.now()``:
 ready
     From navigation to ``<html data-geoevents-ready="true">`` (the map drawn, the permalink
     restored), and on to the list being filled.
+CPU (with --cpu)
+    Each action again, traced by Chromium: the CPU time of the page's main thread from the
+    call to the end of the next frame. On a loaded machine wall times grow; this does not.
 toggle, timeline step, filter change
     The call through the page API until the next animation frame (the mask, the drawing, the
     counts, the list and every other listener), the median and the worst of ``--repeat``
@@ -36,6 +39,7 @@ import os
 import statistics
 import time
 from pathlib import Path
+from typing import Any
 
 from playwright.sync_api import sync_playwright
 
@@ -171,6 +175,52 @@ ACTIONS_JS = """async (repeat) => {
 }"""
 
 
+#: One action through the page API, until the next frame (for the CPU-time measurement).
+ACTION_JS = {
+    "toggle off": "(n) => geoevents.toggle(Object.keys(geoevents.counts())[n % 5], false)",
+    "toggle on": "(n) => geoevents.toggle(Object.keys(geoevents.counts())[n % 5], true)",
+    "timeline step": "(n) => geoevents.timeRange([(2018 + n % 6) + '-01-01', "
+    "(2018 + n % 6) + '-06-30'])",
+    "timeline cleared": "(n) => geoevents.timeRange(null)",
+    "filter (type)": "(n) => geoevents.filter({types: ['Battles', 'Protests', 'Riots'][n % 3]})",
+    "filter (fatalities)": "(n) => geoevents.filter({min_fatalities: n + 1})",
+    "filter (text)": "(n) => geoevents.filter({text: ['attack', 'clash', 'market'][n % 3]})",
+    "filters cleared": "(n) => geoevents.clearFilters()",
+}
+FRAME_JS = "() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)))"
+
+
+def main_thread_cpu_ms(trace: bytes) -> float:
+    """CPU time of the renderer's main thread in a trace: the sum of its top-level tasks."""
+    events = json.loads(trace)
+    events = events.get("traceEvents", events) if isinstance(events, dict) else events
+    main = {
+        (e["pid"], e["tid"])
+        for e in events
+        if e.get("name") == "thread_name" and e.get("args", {}).get("name") == "CrRendererMain"
+    }
+    return sum(
+        e.get("tdur", e.get("dur", 0)) / 1000
+        for e in events
+        if e.get("name") in ("RunTask", "ThreadControllerImpl::RunTask")
+        and e.get("ph") == "X"
+        and (e["pid"], e["tid"]) in main
+    )
+
+
+def cpu_times(browser: Any, page: Any, repeat: int) -> dict[str, list[float]]:
+    """Each action's main-thread CPU time (from Chromium's tracing: what it costs an idle core)."""
+    out: dict[str, list[float]] = {}
+    for n in range(repeat):
+        for label, script in ACTION_JS.items():
+            page.evaluate(FRAME_JS)
+            browser.start_tracing(page=page, categories=["toplevel", "devtools.timeline"])
+            page.evaluate(f"async () => {{ await ({script})({n}); }}")
+            page.evaluate(FRAME_JS)
+            out.setdefault(label, []).append(main_thread_cpu_ms(browser.stop_tracing()))
+    return out
+
+
 def summary(runs: list[dict]) -> str:
     """Median and worst to the next frame, and the median parts."""
     totals = [run["total"] for run in runs]
@@ -195,6 +245,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--height", type=int, default=800)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--json", action="store_true", help="print the raw figures as JSON")
+    parser.add_argument(
+        "--cpu",
+        action="store_true",
+        help="also each action's CPU time on the page's main thread (Chromium tracing)",
+    )
     args = parser.parse_args(argv)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=list(OFFLINE_ARGS))
@@ -211,6 +266,7 @@ def main(argv: list[str] | None = None) -> int:
         listed = time.perf_counter() - began
         page.evaluate(INSTRUMENT_JS)
         figures = page.evaluate(ACTIONS_JS, args.repeat)
+        figures["cpu"] = cpu_times(browser, page, args.repeat) if args.cpu else {}
         browser.close()
     figures["ready_s"] = ready
     figures["listed_s"] = listed
@@ -248,6 +304,11 @@ def main(argv: list[str] | None = None) -> int:
         f"open(id): first {opened[0]:.0f} ms, then median "
         f"{statistics.median(opened[1:]):.0f} ms (worst {max(opened[1:]):.0f})"
     )
+    for label, runs in figures["cpu"].items():
+        print(
+            f"CPU {label}: median {statistics.median(runs):.0f} ms, "
+            f"worst {max(runs):.0f} ms (main thread, the action and its frame)"
+        )
     s = figures["scroll"]
     print(
         f"scroll 100 x 50 rows: frame median {s['median']:.1f} ms, p95 {s['p95']:.1f} ms, "

@@ -78,6 +78,8 @@
      *
      * Without skip, each category's rows in view are kept until the view moves or that
      * category's mask changes (store.catVersion): a toggle projects its own category only.
+     * view.catEnds[c] is where category c's rows end in view.rows; view.at names the view
+     * and the margin (the same at and versions: the same rows).
      */
     var segments = {}; // "margin|shapes" -> {versions, rows: per category, the rows in view}
     var projectedAt = ""; // the view view.xs/ys were last written for
@@ -93,10 +95,12 @@
       var key = margin + "|" + (withShapes ? 1 : 0);
       var kept = skip ? null : segments[key] || (segments[key] = { versions: new Int32Array(k).fill(-1), rows: [] });
       var count = 0;
+      if (!view.catEnds || view.catEnds.length !== k) view.catEnds = new Int32Array(k);
       for (var c = 0; c < k; c++) {
         if (kept && kept.versions[c] === store.catVersion[c]) {
           view.rows.set(kept.rows[c], count);
           count += kept.rows[c].length;
+          view.catEnds[c] = count;
           continue;
         }
         var found = projectCategory(c, margin, withShapes, skip, f, size, count);
@@ -105,8 +109,10 @@
           kept.versions[c] = store.catVersion[c];
         }
         count += found;
+        view.catEnds[c] = count;
       }
       view.count = count;
+      view.at = skip ? "" : at + "|" + key; // what the rows are of: a drawer may keep work by it
       view.scale = f.scale;
       view.width = size.x;
       view.height = size.y;

@@ -22,6 +22,7 @@
     bytes: Uint8Array
   };
   var MAX_LAT = 85.0511287798;
+  var NO_DAY = -2147483648; // GE.NO_DAY (dates.js), a constant the mask's loop can inline
 
   // -- decoding ----------------------------------------------------------------------------
 
@@ -115,21 +116,14 @@
           if (upper !== false && upper.length !== whole.length) upper = false;
         }
         if (upper === false || !up) return false;
-        var last = offsets.length - 1;
         var from = 0;
+        var row = 0; // the matches come in order: the row holding one is found by walking on
         var pos;
         while ((pos = upper.indexOf(up, from)) >= 0) {
-          // The row holding pos: the last whose start is at or before it.
-          var lo = 0;
-          var hi = last - 1;
-          while (lo < hi) {
-            var mid = (lo + hi + 1) >> 1;
-            if (offsets[mid] <= pos) lo = mid;
-            else hi = mid - 1;
-          }
-          if (pos + up.length <= offsets[lo + 1]) {
-            into[lo] = 1;
-            from = offsets[lo + 1];
+          while (offsets[row + 1] <= pos) row++;
+          if (pos + up.length <= offsets[row + 1]) {
+            into[row] = 1;
+            from = offsets[row + 1];
           } else {
             from = pos + 1; // across two rows' texts: not a match
           }
@@ -422,7 +416,10 @@
             var i = rows[j];
             var show = prec[i] !== 0;
             if (show && starts !== null) {
-              show = GE.overlaps(starts[i], ends !== null ? ends[i] : GE.NO_DAY, lo, hi);
+              // GE.overlaps (the CLI's rule), inlined: this runs for every row of a step.
+              var first = starts[i];
+              var last = ends !== null ? ends[i] : NO_DAY;
+              show = first === NO_DAY || (first <= hi && (last === NO_DAY ? first : last) >= lo);
             }
             if (show && filter !== null) show = filter(i);
             mask[i] = show ? 1 : 0;
