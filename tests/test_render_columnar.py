@@ -117,10 +117,13 @@ class Decoder:
         kind = desc["kind"]
         if kind == "num":
             data, missing = self.arrays[desc["data"]], desc.get("missing")
+            scale = desc.get("scale")
 
             def number(i: int) -> Any:
                 v = data[i].item()
-                return None if v != v or v == missing else v
+                if v != v or v == missing:
+                    return None
+                return v / 10**scale if scale is not None else v
 
             return number
         if kind == "day":
@@ -337,3 +340,31 @@ def test_numbers_stored_as_text_in_a_frame_still_show():
 def test_missing_columns_count_as_missing():
     gdf = frame([{}, {}])[["id", "title", "date_start", "geometry"]]
     same_records(gdf.assign(event_type=pd.Series([None, None], dtype=object)))
+
+
+def test_coordinates_travel_once_exactly_in_the_fewest_decimals():
+    gdf = frame([{"geometry": Point(44.123456, 33.5)}, {"geometry": Point(-0.0447, 16.2717)}])
+    encoded = encode_incidents(gdf, np.zeros(2, dtype=np.int64))
+    columns = encoded.columns
+    # The page draws with float32 copies of the exact columns: one buffer each.
+    assert columns["_lat"] == columns["_xlat"] and columns["_lon"] == columns["_xlon"]
+    assert columns["_xlat"]["scale"] == 4 and columns["_xlon"]["scale"] == 6
+    assert encoded.buffers[columns["_xlat"]["data"]].dtype == "i32"
+    decoder = Decoder(encoded)
+    lat, lon = decoder.column(columns["_xlat"]), decoder.column(columns["_xlon"])
+    assert [lat(0), lat(1), lon(0), lon(1)] == [33.5, 16.2717, 44.123456, -0.0447]
+    # More digits than int32 ten-millionths hold: float64, still exact.
+    gdf = frame([{"geometry": Point(44.123456789012, 33.1)}])
+    encoded = encode_incidents(gdf, np.zeros(1, dtype=np.int64))
+    desc = encoded.columns["_xlon"]
+    assert encoded.buffers[desc["data"]].dtype == "f64" and "scale" not in desc
+    assert Decoder(encoded).column(desc)(0) == 44.123456789012
+
+
+def test_columns_with_equal_codes_share_one_buffer():
+    gdf = frame([{"country": "Iraq", "iso3": "IRQ"}, {"country": "Mali", "iso3": "MLI"}] * 3)
+    encoded = encode_incidents(gdf, np.zeros(6, dtype=np.int64))
+    columns = encoded.columns
+    assert columns["country"]["codes"] == columns["iso3"]["codes"]
+    assert columns["country"]["values"] != columns["iso3"]["values"]
+    same_records(gdf)

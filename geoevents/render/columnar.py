@@ -6,8 +6,8 @@ becomes one or two little-endian binary buffers instead, built with numpy and py
 a Python loop over the rows (``payload.py`` compresses them into the page, ``assets/store.js``
 decodes them into the page's store):
 
-- coordinates as ``float32`` arrays, dates as day numbers, categories and precision codes as
-  small integers: what the page needs to draw and filter;
+- coordinates once, exactly (scaled ``int32``, else ``float64``), dates as day numbers,
+  categories and precision codes as small integers: what the page needs to draw and filter;
 - text as Arrow-style UTF-8 data plus ``int32`` offsets, dictionary-encoded (codes into a list
   of distinct values) when values repeat, as actor, place and type names do;
 - list fields and sources as offsets into flattened child columns.
@@ -108,11 +108,21 @@ class ColumnarIncidents:
     bounds: list[list[float]] | None = None
     drawable: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
     extra: dict[str, Any] = field(default_factory=dict)
+    _same: dict[tuple[str, int, int], list[int]] = field(default_factory=dict, repr=False)
 
     def add(self, dtype: str, array: np.ndarray | bytes) -> int:
-        """Append a buffer and return its index."""
+        """Append a buffer and return its index (an equal buffer already added is reused).
+
+        Columns that hold the same codes (``country`` and ``iso3``, ``geo_precision`` and the
+        drawn precision) are then embedded once.
+        """
         data = array if isinstance(array, bytes) else np.ascontiguousarray(array).tobytes()
+        key = (dtype, len(data), hash(data))
+        for index in self._same.get(key, []):
+            if self.buffers[index].data == data:
+                return index
         self.buffers.append(Buffer(dtype, data))
+        self._same.setdefault(key, []).append(len(self.buffers) - 1)
         return len(self.buffers) - 1
 
 
@@ -381,39 +391,54 @@ def _anchors(
     return lat, lon, is_shape
 
 
-#: Exact coordinates with at most this many decimals travel as integers (10**7 * degrees).
+#: Exact coordinates with at most this many decimals travel as integers (10**d * degrees).
 EXACT_DIGITS = 7
 
 
 def _exact_coordinates(
     out: ColumnarIncidents, lat: np.ndarray, lon: np.ndarray, is_shape: np.ndarray
 ) -> None:
-    """``_xlat``/``_xlon``: the coordinates the export writes, exactly (not the float32 drawn).
+    """``_xlat``/``_xlon``: the coordinates the export writes, exactly; ``_lat``/``_lon`` too.
 
     A point's own coordinates; for a line or an area, its anchor rounded as ``list`` rounds
     lon/lat (6 decimals; the export takes the exact shape from the shapes block). When every
-    value has at most ``EXACT_DIGITS`` decimals (k / 10**7 in the page gives the same double),
-    they travel as int32, else as float64.
+    value has at most ``EXACT_DIGITS`` decimals, they travel as int32 ``k`` with ``scale`` d,
+    the fewest decimals that hold them (k / 10**d in the page gives the same double), else as
+    float64. The page draws with float32 copies it makes of these, so the drawn and the
+    exported coordinates are embedded once (a separate float32 pair cost 16 % of the HTML).
     """
     exact_lat, exact_lon = lat.copy(), lon.copy()
     for row in np.flatnonzero(is_shape):
         exact_lat[row] = round(float(lat[row]), COORD_DIGITS)
         exact_lon[row] = round(float(lon[row]), COORD_DIGITS)
-    scale = 10.0**EXACT_DIGITS
     for name, exact in (("_xlat", exact_lat), ("_xlon", exact_lon)):
-        present = np.isfinite(exact)
-        ints = np.rint(np.where(present, exact, 0.0) * scale)
-        fits = (np.abs(ints) < 2**31 - 1).all()
-        if fits and (ints[present] / scale == exact[present]).all():
-            encoded = np.where(present, ints, NO_DAY).astype("<i4")
-            out.columns[name] = {
+        column = _scaled_ints(out, exact)
+        out.columns[name] = column or {"kind": "num", "data": out.add("f64", exact.astype("<f8"))}
+        out.columns[name.replace("x", "", 1)] = out.columns[name]
+
+
+def _scaled_ints(out: ColumnarIncidents, exact: np.ndarray) -> dict[str, Any] | None:
+    """The values as int32 ``k`` (``k / 10**d`` gives them back), d the fewest decimals; or None.
+
+    The fewest decimals make the integers smaller, and smaller integers compress better.
+    """
+    present = np.isfinite(exact)
+    values = exact[present]
+    for digits in range(EXACT_DIGITS + 1):
+        scale = 10.0**digits
+        ints = np.rint(values * scale)
+        if (np.abs(ints) >= 2**31 - 1).any():
+            return None
+        if (ints / scale == values).all():
+            encoded = np.full(len(exact), NO_DAY, dtype="<i4")
+            encoded[present] = ints.astype("<i4")
+            return {
                 "kind": "num",
                 "data": out.add("i32", encoded),
                 "missing": NO_DAY,
-                "scale": EXACT_DIGITS,
+                "scale": digits,
             }
-        else:
-            out.columns[name] = {"kind": "num", "data": out.add("f64", exact.astype("<f8"))}
+    return None
 
 
 # -- the whole table --------------------------------------------------------------------------
@@ -442,9 +467,7 @@ def encode_incidents(gdf: gpd.GeoDataFrame, codes: np.ndarray) -> ColumnarIncide
     out.drawable = drawable
     category_dtype, numpy_dtype = _code_dtype(int(codes.max(initial=0)) + 1)
     precision = _precision_codes(gdf.get("geo_precision"), n)
-    out.columns["_lat"] = {"kind": "num", "data": out.add("f32", lat.astype("<f4"))}
     _exact_coordinates(out, lat, lon, is_shape)
-    out.columns["_lon"] = {"kind": "num", "data": out.add("f32", lon.astype("<f4"))}
     out.columns["_cat"] = {
         "kind": "num",
         "data": out.add(category_dtype, np.asarray(codes).astype(numpy_dtype)),

@@ -2,6 +2,8 @@
 
 folium's ``FitBounds`` animates from the world view, so the map is still moving when the page
 reports itself ready, and Leaflet ignores any other view change until the animation ends.
+Once the controls are laid out the page fits the bounds again into the part of the map they
+leave free (``assets/layout.js``, ``GE.fitFree``), so the list does not cover the incidents.
 """
 
 from __future__ import annotations
@@ -29,7 +31,9 @@ class FitIncidents(VerbatimMacroElement):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-            {{ this._parent.get_name() }}.fitBounds({{ this.bounds }}, {{ this.options }});
+            geoevents.fitIncidents(
+                {{ this._parent.get_name() }}, {{ this.bounds }}, {{ this.options }}
+            );
         {% endmacro %}
         """
     )

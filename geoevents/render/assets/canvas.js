@@ -47,60 +47,101 @@
     var store = page.store;
     var map = page.map;
     var categories = page.meta.categories;
-    var n = store.n;
-    var sorted = new Int32Array(n);
+    // page.project gives the rows by category, in row order within each: later categories
+    // (and later rows) are drawn on top.
+    var sorted = null;
     var image = null;
+    var pixels = null;
+    var seen = null; // per pixel: which (category pass, symbol) last had a stamp centred there
+    var pass = 0;
+    // Per category, its distinct stamps in view (x, y, symbol), kept until the view moves or
+    // the category's mask changes: a toggle re-reads its own category's rows only.
+    var distinct = { at: "", versions: null, lists: [] };
 
-    /** Sort the projected rows by category (later categories on top), keeping row order. */
-    function byCategory(view) {
-      var k = categories.length;
-      var starts = new Int32Array(k + 1);
-      var j;
-      for (j = 0; j < view.count; j++) starts[store.cat[view.rows[j]] + 1]++;
-      for (var c = 0; c < k; c++) starts[c + 1] += starts[c];
-      for (j = 0; j < view.count; j++) sorted[starts[store.cat[view.rows[j]]]++] = view.rows[j];
+    /**
+     * The distinct stamps of rows view.rows[start .. end), from the last row back: a stamp
+     * centred where one of the same symbol already was is left out (that later one covers it).
+     */
+    function distinctStamps(view, start, end) {
+      var width = view.width;
+      var height = view.height;
+      var out = [];
+      pass++;
+      for (var j = end - 1; j >= start; j--) {
+        var i = sorted[j];
+        var x = Math.round(view.xs[i]);
+        var y = Math.round(view.ys[i]);
+        var code = store.prec[i];
+        if (x >= 0 && y >= 0 && x < width && y < height) {
+          var centre = y * width + x;
+          var mark = pass * 4 + code;
+          if (seen[centre] === mark) continue;
+          seen[centre] = mark;
+        }
+        out.push(x, y, code);
+      }
+      return Int32Array.from(out);
     }
 
+    /**
+     * Pixel stamps, drawn from the top one down: a pixel takes the first colour written to it,
+     * which is what the last stamp drawn bottom-up would leave, and each category draws only
+     * its distinct stamps (distinctStamps). The result is the bottom-up drawing's, pixel for
+     * pixel, but a million incidents around a few thousand places cost a few thousand stamps,
+     * and a toggle re-reads one category.
+     */
     function drawStamps(ctx, view) {
       var width = view.width;
       var height = view.height;
+      var k = categories.length;
       if (!image || image.width !== width || image.height !== height) {
         image = ctx.createImageData(width, height);
+        pixels = new Uint32Array(image.data.buffer);
+        seen = new Int32Array(width * height);
       }
-      var pixels = new Uint32Array(image.data.buffer);
+      if (!view.at || distinct.at !== view.at) {
+        distinct = { at: view.at, versions: new Int32Array(k).fill(-1), lists: [] };
+      }
       pixels.fill(0);
       var small = view.count > DENSE_MIN;
       var r = small ? 1 : 2;
-      var stamps = {};
+      var byCode = [null];
       [1, 2, 3].forEach(function (code) {
         var cells = S.stampShape(code, small);
         // As offsets into the pixel array, with the colour (1) or white (2) to write.
         var flat = [];
         for (var s = 0; s < cells.length; s += 3) flat.push(cells[s + 1] * width + cells[s], cells[s + 2]);
-        stamps[code] = { cells: cells, flat: flat };
+        byCode.push({ cells: cells, flat: flat });
       });
-      var colors = categories.map(function (category) {
-        return S.pixel(S.rgb(category.color));
-      });
-      for (var j = 0; j < view.count; j++) {
-        var i = sorted[j];
-        var x = Math.round(view.xs[i]);
-        var y = Math.round(view.ys[i]);
-        var color = colors[store.cat[i]];
-        var stamp = stamps[store.prec[i]];
-        if (x >= r && y >= r && x < width - r && y < height - r) {
-          // Wholly inside: no bounds checks.
-          var centre = y * width + x;
-          var flat = stamp.flat;
-          for (var f = 0; f < flat.length; f += 2) pixels[centre + flat[f]] = flat[f + 1] === 1 ? color : WHITE;
-          continue;
+      for (var c = k - 1; c >= 0; c--) {
+        if (distinct.versions[c] !== store.catVersion[c]) {
+          distinct.lists[c] = distinctStamps(view, c ? view.catEnds[c - 1] : 0, view.catEnds[c]);
+          distinct.versions[c] = store.catVersion[c];
         }
-        var cells = stamp.cells;
-        for (var s = 0; s < cells.length; s += 3) {
-          var px = x + cells[s];
-          var py = y + cells[s + 1];
-          if (px < 0 || py < 0 || px >= width || py >= height) continue;
-          pixels[py * width + px] = cells[s + 2] === 1 ? color : WHITE;
+        var list = distinct.lists[c];
+        var color = S.pixel(S.rgb(categories[c].color));
+        for (var t = 0; t < list.length; t += 3) {
+          var x = list[t];
+          var y = list[t + 1];
+          var stamp = byCode[list[t + 2]];
+          if (x >= r && y >= r && x < width - r && y < height - r) {
+            // Wholly inside: no bounds checks.
+            var centre = y * width + x;
+            var flat = stamp.flat;
+            for (var f = 0; f < flat.length; f += 2) {
+              var p = centre + flat[f];
+              if (pixels[p] === 0) pixels[p] = flat[f + 1] === 1 ? color : WHITE;
+            }
+            continue;
+          }
+          var cells = stamp.cells;
+          for (var s = 0; s < cells.length; s += 3) {
+            var px = x + cells[s];
+            var py = y + cells[s + 1];
+            if (px < 0 || py < 0 || px >= width || py >= height) continue;
+            var q = py * width + px;
+            if (pixels[q] === 0) pixels[q] = cells[s + 2] === 1 ? color : WHITE;
+          }
         }
       }
       ctx.putImageData(image, 0, 0);
@@ -156,7 +197,7 @@
       page.moved();
       if (!size.x || !size.y) return;
       var view = page.project(GE.styles.MARKER[1].radius + 2, false, null);
-      byCategory(view);
+      sorted = view.rows;
       drawer.mode = page.mode = view.count > DETAIL_MAX ? "stamps" : "symbols";
       page.drawnInView = view.count;
       var ctx = canvas.getContext("2d");

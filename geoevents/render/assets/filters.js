@@ -127,6 +127,7 @@
       for (var i = 0; i < n; i++) if (hit[codes[i]]) out[i] = 1;
       return out;
     }
+    if (test.upper && column.markContaining && column.markContaining(test.upper, out)) return out;
     for (var j = 0; j < n; j++) {
       if (out[j]) continue;
       var v = column.get(j);
@@ -184,9 +185,11 @@
   /** pandas' str.contains(case=False): the needle upper-cased in the value upper-cased. */
   function containsUpper(needle) {
     var up = needle.toUpperCase();
-    return function (value) {
+    var test = function (value) {
       return value.toUpperCase().indexOf(up) >= 0;
     };
+    test.upper = up; // lets a long text column search itself whole (store.js markContaining)
+    return test;
   }
 
   /** Python's needle.lower() in value.lower(). */

@@ -69,9 +69,8 @@
             }
           }
         }
-        return found.sort(function (a, b) {
-          return a - b;
-        });
+        // In store order (a typed array sorts numbers natively: a stack may hold thousands).
+        return Array.from(Int32Array.from(found).sort());
       }
     };
   };

@@ -74,4 +74,100 @@
     }
     page.map.on("resize", measure);
   };
+
+  // -- the first view: the incidents in the part of the map the controls leave free ---------
+
+  /** Pixels kept between the incidents' bounds and the free area's edges. */
+  var FIT_MARGIN = 20;
+  /** A free area narrower or lower than this is no use: the fit ignores the controls then. */
+  var FIT_MIN = 120;
+
+  /**
+   * Open the map on bounds (the build's FitIncidents): at once, as Leaflet would, and again
+   * by GE.fitFree once the page's controls are laid out.
+   */
+  GE.fitIncidents = function (map, bounds, options) {
+    map.fitBounds(bounds, options);
+    var page = GE.pageOf(map);
+    if (page) page.fit = { bounds: bounds, options: options };
+  };
+
+  /** The rectangles (container pixels) the map's controls cover. */
+  function coveredRects(container) {
+    var box = container.getBoundingClientRect();
+    var width = box.width;
+    var height = box.height;
+    var bottomRight = container.querySelector(".leaflet-control-container .leaflet-bottom.leaflet-right");
+    var reserved = bottomRight ? bottomRight.getBoundingClientRect().height : 0;
+    var out = [];
+    Array.prototype.forEach.call(container.querySelectorAll(".leaflet-control-container .leaflet-control"), function (node) {
+      var r = node.getBoundingClientRect();
+      if (!r.width || !r.height) return;
+      var rect = { left: r.left - box.left, top: r.top - box.top, right: r.right - box.left, bottom: r.bottom - box.top };
+      // The open list grows down its column once its rows come: reserve the whole column.
+      if (node.classList.contains("ge-list") && !node.classList.contains("ge-collapsed") && !GE.isNarrow()) {
+        rect.bottom = Math.max(rect.bottom, height - reserved);
+      }
+      out.push(rect);
+    });
+    return { rects: out, width: width, height: height };
+  }
+
+  /**
+   * The largest rectangle of the map no control covers, as padding from each edge
+   * ({left, top, right, bottom}), or null when what is left is too small. The controls sit in
+   * the corners, so the candidate edges are the controls' own edges.
+   */
+  GE.freeArea = function (container) {
+    var covered = coveredRects(container);
+    var rects = covered.rects;
+    var W = covered.width;
+    var H = covered.height;
+    var lefts = [0];
+    var tops = [0];
+    var rights = [0];
+    var bottoms = [0];
+    rects.forEach(function (r) {
+      lefts.push(Math.ceil(r.right));
+      rights.push(Math.ceil(W - r.left));
+      tops.push(Math.ceil(r.bottom));
+      bottoms.push(Math.ceil(H - r.top));
+    });
+    var best = null;
+    var bestArea = 0;
+    lefts.forEach(function (l) {
+      rights.forEach(function (r) {
+        if (W - r - l < FIT_MIN) return;
+        tops.forEach(function (t) {
+          bottoms.forEach(function (b) {
+            var area = (W - r - l) * (H - b - t);
+            if (H - b - t < FIT_MIN || area <= bestArea) return;
+            for (var k = 0; k < rects.length; k++) {
+              var c = rects[k];
+              if (c.left < W - r && c.right > l && c.top < H - b && c.bottom > t) return;
+            }
+            bestArea = area;
+            best = { left: l, top: t, right: r, bottom: b };
+          });
+        });
+      });
+    });
+    return best;
+  };
+
+  /**
+   * Fit the page's incidents (page.fit) into the free area, the controls laid out first (on a
+   * phone they start folded). Called before a permalink's view is restored, which then wins.
+   */
+  GE.fitFree = function (page) {
+    if (!page.fit) return;
+    GE.arrangeControls(page);
+    var free = GE.freeArea(page.map.getContainer());
+    if (!free) return;
+    var options = Object.assign({}, page.fit.options);
+    delete options.padding;
+    options.paddingTopLeft = [free.left + FIT_MARGIN, free.top + FIT_MARGIN];
+    options.paddingBottomRight = [free.right + FIT_MARGIN, free.bottom + FIT_MARGIN];
+    page.map.fitBounds(page.fit.bounds, options);
+  };
 })();

@@ -19,6 +19,10 @@
   var MAX_SPACER = 8000000; // pixels: well under Chromium's and Firefox's element height limits
   var SPARE_ROWS = 2;
   var OPEN_ZOOM = 9; // a row opens its incident at least this close
+  // From this many incidents on, the list's rows follow a change once the map has drawn it
+  // (when the page is idle, or at once when the list is read): a pass over every row's
+  // order should not delay the map's frame.
+  var DEFER_MIN = 100000;
 
   /** The direction each key sorts in when first chosen: newest, deadliest, A to Z. */
   var FIRST_DIRECTION = { date: false, fatalities: false, title: true };
@@ -201,6 +205,10 @@
     /** Draw the rows in view (recycling the nodes) and the keyboard's row. */
     function render() {
       if (!store || root.classList.contains("ge-collapsed")) return;
+      if (stale) {
+        rebuild(); // it renders
+        return;
+      }
       spacer.style.height = spacerHeight() + "px";
       var view = scroller.clientHeight;
       var wanted = Math.min(rows.length, Math.ceil(view / h) + SPARE_ROWS);
@@ -233,9 +241,29 @@
       else scroller.removeAttribute("aria-activedescendant");
     }
 
+    var stale = false;
+    var idle = window.requestIdleCallback || function (fn) {
+      return setTimeout(fn, 50);
+    };
+
+    /** After a change of the mask: rebuild now, or (a large map) once the map is drawn. */
+    function changed() {
+      if (store.n < DEFER_MIN) return rebuild();
+      counter.textContent = store.shown + " of " + page.count + " shown";
+      if (stale) return;
+      stale = true;
+      idle(fresh, { timeout: 200 });
+    }
+
+    /** Rebuild the rows if a change is still waiting for it (before anything reads them). */
+    function fresh() {
+      if (stale) rebuild();
+    }
+
     /** The shown rows in the current order: one pass over the order, reading the mask. */
     function rebuild() {
       if (!store) return;
+      stale = false;
       var order = orders.get(state.key, state.ascending);
       var mask = store.mask;
       var out = new Int32Array(store.shown);
@@ -295,6 +323,7 @@
 
     /** Move the keyboard's row to a position, scrolling it into view. */
     function moveTo(position) {
+      fresh();
       if (!rows.length) return;
       active = Math.max(0, Math.min(rows.length - 1, position));
       var view = scroller.clientHeight;
@@ -310,6 +339,7 @@
     }
 
     scroller.addEventListener("keydown", function (event) {
+      fresh();
       var step = Math.max(1, Math.floor(scroller.clientHeight / h) - 1);
       var start = active < 0 ? firstInView() : active;
       var moves = {
@@ -335,8 +365,10 @@
 
     /** The ids of the listed incidents, in the list's order. */
     page.list = function () {
+      fresh();
+      var ids = store.ids();
       var out = new Array(rows.length);
-      for (var i = 0; i < rows.length; i++) out[i] = store.id(rows[i]);
+      for (var i = 0; i < rows.length; i++) out[i] = ids[rows[i]];
       return out;
     };
 
@@ -357,7 +389,7 @@
       store = opened;
       orders = GE.sortOrders(store);
       rebuild();
-      page.onChange(rebuild);
+      page.onChange(changed);
       root.dataset.ready = "true";
       document.documentElement.dataset.geoeventsList = "true";
       return page;

@@ -73,17 +73,64 @@
     /**
      * The shown incidents in view (with margin pixels around it) as container points:
      * view.rows[0 .. view.count) and view.xs/ys[row]. Shapes are left out unless withShapes;
-     * skip(row) (the vector drawer's clusters) leaves out more.
+     * skip(row) (the vector drawer's clusters) leaves out more. The rows come by category,
+     * in row order within each (store.catRows): the order the canvas draws them in.
+     *
+     * Without skip, each category's rows in view are kept until the view moves or that
+     * category's mask changes (store.catVersion): a toggle projects its own category only.
+     * view.catEnds[c] is where category c's rows end in view.rows; view.at names the view
+     * and the margin (the same at and versions: the same rows).
      */
+    var segments = {}; // "margin|shapes" -> {versions, rows: per category, the rows in view}
+    var projectedAt = ""; // the view view.xs/ys were last written for
     page.project = function (margin, withShapes, skip) {
       var size = map.getSize();
       var f = frame();
+      var at = [f.scale, f.x, f.y, size.x, size.y].join(",");
+      if (at !== projectedAt) {
+        segments = {};
+        projectedAt = at;
+      }
+      var k = store.catStart.length - 1;
+      var key = margin + "|" + (withShapes ? 1 : 0);
+      var kept = skip ? null : segments[key] || (segments[key] = { versions: new Int32Array(k).fill(-1), rows: [] });
+      var count = 0;
+      if (!view.catEnds || view.catEnds.length !== k) view.catEnds = new Int32Array(k);
+      for (var c = 0; c < k; c++) {
+        if (kept && kept.versions[c] === store.catVersion[c]) {
+          view.rows.set(kept.rows[c], count);
+          count += kept.rows[c].length;
+          view.catEnds[c] = count;
+          continue;
+        }
+        var found = projectCategory(c, margin, withShapes, skip, f, size, count);
+        if (kept) {
+          kept.rows[c] = view.rows.slice(count, count + found);
+          kept.versions[c] = store.catVersion[c];
+        }
+        count += found;
+        view.catEnds[c] = count;
+      }
+      view.count = count;
+      view.at = skip ? "" : at + "|" + key; // what the rows are of: a drawer may keep work by it
+      view.scale = f.scale;
+      view.width = size.x;
+      view.height = size.y;
+      return view;
+    };
+
+    /** Project category c's shown rows in view into view.rows from position start. */
+    function projectCategory(c, margin, withShapes, skip, f, size, start) {
+      var count = start;
+      if (store.perCategory[c][0] === 0) return 0; // switched off or filtered out
       var mask = store.mask;
       var mx = store.mx;
       var my = store.my;
       var isShape = store.isShape;
-      var count = 0;
-      for (var i = 0; i < n; i++) {
+      var grouped = store.catRows;
+      var end = store.catStart[c + 1];
+      for (var j = store.catStart[c]; j < end; j++) {
+        var i = grouped[j];
         if (!mask[i] || (!withShapes && isShape[i])) continue;
         var x = mx[i] * f.scale - f.x;
         if (x < -margin || x > size.x + margin) continue;
@@ -95,12 +142,8 @@
         view.ys[i] = y;
         count++;
       }
-      view.count = count;
-      view.scale = f.scale;
-      view.width = size.x;
-      view.height = size.y;
-      return view;
-    };
+      return count - start;
+    }
 
     /** Container points of the shown incidents in view, shapes' anchors too (heat layer). */
     page.viewPoints = function () {
@@ -115,9 +158,23 @@
       return { xs: xs, ys: ys, count: view.count };
     };
 
-    /** Forget the hit index: the view or the mask changed. */
+    var idle = window.requestIdleCallback || function (fn) {
+      return setTimeout(fn, 50);
+    };
+    var rebuilding = false;
+    /**
+     * Forget the hit index: the view or the mask changed. It is built again when the page is
+     * idle (after the frame), so that a click or at() finds it ready; a question asked before
+     * that builds it at once.
+     */
     page.moved = function () {
       hits = null;
+      if (rebuilding) return;
+      rebuilding = true;
+      idle(function () {
+        rebuilding = false;
+        if (!hits && store && drawer) hitIndex();
+      });
     };
 
     function hitIndex() {
@@ -161,7 +218,7 @@
       syncShapes();
       // The hexagons alone (hexview.js): the points are drawn again when they are switched on.
       if (!page.pointsOff) drawer.sync();
-      hits = null;
+      page.moved();
       page.listeners.slice().forEach(function (listener) {
         listener(page);
       });
@@ -311,7 +368,8 @@
     /** The ids of the shown incidents, in store order. */
     page.visible = function () {
       var out = [];
-      for (var i = 0; i < n; i++) if (store.mask[i]) out.push(store.id(i));
+      var ids = store.ids();
+      for (var i = 0; i < n; i++) if (store.mask[i]) out.push(ids[i]);
       return out;
     };
 
@@ -337,7 +395,10 @@
           if (dx * dx + dy * dy <= r2) rows.push(i);
         }
       }
-      return rows.map(store.id);
+      var ids = store.ids();
+      return rows.map(function (row) {
+        return ids[row];
+      });
     };
 
     /** Pan to an incident and open its popup; resolves once it shows (false if unknown). */
@@ -397,6 +458,9 @@
         map.on("moveend zoomend resize viewreset", page.moved);
         map.on("click", click);
         map.on("mousemove", hover);
+        // The first view, in the part of the map the controls leave free (a permalink's
+        // view, restored by a page part below, replaces it).
+        GE.fitFree(page);
         // The parts added by later scripts (filters, export, permalink), before "ready".
         return Promise.all(
           GE.pageParts.map(function (part) {

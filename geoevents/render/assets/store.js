@@ -22,6 +22,7 @@
     bytes: Uint8Array
   };
   var MAX_LAT = 85.0511287798;
+  var NO_DAY = -2147483648; // GE.NO_DAY (dates.js), a constant the mask's loop can inline
 
   // -- decoding ----------------------------------------------------------------------------
 
@@ -82,6 +83,7 @@
     var offsets = null;
     var data = buffers[desc.data];
     var cache = {};
+    var upper = null; // the whole column upper-cased (ASCII only), once searched
     return {
       get: function (i) {
         offsets = offsets || offsetsOf(buffers[desc.lengths]);
@@ -94,6 +96,39 @@
       /** How many strings the column holds. */
       size: function () {
         return buffers[desc.lengths].length;
+      },
+      /**
+       * Mark into[i] = 1 for the rows whose value, upper-cased, contains up (itself upper
+       * case, not empty); false when the column is not ASCII (the caller tests row by row).
+       * A native search through the whole column upper-cased once (kept for the next
+       * search): a million summaries cost one scan, not a million decodes.
+       */
+      markContaining: function (up, into) {
+        if (upper === null) {
+          offsets = offsets || offsetsOf(buffers[desc.lengths]);
+          var whole = "";
+          try {
+            whole = utf8.decode(data);
+          } catch (error) {
+            whole = ""; // longer than a string may be
+          }
+          upper = whole.length === data.length && data.length > 0 ? whole.toUpperCase() : false;
+          if (upper !== false && upper.length !== whole.length) upper = false;
+        }
+        if (upper === false || !up) return false;
+        var from = 0;
+        var row = 0; // the matches come in order: the row holding one is found by walking on
+        var pos;
+        while ((pos = upper.indexOf(up, from)) >= 0) {
+          while (offsets[row + 1] <= pos) row++;
+          if (pos + up.length <= offsets[row + 1]) {
+            into[row] = 1;
+            from = offsets[row + 1];
+          } else {
+            from = pos + 1; // across two rows' texts: not a match
+          }
+        }
+        return true;
       },
       /**
        * Every value (undefined where missing), for the list and search. ASCII text (one byte
@@ -198,6 +233,25 @@
 
   var BUFFER_KEYS = ["data", "codes", "lengths"];
 
+  /**
+   * A coordinate column as the float32 the page draws with (NaN where missing). The map embeds
+   * each coordinate once, exactly (int32 k with a scale d: k / 10^d, or float64), for the
+   * export; drawing needs no more than float32 (about a metre).
+   */
+  function drawCoordinates(desc, buffers) {
+    var raw = buffers[desc.data];
+    if (raw instanceof Float32Array) return raw;
+    var out = new Float32Array(raw.length);
+    if (desc.scale === undefined) {
+      out.set(raw);
+      return out;
+    }
+    var divisor = Math.pow(10, desc.scale);
+    var missing = desc.missing;
+    for (var i = 0; i < raw.length; i++) out[i] = raw[i] === missing ? NaN : raw[i] / divisor;
+    return out;
+  }
+
   /** Which buffers a column description refers to (nested ones included). */
   function bufferIndexes(desc, into) {
     Object.keys(desc).forEach(function (key) {
@@ -238,6 +292,10 @@
       names.forEach(function (name) {
         if (meta.columns[name]) bufferIndexes(meta.columns[name], wanted);
       });
+      // Columns may share a buffer (equal codes are embedded once): decode each once.
+      wanted = wanted.filter(function (index, at) {
+        return wanted.indexOf(index) === at;
+      });
       return Promise.all(
         wanted.map(function (index) {
           if (buffers[index]) return buffers[index];
@@ -274,8 +332,8 @@
 
     var decoded = load(DRAW_COLUMNS).then(function () {
       var c = meta.columns;
-      store.lat = buffers[c._lat.data];
-      store.lon = buffers[c._lon.data];
+      store.lat = drawCoordinates(c._lat, buffers);
+      store.lon = drawCoordinates(c._lon, buffers);
       store.cat = buffers[c._cat.data];
       store.prec = buffers[c._prec.data];
       store.isShape = buffers[c._shape.data];
@@ -296,6 +354,7 @@
         my[i] = 0.5 - Math.log(Math.tan(Math.PI / 4 + phi / 2)) / (2 * Math.PI);
       }
       store.drawable = drawable;
+      groupByCategory();
       if (c.id) cols.id = makeColumn(c.id, buffers, c);
       store.recompute();
       return store;
@@ -308,6 +367,26 @@
       });
     });
 
+    /**
+     * The rows grouped by category, in row order within each: store.catRows[catStart[k] ..
+     * catStart[k + 1]) are category k's. The drawers draw in this order (later categories on
+     * top) without sorting, and a toggle recomputes the mask of its category only.
+     */
+    function groupByCategory() {
+      var starts = (store.catStart = new Int32Array(k + 1));
+      var i;
+      for (i = 0; i < n; i++) starts[store.cat[i] + 1]++;
+      for (var c = 0; c < k; c++) starts[c + 1] += starts[c];
+      var fill = starts.slice(0, k);
+      store.catVersion = new Int32Array(k);
+      var grouped = (store.catRows = new Int32Array(n));
+      for (i = 0; i < n; i++) grouped[fill[store.cat[i]]++] = i;
+    }
+
+    // The inputs the mask was last computed from: when only categories changed, only their
+    // rows are recomputed (a toggle costs its category's rows, not every row).
+    var computed = null;
+
     /** Recompute the mask and the counts from store.inputs (called by setInputs). */
     store.recompute = function () {
       var on = new Uint8Array(k);
@@ -315,34 +394,52 @@
         on[index] = value ? 1 : 0;
       });
       var range = store.inputs.range;
+      var filter = store.inputs.filter;
       var lo = range ? GE.isoDay(range[0]) : -Infinity;
       var hi = range ? GE.isoDay(range[1]) : Infinity;
       var starts = range ? store.starts : null;
       var ends = store.ends;
-      var filter = store.inputs.filter;
       var mask = store.mask;
       var base = store.base;
       var prec = store.prec;
-      var cat = store.cat;
-      var shown = new Float64Array(k);
+      var rows = store.catRows;
+      var only = computed && computed.range === range && computed.filter === filter ? computed.on : null;
       var total = 0;
-      for (var i = 0; i < n; i++) {
-        var show = prec[i] !== 0 && on[cat[i]] === 1;
-        if (show && filter !== null) show = filter(i);
-        base[i] = show ? 1 : 0;
-        if (show && starts !== null) {
-          show = GE.overlaps(starts[i], ends !== null ? ends[i] : GE.NO_DAY, lo, hi);
+      for (var c = 0; c < k; c++) {
+        if (only && only[c] === on[c]) {
+          total += store.perCategory[c][0];
+          continue;
         }
-        mask[i] = show ? 1 : 0;
-        if (show) {
-          shown[cat[i]]++;
-          total++;
+        var end = store.catStart[c + 1];
+        var shown = 0;
+        if (!on[c]) {
+          for (var j = store.catStart[c]; j < end; j++) {
+            mask[rows[j]] = 0;
+            base[rows[j]] = 0;
+          }
+        } else {
+          for (j = store.catStart[c]; j < end; j++) {
+            var i = rows[j];
+            var show = prec[i] !== 0;
+            if (show && filter !== null) show = filter(i);
+            // The mask without its dates: the hexagons' previous window reads it (hexview.js).
+            base[i] = show ? 1 : 0;
+            if (show && starts !== null) {
+              // GE.overlaps (the CLI's rule), inlined: this runs for every row of a step.
+              var first = starts[i];
+              var last = ends !== null ? ends[i] : NO_DAY;
+              show = first === NO_DAY || (first <= hi && (last === NO_DAY ? first : last) >= lo);
+            }
+            mask[i] = show ? 1 : 0;
+            if (show) shown++;
+          }
         }
+        store.perCategory[c][0] = shown;
+        store.catVersion[c]++; // its rows' mask may have changed (page.project re-projects them)
+        total += shown;
       }
       store.shown = total;
-      store.perCategory.forEach(function (pair, index) {
-        pair[0] = shown[index];
-      });
+      computed = { range: range, filter: filter, on: on };
     };
 
     /** Change some mask inputs ({categories, range, filter}) and recompute the mask once. */
@@ -353,10 +450,30 @@
       store.recompute();
     };
 
-    /** The id of row i (as text; "" when it has none): needs the text columns. */
+    var idList = null;
+    /** The id of row i (as text; "" when it has none). */
     store.id = function (i) {
+      if (idList) return idList[i];
       var value = cols.id ? cols.id.get(i) : undefined;
       return value === undefined ? "" : String(value);
+    };
+
+    /**
+     * Every row's id (as text, "" when it has none), made once on first use: one decode of
+     * the column and a slice per row, where a million store.id(i) calls would each decode
+     * and cache their own.
+     */
+    store.ids = function () {
+      if (idList) return idList;
+      var out = new Array(n);
+      var column = cols.id;
+      var all = column && column.all ? column.all() : null;
+      for (var i = 0; i < n; i++) {
+        var value = all ? all[i] : column ? column.get(i) : undefined;
+        out[i] = value === undefined ? "" : String(value);
+      }
+      idList = out;
+      return idList;
     };
 
     /** Row i as a record: the fields that have a value, c (category) and point. */
@@ -370,18 +487,62 @@
       return rec;
     };
 
-    /** The row of an id, or -1 (an index is built on first use). */
-    var rows = null;
+    /**
+     * A 32-bit hash of a string: FNV-1a over its UTF-16 code units, then murmur3's finaliser
+     * (FNV's low bits barely vary between ids that differ in a digit: the table slots would
+     * bunch up).
+     */
+    function hashOf(text) {
+      var h = 0x811c9dc5 | 0;
+      for (var i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
+      h ^= h >>> 16;
+      h = Math.imul(h, 0x85ebca6b);
+      h ^= h >>> 13;
+      h = Math.imul(h, 0xc2b2ae35);
+      h ^= h >>> 16;
+      return h >>> 0;
+    }
+
+    /**
+     * The row of an id (its first), or -1. The first lookups are a native scan of the ids (a
+     * few milliseconds at a million); from the INDEX_AFTER-th on, an open-addressing hash
+     * table of rows (typed arrays, built in two passes) answers them at once: a Map of a
+     * million strings takes seconds to build, this about as long as twenty scans.
+     */
+    var table = null;
+    var hashes = null;
+    var lookups = 0;
+    var INDEX_AFTER = 16;
     store.rowOf = function (id) {
-      if (!rows) {
-        rows = new Map();
-        for (var i = 0; i < n; i++) {
-          var key = store.id(i);
-          if (key !== "" && !rows.has(key)) rows.set(key, i);
+      var key = String(id);
+      if (key === "") return -1;
+      var ids = store.ids();
+      if (!table && ++lookups < INDEX_AFTER) return ids.indexOf(key);
+      var size = 1;
+      while (size < 2 * n) size *= 2;
+      var mask = size - 1;
+      var slot, i;
+      if (!table) {
+        // The hashes first, then the slots: the probes then compare numbers, not strings.
+        hashes = new Uint32Array(n);
+        for (i = 0; i < n; i++) hashes[i] = hashOf(ids[i]);
+        table = new Int32Array(size).fill(-1);
+        for (i = 0; i < n; i++) {
+          if (ids[i] === "") continue;
+          slot = hashes[i] & mask;
+          while (table[slot] >= 0 && !(hashes[table[slot]] === hashes[i] && ids[table[slot]] === ids[i])) {
+            slot = (slot + 1) & mask;
+          }
+          if (table[slot] < 0) table[slot] = i; // the first row of an id keeps it
         }
       }
-      var row = rows.get(String(id));
-      return row === undefined ? -1 : row;
+      var h = hashOf(key);
+      slot = h & mask;
+      while (table[slot] >= 0) {
+        if (hashes[table[slot]] === h && ids[table[slot]] === key) return table[slot];
+        slot = (slot + 1) & mask;
+      }
+      return -1;
     };
 
     // -- whole columns, for the list and search (they need the text columns) --------------
