@@ -33,6 +33,7 @@ OWN_SCRIPTS = (
     "hits.js",
     "vector.js",
     "canvas.js",
+    "labels.js",
     "page.js",
     "controls.js",
     "heat.js",
@@ -44,7 +45,7 @@ OWN_SCRIPTS = (
     "export.js",
     "permalink.js",
 )
-OWN_STYLES = ("geoevents.css",)
+OWN_STYLES = ("geoevents.css", "basemap.css")
 
 
 def _xstatic_dir(package: str) -> Path:
