@@ -28,6 +28,7 @@ OWN_SCRIPTS = (
     "core.js",
     "dates.js",
     "styles.js",
+    "sizes.js",
     "popup.js",
     "store.js",
     "hits.js",
@@ -45,7 +46,7 @@ OWN_SCRIPTS = (
     "export.js",
     "permalink.js",
 )
-OWN_STYLES = ("geoevents.css", "basemap.css")
+OWN_STYLES = ("geoevents.css", "basemap.css", "scales.css")
 
 
 def _xstatic_dir(package: str) -> Path:

@@ -59,6 +59,20 @@
       for (j = 0; j < view.count; j++) starts[store.cat[view.rows[j]] + 1]++;
       for (var c = 0; c < k; c++) starts[c + 1] += starts[c];
       for (j = 0; j < view.count; j++) sorted[starts[store.cat[view.rows[j]]]++] = view.rows[j];
+      if (store.sizes) bySize(view.count);
+    }
+
+    // With sizes, larger symbols first (underneath), so a small one is never hidden by a large
+    // one: a stable counting sort of the sorted rows by whole pixels of radius, largest first.
+    var resorted = store.sizes ? new Int32Array(n) : null;
+    function bySize(count) {
+      var top = Math.ceil(GE.sizes.MAX) + 1;
+      var starts = new Int32Array(top + 1);
+      var j;
+      for (j = 0; j < count; j++) starts[top - Math.round(store.sizes[sorted[j]]) + 1]++;
+      for (var b = 0; b < top; b++) starts[b + 1] += starts[b];
+      for (j = 0; j < count; j++) resorted[starts[top - Math.round(store.sizes[sorted[j]])]++] = sorted[j];
+      sorted.set(resorted.subarray(0, count));
     }
 
     function drawStamps(ctx, view) {
@@ -71,28 +85,43 @@
       pixels.fill(0);
       var small = view.count > DENSE_MIN;
       var r = small ? 1 : 2;
+      var halo = S.pixel(S.rgb(GE.sizes.haloColor(map)));
       var stamps = {};
-      [1, 2, 3].forEach(function (code) {
-        var cells = S.stampShape(code, small);
-        // As offsets into the pixel array, with the colour (1) or white (2) to write.
-        var flat = [];
-        for (var s = 0; s < cells.length; s += 3) flat.push(cells[s + 1] * width + cells[s], cells[s + 2]);
-        stamps[code] = { cells: cells, flat: flat };
-      });
+      // One stamp per symbol, size (with sizes: half the symbol's radius, in whole pixels) and
+      // halo ("not reported"), made when first needed.
+      function stampOf(code, i) {
+        var sized = store.sizes ? Math.max(r, Math.round(S.radiusOf(code, store.sizes[i]) / 2)) : 0;
+        var unreported = store.unreported ? store.unreported[i] : 0;
+        var key = code * 1000 + sized * 2 + unreported;
+        if (!stamps[key]) {
+          var cells = S.stampShape(code, small, sized, unreported === 1);
+          // As offsets into the pixel array, with the colour (1), white (2) or halo (3).
+          var flat = [];
+          var reach = 0;
+          for (var s = 0; s < cells.length; s += 3) {
+            flat.push(cells[s + 1] * width + cells[s], cells[s + 2]);
+            reach = Math.max(reach, Math.abs(cells[s]), Math.abs(cells[s + 1]));
+          }
+          stamps[key] = { cells: cells, flat: flat, reach: reach };
+        }
+        return stamps[key];
+      }
       var colors = categories.map(function (category) {
         return S.pixel(S.rgb(category.color));
       });
+      var values = [0, 0, WHITE, halo];
       for (var j = 0; j < view.count; j++) {
         var i = sorted[j];
         var x = Math.round(view.xs[i]);
         var y = Math.round(view.ys[i]);
-        var color = colors[store.cat[i]];
-        var stamp = stamps[store.prec[i]];
-        if (x >= r && y >= r && x < width - r && y < height - r) {
+        values[1] = colors[store.cat[i]];
+        var stamp = stampOf(store.prec[i], i);
+        var reach = stamp.reach;
+        if (x >= reach && y >= reach && x < width - reach && y < height - reach) {
           // Wholly inside: no bounds checks.
           var centre = y * width + x;
           var flat = stamp.flat;
-          for (var f = 0; f < flat.length; f += 2) pixels[centre + flat[f]] = flat[f + 1] === 1 ? color : WHITE;
+          for (var f = 0; f < flat.length; f += 2) pixels[centre + flat[f]] = values[flat[f + 1]];
           continue;
         }
         var cells = stamp.cells;
@@ -100,7 +129,7 @@
           var px = x + cells[s];
           var py = y + cells[s + 1];
           if (px < 0 || py < 0 || px >= width || py >= height) continue;
-          pixels[py * width + px] = cells[s + 2] === 1 ? color : WHITE;
+          pixels[py * width + px] = values[cells[s + 2]];
         }
       }
       ctx.putImageData(image, 0, 0);
@@ -128,13 +157,22 @@
         ctx.stroke();
       }
       ctx.globalAlpha = 1;
+      var haloColor = store.unreported ? GE.sizes.haloColor(map) : null;
       for (j = 0; j < view.count; j++) {
         i = sorted[j];
         code = store.prec[i];
         color = categories[store.cat[i]].color;
         var style = S.MARKER[code];
-        ctx.beginPath();
-        ctx.arc(view.xs[i], view.ys[i], style.radius, 0, 2 * Math.PI);
+        var r = S.radiusOf(code, store.sizes ? store.sizes[i] : 0);
+        if (haloColor && store.unreported[i]) {
+          ctx.beginPath();
+          ctx.arc(view.xs[i], view.ys[i], r + GE.sizes.HALO_GAP, 0, 2 * Math.PI);
+          ctx.setLineDash([2, 2]);
+          ctx.lineWidth = 1.5;
+          ctx.strokeStyle = haloColor;
+          ctx.stroke();
+        }
+        S.trace(ctx, style.shape, view.xs[i], view.ys[i], r);
         ctx.globalAlpha = style.alpha;
         ctx.fillStyle = style.fill || color;
         ctx.fill();
@@ -155,7 +193,9 @@
       canvas.height = size.y;
       page.moved();
       if (!size.x || !size.y) return;
-      var view = page.project(GE.styles.MARKER[1].radius + 2, false, null);
+      // The margin takes in symbols whose centre is just out of view.
+      var margin = (store.sizes ? S.radiusOf(3, GE.sizes.MAX) + GE.sizes.HALO_GAP : S.MARKER[3].radius) + 2;
+      var view = page.project(margin, false, null);
       byCategory(view);
       drawer.mode = page.mode = view.count > DETAIL_MAX ? "stamps" : "symbols";
       page.drawnInView = view.count;

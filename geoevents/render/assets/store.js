@@ -270,7 +270,9 @@
       store.textReady = true;
     }
 
-    var decoded = load(DRAW_COLUMNS).then(function () {
+    // A field points are sized by (sizes.js) is needed for the first draw too.
+    var drawColumns = meta.sizeBy ? DRAW_COLUMNS.concat([meta.sizeBy]) : DRAW_COLUMNS;
+    var decoded = load(drawColumns).then(function () {
       var c = meta.columns;
       store.lat = buffers[c._lat.data];
       store.lon = buffers[c._lon.data];
@@ -295,6 +297,8 @@
       }
       store.drawable = drawable;
       if (c.id) cols.id = makeColumn(c.id, buffers, c);
+      store.sizes = store.unreported = null;
+      if (meta.sizeBy) GE.sizes.attach(store, c[meta.sizeBy] ? makeColumn(c[meta.sizeBy], buffers, c) : null);
       store.recompute();
       return store;
     });
