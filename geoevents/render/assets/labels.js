@@ -70,6 +70,15 @@
       this._places = data.places;
       this._kinds = data.kinds;
       this._widths = new Float32Array(data.places.length).fill(-1);
+      // Normalised Web Mercator, once: a layout projects every place with two multiplications.
+      var n = data.places.length;
+      this._mx = new Float64Array(n);
+      this._my = new Float64Array(n);
+      for (var i = 0; i < n; i++) {
+        var phi = (Math.max(-85.05, Math.min(85.05, data.places[i][1])) * Math.PI) / 180;
+        this._mx[i] = data.places[i][2] / 360 + 0.5;
+        this._my[i] = 0.5 - Math.log(Math.tan(Math.PI / 4 + phi / 2)) / (2 * Math.PI);
+      }
       this._nodes = [];
       this.shown = [];
       this._layout = this._layout.bind(this);
@@ -117,10 +126,12 @@
       var grid = new Grid();
       var places = this._places;
       var shown = [];
+      var scale = 256 * Math.pow(2, zoom);
+      var origin = map.containerPointToLayerPoint([0, 0]).add(map.getPixelOrigin());
       for (var i = 0; i < places.length && shown.length < MAX_LABELS; i++) {
         var place = places[i];
         if (zoom < place[3] || zoom > place[4]) continue;
-        var point = map.latLngToContainerPoint([place[1], place[2]]);
+        var point = { x: this._mx[i] * scale - origin.x, y: this._my[i] * scale - origin.y };
         if (point.x < -200 || point.y < -20 || point.x > size.x + 20 || point.y > size.y + 20) continue;
         var kind = this._kinds[place[5]];
         if (this._widths[i] < 0) this._widths[i] = textWidth(place[0], FONTS[kind]);
