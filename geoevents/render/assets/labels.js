@@ -176,7 +176,8 @@
       if (node) node.textContent = on ? tiles.name + ": on, contacts " + tiles.host : tiles.name + ": off (no host contacted now)";
       map.getContainer().classList.toggle("ge-tiles-on", on);
     }
-    map.on("baselayerchange layeradd layerremove", update);
+    // Not on every layeradd: each incident marker fires one.
+    map.on("baselayerchange", update);
     return update;
   }
 
