@@ -260,6 +260,25 @@ def test_sizes_grow_with_fatalities_and_not_reported_is_distinct(context, maps, 
     opened.page.close()
 
 
+def centre(pixels: np.ndarray) -> np.ndarray:
+    """The mean colour of the 3 x 3 pixels at the middle of a crop."""
+    h, w = pixels.shape[0] // 2, pixels.shape[1] // 2
+    return pixels[h - 1 : h + 2, w - 1 : w + 2].reshape(-1, pixels.shape[2]).mean(axis=0)
+
+
+def assert_apart(crops: list[np.ndarray], least: int) -> None:
+    """Every two symbols differ in their middle's tone and in at least ``least`` pixels.
+
+    The middle is what tells a ring from a ring: the old small ring (2) and dashed ring (3)
+    were both white inside, and differed only in a few edge pixels.
+    """
+    for i in range(len(crops)):
+        for j in range(i + 1, len(crops)):
+            tone = float(np.abs(centre(crops[i]) - centre(crops[j]))[:3].max())
+            pixels = int((np.abs(crops[i] - crops[j])[..., :3].max(axis=2) > 80).sum())
+            assert tone > 40 and pixels > least, (i + 1, j + 1, tone, pixels)
+
+
 @pytest.mark.parametrize("name", ["precision_vector", "precision_canvas"])
 def test_precision_symbols_differ_in_pixels_at_marker_size(context, maps, name):
     opened = open_map(context, maps[name])
@@ -268,21 +287,15 @@ def test_precision_symbols_differ_in_pixels_at_marker_size(context, maps, name):
     show(opened, SOUTH, WEST + 0.25, 10)
     symbols = sorted(opened.state(SYMBOLS), key=lambda s: s["x"])
     assert [s["precision"] for s in symbols] == [1, 2, 3]
-    crops = [crop(opened, s["x"], s["y"], 10) for s in symbols]
-    for i in range(3):
-        for j in range(i + 1, 3):
-            differ = int((np.abs(crops[i] - crops[j]).max(axis=2) > 80).sum())
-            # At least a sixth of the 20 x 20 pixels tell them apart.
-            assert differ > 60, (i + 1, j + 1, differ)
-    # The legend's pictures differ as clearly.
+    # 20 x 20 pixels around each: a sixth of them at least must tell two symbols apart.
+    assert_apart([crop(opened, s["x"], s["y"], 10) for s in symbols], 60)
+    # The legend's pictures (30 x 30) differ as clearly.
     pictures = [
         np.asarray(
             Image.open(io.BytesIO(opened.page.locator(f".ge-precision-{code} svg").screenshot()))
         ).astype(int)
         for code in (1, 2, 3)
     ]
-    for i in range(3):
-        for j in range(i + 1, 3):
-            assert (np.abs(pictures[i] - pictures[j]).max(axis=2) > 60).sum() > 60
+    assert_apart(pictures, 60)
     assert opened.errors == []
     opened.page.close()

@@ -416,6 +416,8 @@
   // filters, export and permalink (filters.js, export.js, permalink.js) add the rest.
   API.push("list", "sortBy", "search");
   API.push("filter", "clearFilters", "exportSelection", "state", "setState");
+  // The basemap's names and the drawn symbols (labels.js, sizes.js).
+  API.push("labels", "symbols");
   API.forEach(function (name) {
     GE[name] = function () {
       var ids = Object.keys(GE.maps);
