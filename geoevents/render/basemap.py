@@ -122,7 +122,7 @@ def choose_tiles(
     key : str or mapping, optional
         The API key of a provider that needs one (xyzservices' ``requires_token``): a string
         for its one key field, or ``{field: value}`` when it has several. It is written into
-        the map file.
+        the map file. Ignored without tiles, or for a provider that needs no key.
 
     Raises
     ------
@@ -131,8 +131,7 @@ def choose_tiles(
         was given: the message names the key field and how to pass it.
     """
     if tiles is None or tiles.strip().lower() == NO_TILES:
-        if key is not None:
-            raise UsageError("a tiles key was given without tiles: name the provider it is for")
+        # A key without tiles (GEOEVENTS_TILES_KEY set for every map) is not used: no tiles.
         return None
     name = TILE_ALIASES.get(tiles.strip().lower(), tiles.strip())
     try:
