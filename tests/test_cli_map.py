@@ -191,12 +191,12 @@ def test_a_tiles_key_from_the_option_or_the_environment_reaches_the_map(run, tmp
     assert result.exit_code == 0, result.output
     html = out.read_text(encoding="utf-8")
     assert "key=k1" in html and "CartoDB.DarkMatter: on, contacts *.basemaps.cartocdn.com" in html
-    monkeypatch.setenv("GEOEVENTS_TILES_KEY", "k2")
+    monkeypatch.setenv("GEOEVENTS_TILES_KEY", "key-from-env")
     assert run("map", SMALL, "-o", out, "--tiles", "CartoDB.DarkMatter").exit_code == 0
-    assert "key=k2" in out.read_text(encoding="utf-8")
+    assert "key=key-from-env" in out.read_text(encoding="utf-8")
     # Set once for every map, the variable does not get in the way of a map without tiles.
     assert run("map", SMALL, "-o", out).exit_code == 0
-    assert "k2" not in out.read_text(encoding="utf-8")
+    assert "key-from-env" not in out.read_text(encoding="utf-8")
 
 
 def test_style_and_size_by_reach_the_page(run, tmp_path):
