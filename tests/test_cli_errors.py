@@ -21,6 +21,7 @@ from geoevents.errors import GeoeventsError
 from geoevents.extract import parse_published
 from geoevents.gazetteer import resolve
 from geoevents.io.memory import check_map_size
+from geoevents.render.basemap import choose_tiles
 from geoevents.render.build import choose_engine
 from geoevents.store import add_incidents, new_incident
 
@@ -75,6 +76,14 @@ TRIGGERS = {
         lambda tmp: choose_engine("large", 0, cluster=True),
         "--cluster works with the classic engine only (the large engine thins dense points "
         "itself); drop --cluster or use --engine classic",
+    ),
+    "render.basemap.choose_tiles": (
+        lambda tmp: choose_tiles("CartoDB.DarkMatter"),
+        "for *.basemaps.cartocdn.com: pass --tiles-key KEY (or GEOEVENTS_TILES_KEY), or use",
+    ),
+    "render.basemap.choose_tiles (fields)": (
+        lambda tmp: choose_tiles("CartoDB.DarkMatter", {"token": "x"}),
+        "pass --tiles-key NAME=KEY (once per field) with each of them",
     ),
     "store.add_incidents": (_taken_id, "; choose another --id, or leave it out for a new one"),
     "store.add_incidents (duplicate)": (

@@ -157,3 +157,53 @@ def test_invalid_rows_in_a_large_store_are_named_and_skipped_only_on_request(run
     assert result.stdout == f"{out}: 29997 incidents\n"
     assert "skipped 3 invalid incident(s)" in result.stderr
     assert f'"{g1234}"' in result.stderr and f'"{g20000}"' in result.stderr
+
+
+# --- the basemap: no tiles unless asked, keys, styles, sizes ------------------------------------
+
+
+def test_the_default_map_names_no_tile_host(run, tmp_path):
+    out = tmp_path / "m.html"
+    assert run("map", SMALL, "-o", out).exit_code == 0
+    html = out.read_text(encoding="utf-8")
+    assert "none: the map contacts no host" in html
+    assert "openstreetmap.org/{z}" not in html and "L.tileLayer(" not in html
+
+
+def test_a_provider_that_needs_a_key_says_which_and_how(run, tmp_path):
+    out = tmp_path / "m.html"
+    result = run("map", SMALL, "-o", out, "--tiles", "CartoDB.DarkMatter")
+    assert result.exit_code == 2
+    lines = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
+    assert lines == [
+        "Error: tiles 'CartoDB.DarkMatter' need an API key (field 'apikey') for "
+        "*.basemaps.cartocdn.com: pass --tiles-key KEY (or GEOEVENTS_TILES_KEY), or use 'none', "
+        "'osm' or a provider that needs no key; a key is written into the map file, where anyone "
+        "who has the file can read it"
+    ]
+    assert "Traceback" not in result.output
+    assert not out.exists()
+
+
+def test_a_tiles_key_from_the_option_or_the_environment_reaches_the_map(run, tmp_path, monkeypatch):
+    out = tmp_path / "m.html"
+    result = run("map", SMALL, "-o", out, "--tiles", "CartoDB.DarkMatter", "--tiles-key", "k1")
+    assert result.exit_code == 0, result.output
+    html = out.read_text(encoding="utf-8")
+    assert "key=k1" in html and "CartoDB.DarkMatter: on, contacts *.basemaps.cartocdn.com" in html
+    monkeypatch.setenv("GEOEVENTS_TILES_KEY", "key-from-env")
+    assert run("map", SMALL, "-o", out, "--tiles", "CartoDB.DarkMatter").exit_code == 0
+    assert "key=key-from-env" in out.read_text(encoding="utf-8")
+    # Set once for every map, the variable does not get in the way of a map without tiles.
+    assert run("map", SMALL, "-o", out).exit_code == 0
+    assert "key-from-env" not in out.read_text(encoding="utf-8")
+
+
+def test_style_and_size_by_reach_the_page(run, tmp_path):
+    out = tmp_path / "m.html"
+    result = run("map", SMALL, "-o", out, "--style", "dark", "--size-by", "fatalities")
+    assert result.exit_code == 0, result.output
+    html = out.read_text(encoding="utf-8")
+    assert '"style":"dark"' in html and '"sizeBy":"fatalities"' in html
+    bad = run("map", SMALL, "-o", out, "--size-by", "title")
+    assert bad.exit_code == 2 and "'title' is not 'fatalities'" in bad.stderr

@@ -168,15 +168,53 @@ def test_non_categorical_fields_cannot_split_the_map(incidents, field):
 def test_osm_tiles_are_a_base_layer_that_can_be_switched_off(incidents):
     described = describe_map(build_map(incidents, tiles="osm"))
     assert described["base_layers"] == ["OpenStreetMap", "No tiles (borders only)"]
+    assert (
+        dict(described["panel"][1:])["Tiles"]
+        == "OpenStreetMap: on, contacts tile.openstreetmap.org"
+    )
     topo = describe_map(build_map(incidents, tiles="OpenTopoMap"))
     assert topo["base_layers"] == ["OpenTopoMap", "No tiles (borders only)"]
+    assert dict(topo["panel"][1:])["Tiles"] == "OpenTopoMap: on, contacts *.tile.opentopomap.org"
     assert describe_map(build_map(incidents, tiles=None))["base_layers"] == []
 
 
-@pytest.mark.parametrize("tiles", ["nowhere", "Thunderforest.Landscape", "CartoDB.Positron"])
-def test_unknown_or_keyed_tiles_are_a_usage_error(incidents, tiles):
-    with pytest.raises(UsageError, match="'osm', 'none'"):
+def test_no_tiles_by_default_and_the_panel_says_so(incidents):
+    described = describe_map(build_map(incidents))
+    assert described["base_layers"] == []
+    assert dict(described["panel"][1:])["Tiles"] == "none: the map contacts no host"
+    assert "tile.openstreetmap" not in render_html(build_map(incidents))
+
+
+def test_unknown_tiles_are_a_usage_error(incidents):
+    with pytest.raises(UsageError, match="unknown tiles 'nowhere': use 'none'"):
+        build_map(incidents, tiles="nowhere")
+
+
+@pytest.mark.parametrize(
+    ("tiles", "field", "host"),
+    [
+        ("Thunderforest.Landscape", "apikey", "api.thunderforest.com"),
+        ("CartoDB.DarkMatter", "apikey", "*.basemaps.cartocdn.com"),
+        ("MapTiler.Streets", "key", "api.maptiler.com"),
+    ],
+)
+def test_keyed_tiles_name_the_key_and_how_to_pass_it(incidents, tiles, field, host):
+    with pytest.raises(UsageError) as caught:
         build_map(incidents, tiles=tiles)
+    message = str(caught.value)
+    assert f"need an API key (field '{field}') for {host}: pass tiles_key=KEY" in message
+    assert caught.value.options == ("tiles_key=KEY",)
+
+
+def test_a_given_key_reaches_the_tile_url_and_nothing_else_changes(incidents):
+    m = build_map(incidents, tiles="CartoDB.DarkMatter", tiles_key="my-key")
+    assert describe_map(m)["base_layers"] == ["CartoDB.DarkMatter", "No tiles (borders only)"]
+    assert "key=my-key" in render_html(m)
+    with pytest.raises(UsageError, match="need the key field"):
+        build_map(incidents, tiles="CartoDB.DarkMatter", tiles_key={"token": "x"})
+    # A key is used only by a provider that needs one.
+    assert "my-key" not in render_html(build_map(incidents, tiles_key="my-key"))
+    assert "my-key" not in render_html(build_map(incidents, tiles="osm", tiles_key="my-key"))
 
 
 def test_optional_overlays(incidents):

@@ -50,6 +50,23 @@ def _timestamp(given: str | None) -> str | None:
     return moment.strftime("%Y-%m-%d %H:%M UTC")
 
 
+def _tiles_key(given: tuple[str, ...]) -> str | dict[str, str] | None:
+    """--tiles-key KEY for a provider's one key field, NAME=KEY (repeated) for several."""
+    if not given:
+        return None
+    if len(given) == 1 and "=" not in given[0]:
+        return given[0]
+    named = {}
+    for item in given:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise click.BadParameter(
+                f"{item!r}: give one KEY, or NAME=KEY for each key field", param_hint="--tiles-key"
+            )
+        named[name.strip()] = value
+    return named
+
+
 @click.command("map")
 @input_argument
 @filter_options
@@ -75,11 +92,34 @@ def _timestamp(given: str | None) -> str | None:
 )
 @click.option(
     "--tiles",
-    default="osm",
+    default="none",
     show_default=True,
     metavar="NAME",
-    help="Background tiles: osm, none, or an xyzservices provider name. Tiles need the network; "
-    "borders and incidents do not.",
+    help="Background tiles: none (the offline basemap: the file contacts no host), osm, or an "
+    "xyzservices provider name. A tile layer tells its host which region you look at.",
+)
+@click.option(
+    "--tiles-key",
+    "tiles_key",
+    multiple=True,
+    envvar="GEOEVENTS_TILES_KEY",
+    metavar="KEY",
+    help="API key of a --tiles provider that needs one (NAME=KEY for each field of one that "
+    "needs several); or set GEOEVENTS_TILES_KEY. It is written into the map file.",
+)
+@click.option(
+    "--style",
+    type=click.Choice(["light", "dark"]),
+    default="light",
+    show_default=True,
+    help="The offline basemap: land, sea, borders and place names.",
+)
+@click.option(
+    "--size-by",
+    type=click.Choice(["fatalities"]),
+    default=None,
+    help="Size points by their deaths (area grows with the count, capped); not reported is "
+    "drawn apart from 0; adds a size legend.",
 )
 @click.option("--title", default=None, help="Title shown on the map (default: the file name).")
 @click.option(
@@ -132,6 +172,9 @@ def command(
     heatmap: bool,
     timeline: bool,
     tiles: str,
+    tiles_key: tuple[str, ...],
+    style: str,
+    size_by: str | None,
     title: str | None,
     timestamp: str | None,
     engine: str,
@@ -155,6 +198,7 @@ def command(
     from geoevents.io.digest import file_sha256
     from geoevents.io.memory import check_map_size
     from geoevents.render import MapInfo, build_map, save_map
+    from geoevents.render.basemap import choose_tiles
     from geoevents.render.build import LARGE_ENGINE_MIN, choose_engine
 
     dest = Path(output)
@@ -169,6 +213,7 @@ def command(
         )
     stamp = _timestamp(timestamp)
     choose_engine(engine, 0, cluster=cluster)  # refuse --engine large --cluster before reading
+    choose_tiles(tiles, _tiles_key(tiles_key))  # and unknown tiles, or a missing key
     # Too many to map: refused before reading when the metadata tells and no filter (nor
     # --skip-invalid) can make the selection smaller.
     stored = stored_rows(path) if not (criteria.describe() or skip_invalid) else None
@@ -193,6 +238,9 @@ def command(
         heatmap=heatmap,
         timeline=timeline,
         tiles=tiles,
+        tiles_key=_tiles_key(tiles_key),
+        style=style,
+        size_by=size_by,
         title=title or Path(path).name,
         info=info,
         engine=engine,

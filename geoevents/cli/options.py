@@ -51,6 +51,8 @@ FLAGS: dict[str, str] = {
     # render.build
     "cluster=True": "--cluster",
     'engine="classic"': "--engine classic",
+    "tiles_key=KEY": "--tiles-key KEY (or GEOEVENTS_TILES_KEY)",
+    'tiles_key={"NAME": KEY}': "--tiles-key NAME=KEY (once per field)",
     # store
     "id=...": "--id",
     "allow_duplicate=True": "--allow-duplicate",

@@ -1,14 +1,19 @@
 """What is under the incidents: offline country borders, always, and optional tile layers.
 
 The borders (Natural Earth 1:110m from ``geoevents.borders``) are drawn in a pane below the
-tiles: offline, or with tiles switched off, they are the basemap; online, the opaque tiles
-cover them and show their own borders. Tile layers are base layers of the layer control, with
-a "No tiles" choice so the analyst can switch them off.
+tiles: offline, or with tiles switched off, they are the basemap (with the place names of
+``labels.py``); online, the opaque tiles cover them and show their own borders. There are no
+tiles unless asked for (``tiles="none"`` is the default), because a tile layer tells its host
+which region the analyst looks at. Tile layers are base layers of the layer control, with a
+"No tiles" choice so the analyst can switch them off; the panel names the host they contact.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cache
+from typing import NamedTuple
+from urllib.parse import urlsplit
 
 import folium
 import xyzservices
@@ -20,7 +25,16 @@ from geoevents.render.coords import round_coords
 from geoevents.render.elements import VerbatimMacroElement
 from geoevents.render.embed import escape_html, script_json
 
-__all__ = ["BORDER_DIGITS", "BlankBase", "CountryBorders", "borders_geojson", "tile_layer"]
+__all__ = [
+    "BORDER_DIGITS",
+    "BlankBase",
+    "CountryBorders",
+    "TileChoice",
+    "borders_geojson",
+    "choose_tiles",
+    "key_fields",
+    "tile_host",
+]
 
 #: 1:110m borders are accurate to a few km; two decimals (about 1 km) lose nothing visible.
 BORDER_DIGITS = 2
@@ -30,39 +44,108 @@ TILE_ALIASES = {"osm": "OpenStreetMap.Mapnik"}
 NO_TILES = "none"
 NO_TILES_LABEL = "No tiles (borders only)"
 
+#: What xyzservices writes in a provider's key fields until a key is given.
+_KEY_PLACEHOLDER = "<insert your"
 
-def tile_layer(tiles: str | None) -> folium.TileLayer | None:
-    """Return the tile layer for ``tiles``, or ``None`` for no tiles.
+#: How a library caller passes a key (the CLI spells these as --tiles-key).
+KEY_FIX = "tiles_key=KEY"
+KEYS_FIX = 'tiles_key={"NAME": KEY}'
+
+
+class TileChoice(NamedTuple):
+    """The tile layer asked for: the layer, its name, and the host the page will contact."""
+
+    layer: folium.TileLayer
+    name: str
+    host: str
+
+
+def key_fields(provider: xyzservices.TileProvider) -> list[str]:
+    """Return the names of the key fields a provider still needs (``[]`` for none).
+
+    Parameters
+    ----------
+    provider : xyzservices.TileProvider
+        A provider, as ``xyzservices.providers.query_name`` returns it.
+    """
+    # The rule of TileProvider.requires_token: a placeholder value that the URL refers to.
+    return sorted(
+        name
+        for name, value in provider.items()
+        if isinstance(value, str) and _KEY_PLACEHOLDER in value and name in provider.url
+    )
+
+
+def tile_host(url: str) -> str:
+    """Return the host a tile URL template contacts: ``*.basemaps.cartocdn.com`` for ``{s}.``."""
+    host = urlsplit(url.replace("{s}", "a")).hostname or url
+    return "*." + host[2:] if url.split("//", 1)[-1].startswith("{s}.") else host
+
+
+def _with_key(
+    tiles: str, provider: xyzservices.TileProvider, key: str | Mapping[str, str] | None
+) -> xyzservices.TileProvider:
+    needed = key_fields(provider)
+    if not needed:
+        return provider
+    names = ", ".join(repr(n) for n in needed)
+    host = tile_host(provider.url)
+    if key is None:
+        fix = KEY_FIX if len(needed) == 1 else KEYS_FIX
+        raise UsageError(
+            f"tiles {tiles!r} need an API key (field {names}) for {host}: pass {fix}, or use "
+            "'none', 'osm' or a provider that needs no key; a key is written into the map "
+            "file, where anyone who has the file can read it",
+            options=(fix,),
+        )
+    given = {needed[0]: key} if isinstance(key, str) else dict(key)
+    missing = [n for n in needed if not str(given.get(n) or "").strip()]
+    if missing or set(given) - set(needed):
+        raise UsageError(
+            f"tiles {tiles!r} need the key field(s) {names}; got {', '.join(map(repr, given))}: "
+            f"pass {KEYS_FIX} with each of them (a single key fills {needed[0]!r})",
+            options=(KEYS_FIX,),
+        )
+    return provider(**{n: str(v).strip() for n, v in given.items()})
+
+
+def choose_tiles(
+    tiles: str | None, key: str | Mapping[str, str] | None = None
+) -> TileChoice | None:
+    """Return the tile layer for ``tiles``, or ``None`` for no tiles (the default).
 
     Parameters
     ----------
     tiles : str or None
-        ``"osm"``, ``"none"`` (or ``None``), or an xyzservices provider name such as
-        ``"OpenTopoMap"`` that needs no API key.
+        ``"none"`` (or ``None``), ``"osm"``, or an xyzservices provider name such as
+        ``"OpenTopoMap"`` or ``"CartoDB.DarkMatter"``.
+    key : str or mapping, optional
+        The API key of a provider that needs one (xyzservices' ``requires_token``): a string
+        for its one key field, or ``{field: value}`` when it has several. It is written into
+        the map file. Ignored without tiles, or for a provider that needs no key.
 
     Raises
     ------
     UsageError
-        If the name is unknown or the provider needs an API key.
+        If the name is unknown, or the provider needs a key and none (or the wrong fields)
+        was given: the message names the key field and how to pass it.
     """
     if tiles is None or tiles.strip().lower() == NO_TILES:
+        # A key without tiles (GEOEVENTS_TILES_KEY set for every map) is not used: no tiles.
         return None
-    name = TILE_ALIASES.get(tiles.strip().lower(), tiles)
+    name = TILE_ALIASES.get(tiles.strip().lower(), tiles.strip())
     try:
         provider = xyzservices.providers.query_name(name)
     except ValueError:
         raise UsageError(
-            f"unknown tiles {tiles!r}: use 'osm', 'none', or a tile provider name known to "
-            "xyzservices that needs no API key, such as 'OpenTopoMap'"
+            f"unknown tiles {tiles!r}: use 'none' (the default: no network), 'osm', or a tile "
+            "provider name known to xyzservices, such as 'OpenTopoMap'"
         ) from None
-    if provider.requires_token():
-        raise UsageError(
-            f"tiles {tiles!r} need an API key, which a shared map file must not carry; "
-            "use 'osm', 'none', or a provider that needs no key"
-        )
+    provider = _with_key(tiles, provider, key)
     label = "OpenStreetMap" if provider.name == TILE_ALIASES["osm"] else provider.name
     # The layer control inserts names as HTML.
-    return folium.TileLayer(tiles=provider, name=escape_html(label), overlay=False)
+    layer = folium.TileLayer(tiles=provider, name=escape_html(label), overlay=False)
+    return TileChoice(layer, label, tile_host(provider.url))
 
 
 class BlankBase(Layer):

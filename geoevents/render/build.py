@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Mapping
 
 import folium
 import geopandas as gpd
@@ -12,7 +13,7 @@ from folium.map import LayerControl
 
 from geoevents.aggregation.hexes import DEFAULT_RESOLUTION
 from geoevents.errors import UsageError
-from geoevents.render.basemap import BlankBase, CountryBorders, tile_layer
+from geoevents.render.basemap import BlankBase, CountryBorders, choose_tiles
 from geoevents.render.categories import categorize, check_layer_by
 from geoevents.render.columnar import encode_incidents
 from geoevents.render.embed import escape_html
@@ -22,7 +23,8 @@ from geoevents.render.ids import assign_ids
 from geoevents.render.incident_list import IncidentList
 from geoevents.render.info import MapInfo
 from geoevents.render.inline import InlineAssets
-from geoevents.render.layers import HeatLayer, IncidentLayer, Ready, category_groups
+from geoevents.render.labels import BasemapLabels, check_style
+from geoevents.render.layers import HeatLayer, IncidentLayer, Ready, category_groups, check_size_by
 from geoevents.render.legend import Legend
 from geoevents.render.panel import ProvenancePanel, panel_lines
 from geoevents.render.search_box import SearchBox
@@ -113,17 +115,21 @@ def build_map(
     cluster: bool = False,
     heatmap: bool = False,
     timeline: bool = False,
-    tiles: str | None = "osm",
+    tiles: str | None = "none",
     title: str = "geoevents map",
     info: MapInfo | None = None,
     engine: str = "auto",
     view: str = "auto",
     hex_resolution: int = DEFAULT_RESOLUTION,
+    tiles_key: str | Mapping[str, str] | None = None,
+    style: str = "light",
+    size_by: str | None = None,
 ) -> folium.Map:
     """Build the analyst's map of ``gdf``: one overlay per category, legend, provenance panel.
 
     The map needs nothing from the network: Leaflet and every script and style are inlined,
-    and Natural Earth country borders are always drawn. The incidents reach the page once, as
+    and the offline basemap (Natural Earth country borders, place names) is always drawn; it
+    contacts a host only when ``tiles`` names one. The incidents reach the page once, as
     compressed binary columns, and are shown as text, so hostile text in any field is
     displayed literally and runs nothing. The page and its API are described in docs/map.md.
     Built twice from the same input and options, the map renders to the same bytes.
@@ -141,9 +147,10 @@ def build_map(
         Add a heat-map overlay of the visible incidents.
     timeline : bool, default False
         Add a date-range control that hides incidents outside the chosen range.
-    tiles : str or None, default "osm"
-        ``"osm"``, ``"none"``/``None``, or a key-less xyzservices provider name. Tiles are an
-        optional extra the analyst can switch off in the layer control.
+    tiles : str or None, default "none"
+        ``"none"``/``None`` (no network), ``"osm"``, or an xyzservices provider name. Tiles
+        are an optional extra the analyst can switch off in the layer control; the panel
+        names the host they contact.
     title : str, default "geoevents map"
         The page title and the heading of the provenance panel.
     info : MapInfo, optional
@@ -160,6 +167,14 @@ def build_map(
     hex_resolution : int, default 5
         The H3 resolution of the hexagons (``geoevents aggregate``'s default); the page also
         carries the resolutions two steps coarser and finer, for other zooms.
+    tiles_key : str or mapping, optional
+        The API key of a tile provider that needs one (``{field: key}`` if it needs several).
+        It is written into the map file, where anyone who has the file can read it.
+    style : {"light", "dark"}, default "light"
+        The offline basemap: land, sea, borders and place names (incident colours stay).
+    size_by : {None, "fatalities"}, default None
+        ``"fatalities"`` sizes each point by its deaths (area grows with the count, up to a
+        cap; "not reported" is drawn distinctly from 0) and adds a size legend.
 
     Returns
     -------
@@ -170,13 +185,16 @@ def build_map(
     ------
     UsageError
         If ``layer_by`` is not a categorical incident field (the message lists the valid
-        ones), ``tiles``, ``engine`` or ``view`` is unknown, ``hex_resolution`` is outside
-        0-15, or clustering is asked of the large engine.
+        ones), ``tiles``, ``style``, ``size_by``, ``engine`` or ``view`` is unknown,
+        ``hex_resolution`` is outside 0-15, a tile provider needs a key that ``tiles_key`` does
+        not give, or clustering is asked of the large engine.
     TypeError
         If ``gdf`` is not a GeoDataFrame.
     """
     check_layer_by(layer_by)
-    base = tile_layer(tiles)
+    check_style(style)
+    check_size_by(size_by)
+    base = choose_tiles(tiles, tiles_key)
     gdf = _as_wgs84(gdf)
     info = info if info is not None else MapInfo()
 
@@ -206,28 +224,38 @@ def build_map(
     cluster = cluster and drawer == "vector"
     m.add_child(InlineAssets(cluster=cluster))
     if base is not None:
-        m.add_child(base)
+        m.add_child(base.layer)
         m.add_child(BlankBase(show=False))
     m.add_child(CountryBorders())
+    tiles_json = None if base is None else {"name": base.name, "host": base.host}
+    m.add_child(BasemapLabels(bounds, style=style, tiles=tiles_json))
     groups = category_groups(categories, shown)
     for group in groups:
         m.add_child(group)
     source = {"name": info.source_name, "sha256": info.sha256, "filters": list(info.filters)}
     incidents = IncidentLayer(
-        data, categories, groups, layer_by=layer_by, drawer=drawer, cluster=cluster, source=source
+        data,
+        categories,
+        groups,
+        layer_by=layer_by,
+        drawer=drawer,
+        cluster=cluster,
+        source=source,
+        size_by=size_by,
     )
     m.add_child(incidents)
     if len(gdf):
         m.add_child(HexLayer(incidents, view=view, resolution=hex_resolution))
     if heatmap:
         m.add_child(HeatLayer(incidents, show=True))
-    m.add_child(Legend(layer_by, categories, precision, shown))
+    m.add_child(Legend(layer_by, categories, precision, shown, size_by=size_by, heatmap=heatmap))
     lines = panel_lines(
         count=len(gdf),
         undrawn=len(gdf) - drawn,
         span=span,
         layer_by=layer_by,
         info=info,
+        tiles=None if base is None else (base.name, base.host),
     )
     m.add_child(ProvenancePanel(title, lines))
     if timeline and span is not None and all(_ISO_DATE.match(d) for d in span):

@@ -28,11 +28,13 @@ OWN_SCRIPTS = (
     "core.js",
     "dates.js",
     "styles.js",
+    "sizes.js",
     "popup.js",
     "store.js",
     "hits.js",
     "vector.js",
     "canvas.js",
+    "labels.js",
     "page.js",
     "controls.js",
     "timebins.js",
@@ -51,7 +53,7 @@ OWN_SCRIPTS = (
     "hexparts.js",
     "hexview.js",
 )
-OWN_STYLES = ("geoevents.css", "hexview.css")
+OWN_STYLES = ("geoevents.css", "hexview.css", "basemap.css", "scales.css")
 
 
 def _xstatic_dir(package: str) -> Path:

@@ -25,18 +25,40 @@ from geoevents.schema import COLUMNS, GEO_PRECISIONS
 
 __all__ = [
     "DRAWERS",
+    "SIZE_FIELDS",
     "HeatLayer",
     "IncidentLayer",
     "Ready",
     "category_groups",
+    "check_size_by",
     "group_label",
 ]
 
 #: How the page draws: ``"vector"`` (Leaflet markers) or ``"canvas"`` (one canvas of stamps).
 DRAWERS = ("vector", "canvas")
 
+#: The fields a map can size its points by (``size_by``): assets/sizes.js turns them into radii.
+SIZE_FIELDS = ("fatalities",)
+
 #: The page function that opens the store and draws with each drawer.
 _ENTRY = {"vector": "drawIncidents", "canvas": "drawLarge"}
+
+
+def check_size_by(size_by: str | None) -> str | None:
+    """Return ``size_by`` if points can be sized by it (or it is ``None``), else raise.
+
+    Raises
+    ------
+    UsageError
+        Naming the fields that can size points.
+    """
+    if size_by is not None and size_by not in SIZE_FIELDS:
+        from geoevents.errors import UsageError
+
+        raise UsageError(
+            f"cannot size points by {size_by!r}; choose one of: {', '.join(SIZE_FIELDS)}"
+        )
+    return size_by
 
 
 def group_label(category: Category, shown: int) -> str:
@@ -84,6 +106,8 @@ class IncidentLayer(VerbatimMacroElement):
     source : dict, optional
         Where the incidents came from (input name, SHA-256, the CLI's filters), JSON-ready:
         the page's export records it.
+    size_by : {None, "fatalities"}
+        The field the page sizes points by (``SIZE_FIELDS``), decoded with the positions.
     """
 
     _template = Template(
@@ -118,8 +142,10 @@ class IncidentLayer(VerbatimMacroElement):
         drawer: str = "vector",
         cluster: bool = False,
         source: dict[str, Any] | None = None,
+        size_by: str | None = None,
     ) -> None:
         super().__init__()
+        self.size_by = check_size_by(size_by)
         if drawer not in DRAWERS:
             raise ValueError(f"unknown drawer {drawer!r}; choose one of: {', '.join(DRAWERS)}")
         self._name = "IncidentLayer"
@@ -180,6 +206,7 @@ class IncidentLayer(VerbatimMacroElement):
                 "fields": list(COLUMNS),
                 "source": self.source,
                 **self.data.extra,
+                "sizeBy": self.size_by,
             }
         )
 

@@ -47,6 +47,10 @@ class Legend(VerbatimMacroElement):
         Incidents per geo_precision code (1, 2, 3).
     shown : list of int, optional
         Incidents of each category shown when the page opens (default: all of them).
+    size_by : str, optional
+        The field points are sized by: the legend adds a size scale (``assets/sizes.js``).
+    heatmap : bool
+        Whether the map has a heat map: the legend adds its colour scale.
     """
 
     _template = Template(
@@ -63,12 +67,17 @@ class Legend(VerbatimMacroElement):
         categories: list[Category],
         precision_counts: dict[int, int],
         shown: list[int] | None = None,
+        *,
+        size_by: str | None = None,
+        heatmap: bool = False,
     ) -> None:
         super().__init__()
         self._name = "Legend"
         self.title = field_title(layer_by)
         self.categories = categories
         self.shown = list(shown) if shown is not None else [c.count for c in categories]
+        self.size_by = size_by
+        self.heatmap = heatmap
         self.precision = [
             (code, label, precision_counts.get(code, 0)) for code, label in GEO_PRECISIONS.items()
         ]
@@ -84,5 +93,7 @@ class Legend(VerbatimMacroElement):
                 "precision": [
                     {"code": code, "label": label, "count": n} for code, label, n in self.precision
                 ],
+                "sizeBy": self.size_by,
+                "heatmap": self.heatmap,
             }
         )

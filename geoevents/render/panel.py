@@ -8,7 +8,10 @@ from geoevents.render.elements import VerbatimMacroElement
 from geoevents.render.embed import script_json
 from geoevents.render.info import MapInfo
 
-__all__ = ["ProvenancePanel", "panel_lines"]
+__all__ = ["TILES_LABEL", "ProvenancePanel", "panel_lines"]
+
+#: The panel line that says whether a tile layer is on (the page keeps it current).
+TILES_LABEL = "Tiles"
 
 
 def _plural(n: int, word: str) -> str:
@@ -22,6 +25,7 @@ def panel_lines(
     span: tuple[str, str] | None,
     layer_by: str,
     info: MapInfo,
+    tiles: tuple[str, str] | None = None,
 ) -> list[tuple[str, str]]:
     """Return the panel's lines as ``(label, text)`` pairs (an empty label for a plain line).
 
@@ -37,6 +41,8 @@ def panel_lines(
         The field the overlays are split by.
     info : MapInfo
         Provenance.
+    tiles : (str, str), optional
+        The tile layer's name and the host it contacts; ``None``: no tiles, no network.
     """
     lines = [("", _plural(count, "incident"))]
     if undrawn:
@@ -49,6 +55,10 @@ def panel_lines(
         lines.append(("Source", info.source_name))
     if info.sha256 is not None:
         lines.append(("SHA-256", info.sha256))
+    if tiles is None:
+        lines.append((TILES_LABEL, "none: the map contacts no host"))
+    else:
+        lines.append((TILES_LABEL, f"{tiles[0]}: on, contacts {tiles[1]}"))
     lines.append(("Made with", f"geoevents {info.version}"))
     if info.timestamp is not None:
         lines.append(("Made on", info.timestamp))

@@ -58,11 +58,33 @@
     // the category's mask changes: a toggle re-reads its own category's rows only.
     var distinct = { at: "", versions: null, lists: [] };
 
+    // With sizes, larger symbols first (underneath), so a small one is never hidden by a large
+    // one: a stable counting sort of the projected rows by whole pixels of radius, largest first.
+    var resorted = store.sizes ? new Int32Array(store.n) : null;
+    function bySize(rows, count) {
+      var top = Math.ceil(GE.sizes.MAX) + 1;
+      var starts = new Int32Array(top + 1);
+      var j;
+      for (j = 0; j < count; j++) starts[top - Math.round(store.sizes[rows[j]]) + 1]++;
+      for (var b = 0; b < top; b++) starts[b + 1] += starts[b];
+      for (j = 0; j < count; j++) resorted[starts[top - Math.round(store.sizes[rows[j]])]++] = rows[j];
+      return resorted;
+    }
+
+    /** The stamp of row i: its symbol, and with sizes its size and "not reported" halo. */
+    function stampKey(i, r) {
+      var code = store.prec[i];
+      if (!store.sizes) return code;
+      var sized = Math.max(r, Math.round(S.radiusOf(code, store.sizes[i]) / 2));
+      return code * 1000 + sized * 2 + (store.unreported ? store.unreported[i] : 0);
+    }
+
     /**
-     * The distinct stamps of rows view.rows[start .. end), from the last row back: a stamp
-     * centred where one of the same symbol already was is left out (that later one covers it).
+     * The distinct stamps of rows sorted[start .. end), from the last row back, as (x, y, stamp,
+     * category): a stamp centred where the same stamp already was is left out (that later one
+     * covers it).
      */
-    function distinctStamps(view, start, end) {
+    function distinctStamps(view, start, end, r) {
       var width = view.width;
       var height = view.height;
       var out = [];
@@ -71,14 +93,14 @@
         var i = sorted[j];
         var x = Math.round(view.xs[i]);
         var y = Math.round(view.ys[i]);
-        var code = store.prec[i];
+        var key = stampKey(i, r);
         if (x >= 0 && y >= 0 && x < width && y < height) {
           var centre = y * width + x;
-          var mark = pass * 4 + code;
+          var mark = pass * 4096 + key;
           if (seen[centre] === mark) continue;
           seen[centre] = mark;
         }
-        out.push(x, y, code);
+        out.push(x, y, key, store.cat[i]);
       }
       return Int32Array.from(out);
     }
@@ -105,32 +127,43 @@
       pixels.fill(0);
       var small = view.count > DENSE_MIN;
       var r = small ? 1 : 2;
-      var byCode = [null];
-      [1, 2, 3].forEach(function (code) {
-        var cells = S.stampShape(code, small);
-        // As offsets into the pixel array, with the colour (1) or white (2) to write.
-        var flat = [];
-        for (var s = 0; s < cells.length; s += 3) flat.push(cells[s + 1] * width + cells[s], cells[s + 2]);
-        byCode.push({ cells: cells, flat: flat });
-      });
-      for (var c = k - 1; c >= 0; c--) {
-        if (distinct.versions[c] !== store.catVersion[c]) {
-          distinct.lists[c] = distinctStamps(view, c ? view.catEnds[c - 1] : 0, view.catEnds[c]);
-          distinct.versions[c] = store.catVersion[c];
+      var halo = S.pixel(S.rgb(GE.sizes.haloColor(map)));
+      var stamps = {};
+      // One stamp per key (stampKey), made when first needed, as offsets into the pixel array
+      // with the colour (1), white (2) or halo (3) to write.
+      function stampOf(key) {
+        if (!stamps[key]) {
+          var code = key % 1000 === key ? key : Math.floor(key / 1000);
+          var sized = key < 1000 ? 0 : Math.floor((key % 1000) / 2);
+          var cells = S.stampShape(code, small, sized, key >= 1000 && key % 2 === 1);
+          var flat = [];
+          var reach = 0;
+          for (var s = 0; s < cells.length; s += 3) {
+            flat.push(cells[s + 1] * width + cells[s], cells[s + 2]);
+            reach = Math.max(reach, Math.abs(cells[s]), Math.abs(cells[s + 1]));
+          }
+          stamps[key] = { cells: cells, flat: flat, reach: reach };
         }
-        var list = distinct.lists[c];
-        var color = S.pixel(S.rgb(categories[c].color));
-        for (var t = 0; t < list.length; t += 3) {
+        return stamps[key];
+      }
+      var colors = categories.map(function (category) {
+        return S.pixel(S.rgb(category.color));
+      });
+      var values = [0, 0, WHITE, halo];
+      function drawList(list) {
+        for (var t = 0; t < list.length; t += 4) {
           var x = list[t];
           var y = list[t + 1];
-          var stamp = byCode[list[t + 2]];
-          if (x >= r && y >= r && x < width - r && y < height - r) {
+          var stamp = stampOf(list[t + 2]);
+          values[1] = colors[list[t + 3]];
+          var reach = stamp.reach;
+          if (x >= reach && y >= reach && x < width - reach && y < height - reach) {
             // Wholly inside: no bounds checks.
             var centre = y * width + x;
             var flat = stamp.flat;
             for (var f = 0; f < flat.length; f += 2) {
               var p = centre + flat[f];
-              if (pixels[p] === 0) pixels[p] = flat[f + 1] === 1 ? color : WHITE;
+              if (pixels[p] === 0) pixels[p] = values[flat[f + 1]];
             }
             continue;
           }
@@ -140,8 +173,20 @@
             var py = y + cells[s + 1];
             if (px < 0 || py < 0 || px >= width || py >= height) continue;
             var q = py * width + px;
-            if (pixels[q] === 0) pixels[q] = cells[s + 2] === 1 ? color : WHITE;
+            if (pixels[q] === 0) pixels[q] = values[cells[s + 2]];
           }
+        }
+      }
+      if (store.sizes) {
+        // Sizes order the rows across categories (bySize): one list, made again each draw.
+        drawList(distinctStamps(view, 0, view.count, r));
+      } else {
+        for (var c = k - 1; c >= 0; c--) {
+          if (distinct.versions[c] !== store.catVersion[c]) {
+            distinct.lists[c] = distinctStamps(view, c ? view.catEnds[c - 1] : 0, view.catEnds[c], r);
+            distinct.versions[c] = store.catVersion[c];
+          }
+          drawList(distinct.lists[c]);
         }
       }
       ctx.putImageData(image, 0, 0);
@@ -169,13 +214,22 @@
         ctx.stroke();
       }
       ctx.globalAlpha = 1;
+      var haloColor = store.unreported ? GE.sizes.haloColor(map) : null;
       for (j = 0; j < view.count; j++) {
         i = sorted[j];
         code = store.prec[i];
         color = categories[store.cat[i]].color;
         var style = S.MARKER[code];
-        ctx.beginPath();
-        ctx.arc(view.xs[i], view.ys[i], style.radius, 0, 2 * Math.PI);
+        var r = S.radiusOf(code, store.sizes ? store.sizes[i] : 0);
+        if (haloColor && store.unreported[i]) {
+          ctx.beginPath();
+          ctx.arc(view.xs[i], view.ys[i], r + GE.sizes.HALO_GAP, 0, 2 * Math.PI);
+          ctx.setLineDash([2, 2]);
+          ctx.lineWidth = 1.5;
+          ctx.strokeStyle = haloColor;
+          ctx.stroke();
+        }
+        S.trace(ctx, style.shape, view.xs[i], view.ys[i], r);
         ctx.globalAlpha = style.alpha;
         ctx.fillStyle = style.fill || color;
         ctx.fill();
@@ -196,8 +250,10 @@
       canvas.height = size.y;
       page.moved();
       if (!size.x || !size.y) return;
-      var view = page.project(GE.styles.MARKER[1].radius + 2, false, null);
-      sorted = view.rows;
+      // The margin takes in symbols whose centre is just out of view.
+      var margin = (store.sizes ? S.radiusOf(3, GE.sizes.MAX) + GE.sizes.HALO_GAP : S.MARKER[3].radius) + 2;
+      var view = page.project(margin, false, null);
+      sorted = store.sizes ? bySize(view.rows, view.count) : view.rows;
       drawer.mode = page.mode = view.count > DETAIL_MAX ? "stamps" : "symbols";
       page.drawnInView = view.count;
       var ctx = canvas.getContext("2d");

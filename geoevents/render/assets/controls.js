@@ -83,6 +83,12 @@
         symbols.appendChild(item);
       });
       legend.appendChild(symbols);
+      // Scales added by other scripts (sizes.js: the size and heat-map scales).
+      (GE.legendParts || []).forEach(function (part) {
+        part(cfg).forEach(function (node) {
+          legend.appendChild(node);
+        });
+      });
       return legend;
     });
     var page = GE.pageOf(map);

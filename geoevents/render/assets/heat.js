@@ -20,6 +20,9 @@
     [1.0, "#d7191c"]
   ];
 
+  // What the legend's scale shows (sizes.js): the colour ramp and the radius.
+  GE.heatScale = { ramp: RAMP, radius: RADIUS };
+
   function makeStamp() {
     var stamp = document.createElement("canvas");
     var r = RADIUS + BLUR;

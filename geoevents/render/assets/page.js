@@ -492,6 +492,8 @@
   // The time control (histogram.js, playback.js, compare.js), on maps with a timeline.
   var TIME_API = ["histogram", "play", "pause", "step", "playback", "compare"];
   API.push.apply(API, TIME_API);
+  // The basemap's names and the drawn symbols (labels.js, sizes.js).
+  API.push("labels", "symbols");
   API.forEach(function (name) {
     GE[name] = function () {
       var ids = Object.keys(GE.maps);

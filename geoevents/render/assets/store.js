@@ -330,7 +330,9 @@
       store.textReady = true;
     }
 
-    var decoded = load(DRAW_COLUMNS).then(function () {
+    // A field points are sized by (sizes.js) is needed for the first draw too.
+    var drawColumns = meta.sizeBy ? DRAW_COLUMNS.concat([meta.sizeBy]) : DRAW_COLUMNS;
+    var decoded = load(drawColumns).then(function () {
       var c = meta.columns;
       store.lat = drawCoordinates(c._lat, buffers);
       store.lon = drawCoordinates(c._lon, buffers);
@@ -356,6 +358,8 @@
       store.drawable = drawable;
       groupByCategory();
       if (c.id) cols.id = makeColumn(c.id, buffers, c);
+      store.sizes = store.unreported = null;
+      if (meta.sizeBy) GE.sizes.attach(store, c[meta.sizeBy] ? makeColumn(c[meta.sizeBy], buffers, c) : null);
       store.recompute();
       return store;
     });

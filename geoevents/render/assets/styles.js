@@ -1,8 +1,11 @@
 /* geoevents map runtime: how incidents look, in one place for both drawers and the legend.
  *
- * Colours come with the categories; the symbol of an incident says how precisely it is
- * located (geo_precision): 1 a filled dot, 2 a ring ("near here"), 3 a small dashed ring
- * ("only the region"), 2 and 3 with an area of uncertainty around them.
+ * Colours come with the categories; the shape of an incident's symbol says how precisely it is
+ * located (geo_precision), so the three stay apart at marker size and in the legend:
+ * 1 a solid disc with a white edge ("exact place"), 2 a white disc in a thick ring of the
+ * colour ("near here"), 3 a see-through diamond ("only the region"); 2 and 3 also get an area
+ * of uncertainty around them. A size (sizes.js) scales the symbol; the diamond is drawn 1.25
+ * times wider so that the three shapes of one size cover the same area.
  */
 (function () {
   "use strict";
@@ -13,12 +16,49 @@
   // place (geo_precision 2) or only to its region (3). A visual convention, not a measured error.
   S.AREA_RADIUS = { 2: 15000, 3: 75000 };
 
-  /** The marker of each precision code: radius, stroke (null: the colour), fill, dash. */
+  /** The symbol of each precision code: radius, stroke (null: the colour), fill, shape. */
   S.MARKER = {
-    1: { radius: 6, stroke: "#ffffff", width: 1.5, fill: null, dash: null, alpha: 0.9 },
-    2: { radius: 6, stroke: null, width: 3, fill: "#ffffff", dash: null, alpha: 1 },
-    3: { radius: 5, stroke: null, width: 2, fill: "#ffffff", dash: [2, 2], alpha: 1 }
+    1: { radius: 6, stroke: "#ffffff", width: 1.5, fill: null, dash: null, alpha: 0.95, shape: "circle" },
+    2: { radius: 6, stroke: null, width: 3, fill: "#ffffff", dash: null, alpha: 1, shape: "circle" },
+    3: { radius: 7.5, stroke: null, width: 2, fill: null, dash: null, alpha: 0.3, shape: "diamond" }
   };
+
+  /** A symbol's radius for a size radius r: the diamond's half-diagonal is sqrt(pi / 2) r. */
+  S.SHAPE_SCALE = { 1: 1, 2: 1, 3: 1.25 };
+
+  /** The radius a symbol is drawn with: its own, or its shape's for a size (sizes.js). */
+  S.radiusOf = function (code, size) {
+    return size ? size * S.SHAPE_SCALE[code] : S.MARKER[code].radius;
+  };
+
+  /** Trace a symbol's outline on a canvas context (the caller fills and strokes it). */
+  S.trace = function (ctx, shape, x, y, r) {
+    ctx.beginPath();
+    if (shape === "diamond") {
+      ctx.moveTo(x, y - r);
+      ctx.lineTo(x + r, y);
+      ctx.lineTo(x, y + r);
+      ctx.lineTo(x - r, y);
+      ctx.closePath();
+    } else {
+      ctx.arc(x, y, r, 0, 2 * Math.PI);
+    }
+  };
+
+  /** A Leaflet circle marker that can also be a diamond (options.shape), for the SVG renderer. */
+  S.Symbol = L.CircleMarker.extend({
+    _updatePath: function () {
+      var renderer = this._renderer;
+      if (this.options.shape !== "diamond" || !renderer._setPath || this._empty()) {
+        L.CircleMarker.prototype._updatePath.call(this);
+        return;
+      }
+      var p = this._point;
+      var r = this._radius;
+      var d = "M" + p.x + "," + (p.y - r) + "L" + (p.x + r) + "," + p.y + "L" + p.x + "," + (p.y + r) + "L" + (p.x - r) + "," + p.y + "Z";
+      renderer._setPath(this, d);
+    }
+  });
 
   S.AREA = { width: 1.5, opacity: 0.8, dash: [6, 4], fillOpacity: 0.12 };
 
@@ -29,13 +69,14 @@
     return code > 3 ? 3 : 1;
   };
 
-  /** Leaflet path options of an incident's marker. */
-  S.markerOptions = function (color, code, category) {
+  /** Leaflet path options of an incident's marker (size: its radius from sizes.js, if any). */
+  S.markerOptions = function (color, code, category, size) {
     var m = S.MARKER[code];
     return {
       className: "ge-incident ge-cat-" + category + " ge-p" + code,
       interactive: false,
-      radius: m.radius,
+      shape: m.shape,
+      radius: S.radiusOf(code, size),
       color: m.stroke || color,
       weight: m.width,
       opacity: 1,
@@ -85,20 +126,31 @@
     return ((255 << 24) | (color[2] << 16) | (color[1] << 8) | color[0]) >>> 0;
   };
 
-  /** The pixel stamp of a precision symbol: [dx, dy, value] triples, value 1 colour, 2 white. */
-  S.stampShape = function (code, small) {
+  /**
+   * The pixel stamp of a precision symbol: [dx, dy, value] triples, value 1 the colour, 2 white,
+   * 3 the "not reported" halo. Radius 2 (5 x 5; 1 when small: 3 x 3) unless a size gives one.
+   */
+  S.stampShape = function (code, small, radius, halo) {
     var cells = [];
-    var r = small ? 1 : 2;
-    for (var dy = -r; dy <= r; dy++) {
-      for (var dx = -r; dx <= r; dx++) {
+    var r = radius || (small ? 1 : 2);
+    var reach = halo ? r + 2 : r;
+    for (var dy = -reach; dy <= reach; dy++) {
+      for (var dx = -reach; dx <= reach; dx++) {
         var d2 = dx * dx + dy * dy;
-        if (!small && d2 > 5) continue; // round off the 5x5 corners
-        var edge = small ? d2 > 0 : d2 > 1;
-        if (code === 1) cells.push(dx, dy, 1);
-        else if (code === 2) cells.push(dx, dy, edge ? 1 : 2);
-        // Dashed ring: every other edge pixel, white inside.
-        else if (!edge) cells.push(dx, dy, 2);
-        else if ((dx + dy + 2 * r) % 2 === 0) cells.push(dx, dy, 1);
+        if (halo && d2 > (r + 1) * (r + 1) && d2 <= (r + 2) * (r + 2) && (dx + dy) % 2 === 0) {
+          cells.push(dx, dy, 3);
+          continue;
+        }
+        if (code === 3) {
+          // A diamond's outline, see-through inside.
+          var m = Math.abs(dx) + Math.abs(dy);
+          if (m === r || (r > 3 && m === r - 1)) cells.push(dx, dy, 1);
+          continue;
+        }
+        if (d2 > r * r + r) continue; // round off the corners
+        var rim = d2 > (r - 1) * (r - 1) + (r - 1);
+        if (code === 1) cells.push(dx, dy, rim && r > 2 ? 2 : 1);
+        else cells.push(dx, dy, rim || (r > 3 && d2 > (r - 2) * (r - 2) + (r - 2)) ? 1 : 2);
       }
     }
     return cells;
@@ -106,28 +158,38 @@
 
   var NEUTRAL = "#4d5660";
 
-  /** A small SVG picture of the symbol of a precision code (for the legend). */
+  /** A small SVG picture of the symbol of a precision code (for the legend), at map size. */
   S.precisionSymbol = function (code) {
     var svg = GE.svg("svg", { width: 30, height: 30, viewBox: "0 0 30 30", "aria-hidden": "true" });
-    var center = { cx: 15, cy: 15 };
-    function circle(attrs) {
-      svg.appendChild(GE.svg("circle", Object.assign({}, center, attrs)));
+    if (code > 1) {
+      // The area of uncertainty, faint behind the symbol.
+      svg.appendChild(
+        GE.svg("circle", {
+          cx: 15,
+          cy: 15,
+          r: code === 2 ? 11 : 14,
+          fill: NEUTRAL,
+          "fill-opacity": S.AREA.fillOpacity,
+          stroke: NEUTRAL,
+          "stroke-opacity": 0.6,
+          "stroke-dasharray": "4 3"
+        })
+      );
     }
     var m = S.MARKER[code];
-    if (code > 1) {
-      circle({
-        r: code === 2 ? 10 : 14,
-        fill: NEUTRAL,
-        "fill-opacity": S.AREA.fillOpacity,
-        stroke: NEUTRAL,
-        "stroke-dasharray": "4 3"
-      });
+    var attrs = {
+      fill: m.fill || NEUTRAL,
+      "fill-opacity": m.alpha,
+      stroke: m.stroke || NEUTRAL,
+      "stroke-width": m.width
+    };
+    if (m.shape === "diamond") {
+      var r = m.radius;
+      attrs.points = [15, 15 - r, 15 + r, 15, 15, 15 + r, 15 - r, 15].join(" ");
+      svg.appendChild(GE.svg("polygon", attrs));
+    } else {
+      svg.appendChild(GE.svg("circle", Object.assign({ cx: 15, cy: 15, r: m.radius }, attrs)));
     }
-    var marker = { r: code === 1 ? m.radius : m.radius - 1, fill: m.fill || NEUTRAL };
-    marker.stroke = m.stroke || NEUTRAL;
-    marker["stroke-width"] = m.width;
-    if (m.dash) marker["stroke-dasharray"] = m.dash.join(" ");
-    circle(marker);
     return svg;
   };
 })();

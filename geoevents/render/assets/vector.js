@@ -9,9 +9,14 @@
   "use strict";
   var GE = window.geoevents;
 
-  function clusterIcon(color) {
+  function clusterIcon(color, halos) {
     return function (cluster) {
-      var count = cluster.getChildCount();
+      // Halos of "not reported" deaths are layers of the cluster too: count incidents only.
+      var count = halos
+        ? cluster.getAllChildMarkers().filter(function (marker) {
+            return !marker.geoeventsHalo;
+          }).length
+        : cluster.getChildCount();
       var size = count < 10 ? 30 : count < 100 ? 36 : 44;
       var bubble = GE.el("div", "ge-cluster", String(count));
       bubble.style.backgroundColor = color;
@@ -48,7 +53,7 @@
       var holder = { points: group, others: group };
       if (page.cluster) {
         holder.points = L.markerClusterGroup({
-          iconCreateFunction: clusterIcon(category.color),
+          iconCreateFunction: clusterIcon(category.color, !!store.unreported),
           showCoverageOnHover: false,
           spiderfyOnMaxZoom: false
         });
@@ -58,9 +63,14 @@
           var cluster = event.layer;
           var bounds = cluster.getBounds();
           if (map.getZoom() < map.getMaxZoom() && !bounds.getNorthEast().equals(bounds.getSouthWest())) return;
-          var rows = cluster.getAllChildMarkers().map(function (marker) {
-            return marker.geoeventsRow;
-          });
+          var rows = cluster
+            .getAllChildMarkers()
+            .filter(function (marker) {
+              return !marker.geoeventsHalo;
+            })
+            .map(function (marker) {
+              return marker.geoeventsRow;
+            });
           page.rowsAt(map.latLngToContainerPoint(cluster.getLatLng())).forEach(function (row) {
             if (rows.indexOf(row) < 0) rows.push(row);
           });
@@ -79,11 +89,18 @@
       var code = store.prec[i];
       var color = page.meta.categories[k].color;
       var point = [store.lat[i], store.lon[i]];
-      var marker = L.circleMarker(point, GE.styles.markerOptions(color, code, k));
+      var size = store.sizes ? store.sizes[i] : 0;
+      var marker = new GE.styles.Symbol(point, GE.styles.markerOptions(color, code, k, size));
       marker.geoeventsRow = i;
       markers[i] = marker;
       var mine = [];
       if (code > 1) mine.push([holders[k].others, L.circle(point, GE.styles.areaOptions(color, code, k))]);
+      if (store.unreported && store.unreported[i]) {
+        // "Not reported" deaths (sizes.js): a dashed halo, in the same holder as its marker.
+        var halo = L.circleMarker(point, GE.sizes.haloOptions(map, GE.styles.radiusOf(code, size), k));
+        halo.geoeventsHalo = true;
+        mine.push([holders[k].points, halo]);
+      }
       mine.push([holders[k].points, marker]);
       parts[i] = mine;
     }

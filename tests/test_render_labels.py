@@ -1,0 +1,73 @@
+"""The offline basemap's place names (render/labels.py): which places a map carries, in which
+order, from which zoom; the page's side is tested in test_browser_basemap.py."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from geoevents.errors import UsageError
+from geoevents.render.labels import (
+    EXTENT_MARGIN,
+    KINDS,
+    BasemapLabels,
+    check_style,
+    label_places,
+)
+
+IRAQ = [[29.0, 38.8], [37.4, 48.6]]
+
+
+def names(places, kind=None):
+    return {p.name for p in places if kind is None or p.kind == kind}
+
+
+def test_the_world_gets_countries_capitals_and_the_largest_places_only():
+    places = label_places(None)
+    assert {"Iraq", "Niger", "France"} <= names(places, "country")
+    assert {"Baghdad", "Niamey", "Paris", "Bogotá"} <= names(places, "capital")
+    assert "Mosul" in names(places, "city")  # over a million people
+    assert "Tikrīt" not in names(places)  # a smaller place, far from any incident
+    assert all(p.kind != "admin1" for p in places)
+
+
+def test_smaller_places_and_divisions_only_near_the_incidents():
+    places = label_places(IRAQ)
+    assert {"Tikrīt", "Kirkuk", "Erbil"} <= names(places, "city")
+    assert {"Anbar", "Nineveh"} <= names(places, "admin1")
+    assert "Tikrīt" not in names(label_places([[10.0, 0.0], [20.0, 10.0]]))
+    (south, west), (north, east) = IRAQ
+    # The margin: half the extent's size on each side, at least EXTENT_MARGIN degrees.
+    pad_lat = max(EXTENT_MARGIN, (north - south) / 2)
+    pad_lon = max(EXTENT_MARGIN, (east - west) / 2)
+    for place in places:
+        if place.kind == "city" and place.min_zoom > 3:
+            assert south - pad_lat <= place.lat <= north + pad_lat
+            assert west - pad_lon <= place.lon <= east + pad_lon
+
+
+def test_labels_come_in_priority_order_with_zooms_falling_with_population():
+    places = label_places(IRAQ)
+    ranks = [KINDS.index(p.kind) for p in places]
+    assert ranks == sorted(ranks)
+    cities = [p for p in places if p.kind == "city"]
+    populations = [p.priority for p in cities]
+    assert populations == sorted(populations, reverse=True)
+    zooms = [p.min_zoom for p in cities]
+    assert zooms == sorted(zooms)
+    assert [p.name for p in places if p.kind == "capital"].count("Washington") == 1
+
+
+def test_the_label_block_is_small_even_for_the_whole_world():
+    data = BasemapLabels([[-85.0, -180.0], [85.0, 180.0]], style="dark").data
+    assert len(data.encode("utf-8")) < 2_000_000  # the issue's budget: 10 MB
+    decoded = json.loads(data)
+    assert decoded["style"] == "dark" and decoded["kinds"] == list(KINDS)
+    assert decoded["places"][0][5] == KINDS.index("country")
+
+
+def test_an_unknown_style_names_the_choices():
+    assert check_style("dark") == "dark"
+    with pytest.raises(UsageError, match="choose one of: light, dark"):
+        check_style("sepia")
