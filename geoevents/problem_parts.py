@@ -25,8 +25,8 @@ __all__ = [
     "Problem",
     "RowProblems",
     "Rule",
-    "Shifted",
     "Severity",
+    "Shifted",
     "printable",
 ]
 

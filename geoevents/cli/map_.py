@@ -14,6 +14,7 @@ from geoevents.cli.options import (
     force_option,
     input_argument,
     output_option,
+    scheduler_option,
     skip_invalid_option,
 )
 from geoevents.cli.output import counted, progress
@@ -93,6 +94,16 @@ def _timestamp(given: str | None) -> str | None:
     "(for tens of thousands to millions of incidents); auto: large from 10,001 incidents on.",
 )
 @force_option(help="Replace OUTPUT even if it is not a geoevents map.")
+@scheduler_option
+@click.option(
+    "--max-points",
+    type=click.IntRange(min=1),
+    default=1_000_000,
+    show_default=True,
+    metavar="N",
+    help="With --scheduler: the most incidents the map brings in from the cluster; a larger "
+    "selection is refused, naming a --start that fits.",
+)
 def command(
     path: str,
     criteria: Criteria,
@@ -107,6 +118,8 @@ def command(
     timestamp: str | None,
     engine: str,
     force: bool,
+    scheduler: str | None,
+    max_points: int,
 ) -> None:
     """Draw the incidents as a layered map in one self-contained HTML file.
 
@@ -119,7 +132,7 @@ def command(
       geoevents map --start 2017-10 --end 2017-10 --timeline -o output/oct-2017.html
     """
     from geoevents.io.atomic import check_target
-    from geoevents.io.digest import file_sha256
+    from geoevents.io.digest import store_sha256
     from geoevents.render import MapInfo, build_map, save_map
     from geoevents.render.build import LARGE_ENGINE_MIN, choose_engine
 
@@ -136,13 +149,19 @@ def command(
     stamp = _timestamp(timestamp)
     choose_engine(engine, 0, cluster=cluster)  # refuse --engine large --cluster before reading
     started = time.perf_counter()
-    gdf = select(path, criteria, skip_invalid)
+    if scheduler:
+        from geoevents.cli.on_cluster import cluster_points
+
+        gdf, sha256 = cluster_points(scheduler, path, criteria, skip_invalid, max_points)
+    else:
+        gdf = select(path, criteria, skip_invalid)
+        sha256 = store_sha256(path)
     large = len(gdf) >= LARGE_ENGINE_MIN
     if large:
         progress(f"{path}: {len(gdf)} incidents read in {time.perf_counter() - started:.1f} s")
     info = MapInfo(
         source_name=Path(path).name,
-        sha256=file_sha256(path),
+        sha256=sha256,
         filters=tuple(criteria.describe()),
         timestamp=stamp,
     )

@@ -35,6 +35,7 @@ __all__ = [
     "aggregate_of",
     "check_of",
     "dates_of",
+    "digest_of",
     "frame_of",
     "id_rows",
     "is_url",
@@ -258,3 +259,20 @@ def months_of(selected: Selected) -> pd.Series:
     gdf = selected.gdf
     ends = gdf["date_end"].fillna(gdf["date_start"]).astype(str).str[:7]
     return ends.value_counts()
+
+
+def digest_of(part: Partition) -> tuple[str, str]:
+    """(the partition's name below the store, its SHA-256), for the map's record of its input."""
+    import hashlib
+
+    if not is_url(part.file):
+        from geoevents.io.digest import file_sha256
+
+        return part.relative, file_sha256(part.file)
+    import fsspec
+
+    digest = hashlib.sha256()
+    with fsspec.open(part.file, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return part.relative, digest.hexdigest()

@@ -171,6 +171,19 @@ class Selection:
             return pd.Series(dtype="int64")
         return pd.concat(counts).groupby(level=0).sum().sort_index()
 
+    def sha256(self) -> str:
+        """The store's SHA-256 (:func:`geoevents.io.digest.store_sha256`), read by the workers."""
+        from geoevents.io.digest import combine_digests
+
+        futures = [self.reads.client.submit(tasks.digest_of, p) for p in self.reads.partitions]
+        parts = gather_results(self.reads.client, futures)
+        from geoevents.io.stores import is_pattern
+
+        single = not is_pattern(self.reads.path) and self.reads.partitions[0].root is None
+        if single and len(parts) == 1:
+            return parts[0][1]
+        return combine_digests(parts)
+
     def refine(self, criteria: Criteria, *, allow_empty: bool = True) -> Selection:
         """The incidents of this selection that match ``criteria`` too."""
         futures = [self.reads.client.submit(_refined, s, criteria) for s in self.selected]

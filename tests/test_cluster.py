@@ -1,0 +1,199 @@
+"""`--scheduler`: every command on a real Dask LocalCluster (two worker processes on loopback)
+gives what the same command gives in-process, a lost worker included (docs/cluster.md)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from click.testing import CliRunner
+from distributed import Client, LocalCluster
+
+from geoevents.cli import cli
+from geoevents.io.parquet import write_partitioned
+from geoevents.testing import synthetic
+from geoevents.testing.cluster import KillOnce
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    with (
+        LocalCluster(
+            n_workers=2,
+            processes=True,
+            threads_per_worker=1,
+            host="127.0.0.1",
+            dashboard_address=None,
+            silence_logs=logging.ERROR,
+        ) as local,
+        Client(local) as client,
+    ):
+        yield local.scheduler_address, client
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory) -> Path:
+    """Eight year partitions of synthetic incidents, a few of them hostile text."""
+    dest = tmp_path_factory.mktemp("cluster") / "store"
+    write_partitioned(synthetic.incidents(1500, seed=7, hostile=12), dest, "year")
+    return dest
+
+
+def _rewrite(part: Path, change) -> None:
+    table = pq.read_table(part)
+    frame = table.to_pandas(types_mapper=pd.ArrowDtype)
+    change(frame)
+    out = pa.Table.from_pandas(frame, preserve_index=False).cast(table.schema)
+    pq.write_table(out, part)
+
+
+@pytest.fixture(scope="module")
+def bad_store(store, tmp_path_factory) -> Path:
+    """The store with an unknown event type in 2019 and a 2018 id used again in 2021."""
+    dest = tmp_path_factory.mktemp("bad") / "store"
+    shutil.copytree(store, dest)
+    ident = pq.read_table(dest / "year=2018" / "part-0.parquet")["id"][3].as_py()
+
+    def bad_type(frame):
+        frame.loc[5, "event_type"] = "Skirmish"
+
+    def same_id(frame):
+        frame.loc[2, "id"] = ident
+
+    _rewrite(dest / "year=2019" / "part-0.parquet", bad_type)
+    _rewrite(dest / "year=2021" / "part-0.parquet", same_id)
+    return dest
+
+
+def _run(*args, scheduler: str | None = None):
+    argv = [str(a) for a in args] + (["--scheduler", scheduler] if scheduler else [])
+    return CliRunner().invoke(cli, argv, catch_exceptions=False)
+
+
+def _same(*args, scheduler: str):
+    """Run in-process and on the cluster; both results, checked equal on stdout and exit."""
+    here, there = _run(*args), _run(*args, scheduler=scheduler)
+    assert there.exit_code == here.exit_code, there.stderr
+    assert there.stdout == here.stdout
+    return here, there
+
+
+FILTERS = [
+    [],
+    ["--start", "2019-03", "--end", "2022-06", "--type", "Battles", "--bbox", "30,25,50,40"],
+]
+
+
+@pytest.mark.parametrize("filters", FILTERS)
+def test_list_is_the_in_process_selection(cluster, store, filters):
+    here, _ = _same("list", store, "--format", "csv", *filters, scheduler=cluster[0])
+    assert len(here.stdout.splitlines()) > 1
+
+
+def test_stats_are_the_in_process_counts(cluster, store):
+    for by, fmt in (("week", "table"), ("month", "json"), ("actor", "json")):
+        _same(
+            "stats", store, "--by", by, "--format", fmt, "--start", "2018-07", scheduler=cluster[0]
+        )
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--by", "hex", "--start", "2020-01", "--end", "2020-12"],
+        ["--by", "country", "--window", "3m"],
+    ],
+)
+def test_aggregates_are_the_in_process_ones(cluster, store, tmp_path, args):
+    here = tmp_path / "here.csv"
+    there = tmp_path / "there.csv"
+    a = _run("aggregate", store, "-o", here, *args)
+    b = _run("aggregate", store, "-o", there, *args, scheduler=cluster[0])
+    assert (a.exit_code, b.exit_code) == (0, 0), b.stderr
+    assert there.read_text() == here.read_text()
+    # The last line is the command's summary (the scheduler, in this process, logs too).
+    summary = b.stderr.splitlines()[-1].replace(str(there), "")
+    assert summary == a.stderr.splitlines()[-1].replace(str(here), "")
+
+
+def test_filter_writes_the_same_store(cluster, store, tmp_path):
+    here, there = tmp_path / "here.geojson", tmp_path / "there.geojson"
+    _run("filter", store, "--start", "2021", "-o", here)
+    _run("filter", store, "--start", "2021", "-o", there, scheduler=cluster[0])
+    assert there.read_bytes() == here.read_bytes()
+
+
+def test_validate_reports_the_same_problems(cluster, bad_store):
+    here, there = _same("validate", bad_store, "--all", scheduler=cluster[0])
+    assert here.exit_code == 4
+    assert "Skirmish" in there.stdout and "is also used by feature" in there.stdout
+    a = json.loads(_run("validate", bad_store, "--format", "json").stdout)
+    b = json.loads(_run("validate", bad_store, "--format", "json", scheduler=cluster[0]).stdout)
+    # The order found is partition by partition on a cluster; the problems are the same.
+    key = lambda p: (p["index"], p["field"] or "", p["message"])  # noqa: E731
+    assert sorted(b["problems"], key=key) == sorted(a["problems"], key=key)
+    assert (b["ok"], b["count"]) == (a["ok"], a["count"])
+
+
+def test_a_partition_with_errors_is_named(cluster, bad_store):
+    here, there = _same("list", bad_store, scheduler=cluster[0])
+    assert here.exit_code == 4
+    assert "year=2019/part-0.parquet row 5" in there.stderr
+    assert "year=2021/part-0.parquet row 2" in there.stderr
+    # Skipping them leaves out the same incidents.
+    _same("list", bad_store, "--skip-invalid", "--format", "csv", scheduler=cluster[0])
+
+
+def test_empty_selection_names_the_filter(cluster, store):
+    args = ["list", store, "--start", "2019", "--text", "zqxjzqxj"]
+    here, there = _same(*args, scheduler=cluster[0])
+    assert here.exit_code == 5
+    assert here.stderr.splitlines()[-1] in there.stderr.splitlines()
+
+
+def test_map_brings_the_points_or_names_a_filter(cluster, store, tmp_path):
+    here, there = tmp_path / "here.html", tmp_path / "there.html"
+    args = ["--start", "2023", "--timestamp", "now"]
+    assert _run("map", store, "-o", here, *args).exit_code == 0
+    result = _run("map", store, "-o", there, *args, scheduler=cluster[0])
+    assert result.exit_code == 0, result.stderr
+    assert there.read_bytes() == here.read_bytes()
+    refused = _run(
+        "map", store, "-o", tmp_path / "no.html", "--max-points", "500", scheduler=cluster[0]
+    )
+    assert refused.exit_code == 1
+    assert "1,500 incidents match" in refused.stderr and "--start 20" in refused.stderr
+    assert not (tmp_path / "no.html").exists()
+
+
+def test_file_urls_and_the_environment_variable(cluster, store, monkeypatch):
+    here = _run("list", store, "--format", "csv", "--start", "2022")
+    monkeypatch.setenv("DASK_SCHEDULER_ADDRESS", cluster[0])
+    there = CliRunner().invoke(cli, ["list", store.as_uri(), "--format", "csv", "--start", "2022"])
+    assert there.exit_code == 0, there.stderr
+    assert there.stdout == here.stdout
+
+
+def test_a_scheduler_that_is_not_there_is_one_line(store):
+    result = _run("list", store, scheduler="tcp://127.0.0.1:9")
+    assert result.exit_code == 9
+    assert result.stderr.startswith("Error: tcp://127.0.0.1:9: no Dask scheduler answers there")
+    assert len(result.stderr.splitlines()) == 1
+
+
+def test_a_worker_lost_mid_run_is_retried(cluster, store, tmp_path):
+    address, client = cluster
+    marker = tmp_path / "killed"
+    client.register_plugin(KillOnce(marker, "read_partition"))
+    try:
+        _, there = _same("list", store, "--format", "csv", "--end", "2020", scheduler=address)
+    finally:
+        client.unregister_worker_plugin(KillOnce.name)
+    assert marker.exists()  # a worker was ended while it read a partition
+    assert there.exit_code == 0
