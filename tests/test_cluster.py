@@ -197,3 +197,60 @@ def test_a_worker_lost_mid_run_is_retried(cluster, store, tmp_path):
         client.unregister_worker_plugin(KillOnce.name)
     assert marker.exists()  # a worker was ended while it read a partition
     assert there.exit_code == 0
+
+
+GDELT = Path(__file__).parent / "fixtures" / "ingest" / "20191231150000.export.CSV"
+
+
+def _gdelt_files(folder: Path, months: range) -> Path:
+    """One GDELT export file per month of 2019 (the fixture's events, new ids and dates)."""
+    folder.mkdir(exist_ok=True)
+    lines = GDELT.read_text(encoding="utf-8").splitlines()
+    for month in months:
+        out = []
+        for line in lines:
+            cols = line.split("\t")
+            cols[0] = str(int(cols[0]) + 1000 * month)
+            cols[1] = f"2019{month:02d}15"
+            out.append("\t".join(cols))
+        (folder / f"2019{month:02d}15000000.export.CSV").write_text("\n".join(out) + "\n")
+    return folder
+
+
+def test_import_many_gdelt_files_is_idempotent(cluster, tmp_path):
+    src = _gdelt_files(tmp_path / "gdelt", range(1, 4))
+    here, there = tmp_path / "here", tmp_path / "there"
+    args = ["import", "gdelt", src, "--partition-by", "year,month"]
+    a = _run(*args, "-o", here)
+    b = _run(*args, "-o", there, scheduler=cluster[0])
+    assert (a.exit_code, b.exit_code) == (0, 0), b.stderr
+    assert "[3/3]" in b.stderr and "3 sources imported (15 incidents)" in b.stdout
+    assert sorted(p.name for p in there.iterdir()) == [
+        "_geoevents_import.json",
+        "year=2019",
+    ]
+    assert len(list(there.glob("year=2019/month=*/*.parquet"))) == 3
+    assert (
+        _run("list", there, "--format", "csv").stdout
+        == _run("list", here, "--format", "csv").stdout
+    )
+    # A re-run skips what is there; a new month's file is all that is imported.
+    _gdelt_files(src, range(4, 5))
+    again = _run(*args, "-o", there, scheduler=cluster[0])
+    assert "1 source imported (5 incidents), 3 already imported" in again.stdout
+    assert len(json.loads((there / "_geoevents_import.json").read_text())["sources"]) == 4
+
+
+def test_a_failed_import_leaves_the_store_as_it_was(cluster, tmp_path):
+    src = _gdelt_files(tmp_path / "gdelt", range(1, 3))
+    store = tmp_path / "store"
+    args = ["import", "gdelt", src, "-o", store, "--partition-by", "year"]
+    assert _run(*args, scheduler=cluster[0]).exit_code == 0
+    before = sorted(p.relative_to(store) for p in store.rglob("*"))
+    (src / "20190601000000.export.CSV").write_bytes(b"\xff\xfe not a GDELT file\n")
+    _gdelt_files(src, range(7, 8))
+    failed = _run(*args, scheduler=cluster[0])
+    assert failed.exit_code == 3, failed.stderr
+    assert "20190601000000.export.CSV" in failed.stderr
+    assert sorted(p.relative_to(store) for p in store.rglob("*")) == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from geoevents.cluster import partitions as tasks
 from geoevents.cluster.gather import Merged, combined_steps, merge_reports, partition_of
-from geoevents.errors import ClusterError, ValidationError
+from geoevents.errors import ClusterError, GeoeventsError, ValidationError
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
@@ -45,6 +45,8 @@ def gather_results(client: Client, futures: Sequence[Future]) -> list[Any]:
 
     try:
         return client.gather(list(futures))
+    except GeoeventsError:
+        raise  # a task's own error (a bad partition or source): its message says it all
     except KilledWorker as exc:
         raise ClusterError(
             f"the cluster lost the worker running {exc.task!r} too many times (the partition "
