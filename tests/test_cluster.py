@@ -254,3 +254,30 @@ def test_a_failed_import_leaves_the_store_as_it_was(cluster, tmp_path):
     assert "20190601000000.export.CSV" in failed.stderr
     assert sorted(p.relative_to(store) for p in store.rglob("*")) == before
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+# -- the combining functions, without a cluster ---------------------------------------------------
+
+
+@pytest.mark.parametrize("by", ["day", "week", "month", "year", "country", "actor"])
+def test_stats_of_parts_merge_into_the_stats_of_the_whole(by):
+    from geoevents.stats import incident_stats, merge_stats
+
+    gdf = synthetic.incidents(400, seed=3).sort_values("date_start").reset_index(drop=True)
+    # Two parts with a gap between them: the periods in the gap are listed as zero.
+    first, second = gdf.iloc[:150], gdf.iloc[250:]
+    whole = pd.concat([first, second], ignore_index=True)
+    merged = merge_stats([incident_stats(first, by), incident_stats(second, by)], by)
+    pd.testing.assert_frame_equal(merged, incident_stats(whole, by))
+
+
+@pytest.mark.parametrize("window", [None, "3m"])
+def test_aggregates_of_parts_combine_into_the_aggregate_of_the_whole(window):
+    from geoevents.aggregation import aggregate, window_ending
+    from geoevents.aggregation.build import aggregate_parts, combine_aggregates
+
+    gdf = synthetic.incidents(600, seed=5)
+    span = window_ending(pd.Timestamp("2022-06-30").date(), window) if window else None
+    parts = [aggregate_parts(gdf.iloc[k : k + 200], "country", window=span) for k in (0, 200, 400)]
+    combined = combine_aggregates(parts, "country")
+    pd.testing.assert_frame_equal(combined, aggregate(gdf, "country", window=span))

@@ -111,8 +111,9 @@ def _refuse(merged: Merged, reads: _Reads, skip_invalid: bool) -> None:
         where = [
             f"  feature {r} is {partition_of(reads.partitions, merged.offsets, r)}" for r in rows
         ]
-        message = "\n".join([str(exc), *where])
-        raise ValidationError(message, merged.report, options=exc.options) from None
+        # The in-process error itself (its fixes, its report), with the partitions named.
+        exc.args = ("\n".join([str(exc), *where]),)
+        raise
 
 
 @dataclasses.dataclass
@@ -280,6 +281,9 @@ def select(
         client.submit(tasks.select_part, r, criteria, extra)
         for r, extra in zip(reads.reads, merged.extra_bad, strict=True)
     ]
+    # The reads can go once their selections are computed: workers then hold the selections
+    # only (Dask still knows how to read a partition again if a worker is lost).
+    reads.reads = []
     bad = len({p.index for p in merged.report.errors if p.index is not None})
     return _finish(reads, futures, merged.report, bad, criteria, allow_empty)
 
