@@ -180,6 +180,13 @@ def test_file_urls_and_the_environment_variable(cluster, store, monkeypatch):
     assert there.stdout == here.stdout
 
 
+def test_a_store_of_another_format_is_refused_in_one_line(cluster):
+    small = Path(__file__).parent / "fixtures" / "small.geojson"
+    result = _run("stats", small, scheduler=cluster[0])
+    assert result.exit_code == 2
+    assert "a cluster reads GeoParquet stores, not geojson" in result.stderr
+
+
 def test_a_scheduler_that_is_not_there_is_one_line(store):
     result = _run("list", store, scheduler="tcp://127.0.0.1:9")
     assert result.exit_code == 9
