@@ -288,3 +288,19 @@ def test_aggregates_of_parts_combine_into_the_aggregate_of_the_whole(window):
     parts = [aggregate_parts(gdf.iloc[k : k + 200], "country", window=span) for k in (0, 200, 400)]
     combined = combine_aggregates(parts, "country")
     pd.testing.assert_frame_equal(combined, aggregate(gdf, "country", window=span))
+
+
+def test_without_a_scheduler_nothing_of_dask_is_imported(store):
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from click.testing import CliRunner; from geoevents.cli import cli; "
+        f"r = CliRunner().invoke(cli, ['stats', {str(store)!r}]); assert r.exit_code == 0; "
+        "print(sorted(m for m in ('dask', 'distributed') if m in sys.modules))"
+    )
+    env = {k: v for k, v in __import__("os").environ.items() if k != "DASK_SCHEDULER_ADDRESS"}
+    env["PYTHONPATH"] = str(Path(__file__).parent.parent)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"
