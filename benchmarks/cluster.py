@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import shutil
 import subprocess
 import sys
@@ -56,6 +57,8 @@ def generate(size: int, chunk: int, out: Path) -> Path:
     started = time.perf_counter()
     for k, start in enumerate(range(0, size, chunk)):
         n = min(chunk, size - start)
+        if n == chunk and _link_chunk(out, chunk, k, dest):
+            continue  # the same chunk of a smaller store: the same seed gives the same rows
         gdf = synthetic.incidents(n, seed=1000 + k)
         gdf["id"] = [f"c{k}-{i}" for i in gdf["id"]]  # chunks share the generator's ids
         years = pd.Series(gdf["date_start"], dtype=object).str[:4]
@@ -67,8 +70,25 @@ def generate(size: int, chunk: int, out: Path) -> Path:
             f"  {start + n:,} of {size:,} generated, {time.perf_counter() - started:.0f} s",
             file=sys.stderr,
         )
-    done.touch()
+    done.write_text(json.dumps({"chunk": chunk}))
     return dest
+
+
+def _link_chunk(out: Path, chunk: int, k: int, dest: Path) -> bool:
+    """Hard-link chunk ``k`` from another complete store generated with the same chunk size."""
+    for other in sorted(out.glob("store-*")):
+        done = other / "_complete"
+        if other == dest or not done.exists():
+            continue
+        text = done.read_text() or '{"chunk": 1000000}'
+        if json.loads(text)["chunk"] != chunk or int(other.name.split("-")[1]) < (k + 1) * chunk:
+            continue
+        for part in other.glob(f"year=*/part-{k:03d}.parquet"):
+            target = dest / part.parent.name / part.name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.link(part, target)
+        return True
+    return False
 
 
 def _in_process(args: list[str]) -> tuple[float, int]:

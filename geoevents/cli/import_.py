@@ -110,9 +110,12 @@ def command(
         raise click.UsageError("give --na-value or --keep-na, not both")
     if keep_na or na_values:
         options["na_values"] = list(na_values)
-    if partition_by is not None or scheduler:
-        if output is None or partition_by is None:
-            raise click.UsageError("--scheduler imports with -o DEST --partition-by year[,month]")
+    given = click.get_current_context().get_parameter_source("scheduler")
+    if scheduler and partition_by is None and given is click.core.ParameterSource.COMMANDLINE:
+        raise click.UsageError("--scheduler imports with -o DEST --partition-by year[,month]")
+    if partition_by is not None:
+        if output is None:
+            raise click.UsageError("--partition-by imports into -o DEST/, not --merge")
         _import_partitioned(fmt, src, output, partition_by, scheduler, force, strict, options)
         return
     from geoevents.io.atomic import check_target

@@ -195,11 +195,11 @@ def id_rows(read: PartRead, hashes: np.ndarray) -> list[tuple[int, str]]:
     """(row, id) of the rows whose id hashes to one of ``hashes``."""
     import numpy as np
 
+    if read.gdf is None:
+        return []
     rows, found = _id_hashes(read.gdf)
-    keep = rows[np.isin(found, hashes)]
-    assert read.gdf is not None or not len(keep)
-    ids = read.gdf["id"].to_numpy(dtype=object) if read.gdf is not None else []
-    return [(int(i), str(ids[i])) for i in keep.tolist()]
+    ids = read.gdf["id"].to_numpy(dtype=object)
+    return [(int(i), str(ids[i])) for i in rows[np.isin(found, hashes)].tolist()]
 
 
 @dataclass
