@@ -160,7 +160,7 @@ def main() -> None:
                     threads_per_worker=1,
                     processes=True,
                     host="127.0.0.1",
-                    dashboard_address=None,
+                    dashboard_address=":0",  # any free port: 8787 may be taken
                     silence_logs=logging.ERROR,
                     memory_limit=0,
                 ) as cluster,
