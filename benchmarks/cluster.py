@@ -136,6 +136,7 @@ def main() -> None:
     parser.add_argument("--chunk", type=int, default=1_000_000)
     parser.add_argument("--out", type=Path, default=Path("/tmp/geoevents-cluster"))
     parser.add_argument("--in-process-max", type=int, default=5_000_000)
+    parser.add_argument("--commands", default=",".join(COMMANDS), help="filter,stats,aggregate")
     opts = parser.parse_args()
     from distributed import Client, LocalCluster
 
@@ -147,7 +148,8 @@ def main() -> None:
         gb = sum(f.stat().st_size for f in store.rglob("*.parquet")) / 1e9
         tmp = opts.out / "tmp"
         tmp.mkdir(exist_ok=True)
-        for name, template in COMMANDS.items():
+        for name in opts.commands.split(","):
+            template = COMMANDS[name]
             args = [name if a == name else a.format(tmp=tmp) for a in template]
             args.insert(1, str(store))
             here = None

@@ -102,12 +102,13 @@ def command(
         raise click.UsageError("--window sets the start of the window; drop --start")
     pool_criteria = dataclasses.replace(criteria, start=None, end=None)
     if scheduler:
+        read = _pushed(criteria, window, by, pool_criteria)
         from geoevents.cli.on_cluster import client_of, cluster_selection
 
         with (
             client_of(scheduler) as client,
             cluster_selection(
-                client, path, pool_criteria, skip_invalid, allow_empty=True
+                client, path, pool_criteria, skip_invalid, allow_empty=True, read_criteria=read
             ) as pool_on,
         ):
             span = _span(criteria, window, *pool_on.dates())
@@ -149,6 +150,18 @@ def _span(
             # A range beyond the data selects nothing: the filter says so.
             return (low, high) if low <= high else None
     return None
+
+
+def _pushed(criteria: Criteria, window: str | None, by: str, pool: Criteria) -> Criteria:
+    """What a cluster reads of the store: with --start and --end (and cells, whose output
+    depends on nothing else) the window is known before reading, so the partitions need only
+    the rows of it and of the previous window; otherwise every row the other filters keep."""
+    from geoevents.aggregation import previous_window
+
+    known = _span(criteria, window, None, None) if window is None and by == "hex" else None
+    if known is None or criteria.start is None or criteria.end is None:
+        return pool
+    return dataclasses.replace(criteria, start=previous_window(known)[0], end=known[1])
 
 
 def _current(criteria: Criteria, span: tuple[dt.date, dt.date] | None) -> Criteria:
