@@ -19,6 +19,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = [
     "AmbiguousPlaceError",
+    "ClusterError",
     "EmptySelectionError",
     "GeoeventsError",
     "InputError",
@@ -148,3 +149,9 @@ class AmbiguousPlaceError(GeoeventsError, LookupError):
         super().__init__(message, options=options)
         self.name = name
         self.candidates = list(candidates)
+
+
+class ClusterError(GeoeventsError, ConnectionError):
+    """A Dask scheduler cannot be reached, or a computation on it failed (exit 9)."""
+
+    exit_code = 9

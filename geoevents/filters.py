@@ -19,6 +19,7 @@ from geoevents.errors import EmptySelectionError
 
 __all__ = [
     "Criteria",
+    "empty_selection",
     "filter_incidents",
     "parse_bbox",
     "parse_latlon",
@@ -181,10 +182,28 @@ def filter_incidents(
         before = int(mask.sum())
         mask &= m
         if not allow_empty and before and not mask.any():
-            raise EmptySelectionError(
+            raise empty_selection(before, [(label, 0)])
+    if not allow_empty and not mask.any():
+        raise empty_selection(0, [])
+    return gdf[mask].reset_index(drop=True)
+
+
+def empty_selection(total: int, steps: list[tuple[str, int]]) -> EmptySelectionError:
+    """The error for a selection left empty: it names the first filter that emptied it.
+
+    Parameters
+    ----------
+    total : int
+        Incidents before any filter.
+    steps : list of (description, remaining)
+        As :func:`selection_steps` counts them (summed over the parts of a store, say).
+    """
+    before = total
+    for label, remaining in steps:
+        if before and not remaining:
+            return EmptySelectionError(
                 f"no incident left after the filter {label} ({before} matched the filters "
                 "before it); widen or drop that filter"
             )
-    if not allow_empty and not mask.any():
-        raise EmptySelectionError("there are no incidents to select from")
-    return gdf[mask].reset_index(drop=True)
+        before = remaining
+    return EmptySelectionError("there are no incidents to select from")

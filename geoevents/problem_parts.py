@@ -8,6 +8,7 @@ problem only when it is read.
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ __all__ = [
     "RowProblems",
     "Rule",
     "Severity",
+    "Shifted",
     "printable",
 ]
 
@@ -114,16 +116,39 @@ class Rule:
         ``text(*values) -> (message, fix)``.
     kind : str
         The :attr:`Problem.kind` of its problems.
+    rows_in : tuple of int
+        The positions of the values that are feature indices (of another row: "also used by
+        feature 3"), moved with the rows when a report's rows are (:meth:`Batch.shifted`).
     """
 
-    __slots__ = ("kind", "severity", "text")
+    __slots__ = ("kind", "rows_in", "severity", "text")
 
     def __init__(
-        self, severity: Severity, text: Callable[..., tuple[str, str]], kind: str = "schema"
+        self,
+        severity: Severity,
+        text: Callable[..., tuple[str, str]],
+        kind: str = "schema",
+        rows_in: tuple[int, ...] = (),
     ):
         self.severity: Severity = severity
         self.text = text
         self.kind = kind
+        self.rows_in = rows_in
+
+    def shift_values(self, values: tuple[Any, ...], offset: int) -> tuple[Any, ...]:
+        """``values`` with the feature indices among them ``offset`` further on."""
+        if not self.rows_in:
+            return values
+        return tuple(v + offset if k in self.rows_in else v for k, v in enumerate(values))
+
+    def __reduce__(self) -> str | tuple[Any, ...]:
+        # A rule is pickled by name, like a function (a report sent from a Dask worker, see
+        # geoevents.cluster): its identity is what reports group and discard problems by.
+        module = importlib.import_module(self.text.__module__)
+        for name, value in vars(module).items():
+            if value is self:
+                return (_rule_named, (self.text.__module__, name))
+        raise TypeError(f"a Rule must be a module attribute to be pickled ({self.kind})")
 
     def problem(
         self, field: str | None, index: int | None, feature_id: str | None, *values: Any
@@ -131,6 +156,32 @@ class Rule:
         """The problem of this rule with these values, at this place."""
         message, fix = self.text(*values)
         return Problem(self.severity, message, fix, index, feature_id, field, self.kind)
+
+
+def _rule_named(module: str, name: str) -> Rule:
+    rule = getattr(importlib.import_module(module), name)
+    if not isinstance(rule, Rule):
+        raise TypeError(f"{module}.{name} is not a Rule")
+    return rule
+
+
+class Shifted:
+    """``names(index - offset)``: the names of a part's rows once they follow ``offset`` rows
+    of other parts (a partition of a store, see :meth:`ValidationReport.extend`)."""
+
+    __slots__ = ("names", "offset")
+
+    def __init__(self, names: Callable[[int], str | None], offset: int):
+        self.names, self.offset = names, offset
+
+    def __call__(self, i: int) -> str | None:
+        return self.names(i - self.offset)
+
+
+def _shifted_names(
+    names: Callable[[int], str | None] | None, offset: int
+) -> Callable[[int], str | None] | None:
+    return None if names is None or offset == 0 else Shifted(names, offset)
 
 
 class Batch:
@@ -218,6 +269,23 @@ class Batch:
             minor=minor,
         )
 
+    def shifted(self, offset: int) -> Batch:
+        """The same problems at rows ``offset`` further on."""
+        skip = len(self.args)
+        columns = [
+            np.asarray(c, dtype=np.int64) + offset if k + skip in self.rule.rows_in else c
+            for k, c in enumerate(self.columns)
+        ]
+        return Batch(
+            self.rule,
+            self.field,
+            self.rows + offset,
+            *columns,
+            args=self.args,
+            names=_shifted_names(self.names, offset),
+            minor=self.minor,
+        )
+
 
 def _gather(values: Sequence[Any], ks: np.ndarray) -> Sequence[Any]:
     """``values[k]`` for each of ``ks``; a column that computes its values (it has ``gather``)
@@ -286,6 +354,10 @@ class Block:
     def without(self, rule: Rule, rows: np.ndarray) -> Block:
         return Block([b.without(rows) if b.rule is rule else b for b in self.batches])
 
+    def shifted(self, offset: int) -> Block:
+        """The same problems at rows ``offset`` further on."""
+        return Block([b.shifted(offset) for b in self.batches])
+
 
 class RowProblems:
     """Problems reported one at a time (by per-row rules), held as their values in the order
@@ -332,6 +404,21 @@ class RowProblems:
         kept = RowProblems()
         kept.entries = [e for e in self.entries if not (e[0] is rule and e[2] in drop)]
         return kept
+
+    def shifted(self, offset: int) -> RowProblems:
+        """The same problems at rows ``offset`` further on."""
+        moved = RowProblems()
+        moved.entries = [
+            (
+                rule,
+                field,
+                i + offset,
+                _shifted_names(names, offset),
+                rule.shift_values(values, offset),
+            )
+            for rule, field, i, names, values in self.entries
+        ]
+        return moved
 
 
 Part = Problem | Block | RowProblems

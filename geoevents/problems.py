@@ -13,6 +13,7 @@ read. Counts, :meth:`ValidationReport.summary` and :meth:`ValidationReport.head`
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -282,11 +283,35 @@ class ValidationReport:
         if len(block):
             self._add_parts([block])
 
-    def extend(self, other: ValidationReport) -> None:
-        """Add every problem of ``other`` (after this report's own), without writing any."""
-        self._add_parts(
-            [p.without(NOTHING, NO_ROWS) if isinstance(p, RowProblems) else p for p in other._parts]
-        )
+    def extend(
+        self, other: ValidationReport, *, offset: int = 0, skip: Iterable[Problem] = ()
+    ) -> None:
+        """Add every problem of ``other`` (after this report's own), without writing any.
+
+        Parameters
+        ----------
+        other : ValidationReport
+            The problems to add.
+        offset : int, default 0
+            Rows of ``other`` are rows ``offset`` further on here (``other`` checked one
+            partition of a store that follows ``offset`` rows of others).
+        skip : iterable of Problem
+            Problems already written to leave out (file-level ones every partition repeats).
+        """
+        left_out = set(skip)
+        parts: list[Part] = []
+        for p in other._parts:
+            if isinstance(p, Problem):
+                if p in left_out:
+                    continue
+                if offset and p.index is not None:
+                    p = dataclasses.replace(p, index=p.index + offset)
+                parts.append(p)
+            elif offset:
+                parts.append(p.shifted(offset))
+            else:
+                parts.append(p.without(NOTHING, NO_ROWS) if isinstance(p, RowProblems) else p)
+        self._add_parts(parts)
 
     def discard(self, rule: Rule, rows: Iterable[int]) -> None:
         """Drop the problems of ``rule`` at the features ``rows``."""

@@ -31,8 +31,10 @@ __all__ = [
     "TOTAL",
     "count_note",
     "incident_stats",
+    "merge_stats",
     "period_counts",
     "period_labels",
+    "with_total",
 ]
 
 #: The periods of time ``incident_stats`` can group by, finest first.
@@ -198,10 +200,59 @@ def incident_stats(
         )
     out = out.reset_index(drop=True).astype({c: "int64" for c in ("incidents", "fatalities")})
     out[by] = out[by].astype("object")
-    if total:
-        sums = {c: int(out[c].sum()) for c in ("incidents", "fatalities", "unreported")}
-        out = pd.concat([out, pd.DataFrame([{by: TOTAL, **sums}])], ignore_index=True)
-    return out
+    return with_total(out, by) if total else out
+
+
+def with_total(table: pd.DataFrame, by: str) -> pd.DataFrame:
+    """``table`` (of :func:`incident_stats` or :func:`merge_stats`) with a ``total`` row: the
+    sum of each column."""
+    import pandas as pd
+
+    sums = {c: int(table[c].sum()) for c in ("incidents", "fatalities", "unreported")}
+    return pd.concat([table, pd.DataFrame([{by: TOTAL, **sums}])], ignore_index=True)
+
+
+def _period_of(label: str, by: str) -> pd.Period:
+    import pandas as pd
+
+    if by == "week":
+        year, week = label.split("-W")
+        return pd.Period(dt.date.fromisocalendar(int(year), int(week), 1), freq=_FREQ[by])
+    return pd.Period(label, freq=_FREQ[by])
+
+
+def merge_stats(tables: list[pd.DataFrame], by: str) -> pd.DataFrame:
+    """One :func:`incident_stats` table from the tables of parts of a selection (no total row).
+
+    ``merge_stats([incident_stats(a, by), incident_stats(b, by)], by)`` equals
+    ``incident_stats(pd.concat([a, b]), by)``: the counts add up, periods are listed from the
+    first to the last (empty ones as zero) and other groups largest count first.
+    """
+    import pandas as pd
+
+    columns = [by, "incidents", "fatalities", "unreported"]
+    used = [t for t in tables if len(t)]
+    if not used:
+        return tables[0] if tables else pd.DataFrame({c: [] for c in columns})
+    summed = pd.concat(used, ignore_index=True).groupby(by, sort=True)[columns[1:]].sum()
+    if by in PERIODS:
+        busy = summed[summed["incidents"] > 0].index
+        dated = sorted(str(label) for label in busy if label != IMPRECISE)
+        order: list[str] = []
+        if dated:
+            freq = _FREQ[by]
+            span = pd.period_range(_period_of(dated[0], by), _period_of(dated[-1], by), freq=freq)
+            order = [_label(p, by) for p in span]
+        if IMPRECISE in busy:
+            order.append(IMPRECISE)
+        out = summed.reindex(pd.Index(order, name=by), fill_value=0).reset_index()
+    else:
+        out = summed.reset_index().sort_values(
+            ["incidents", by], ascending=[False, True], kind="stable"
+        )
+    out = out.reset_index(drop=True).astype({c: "int64" for c in columns[1:]})
+    out[by] = out[by].astype("object")
+    return out[columns]
 
 
 def count_note(by: str, table: pd.DataFrame, incidents: int) -> str | None:

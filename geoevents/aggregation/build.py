@@ -7,6 +7,7 @@ in the cell of its point (:mod:`~geoevents.aggregation.hexes`) or in the country
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from geoevents.aggregation.change import MIN_COUNT, change_classes
@@ -17,7 +18,14 @@ if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
     import pandas as pd
 
-__all__ = ["AGGREGATE_BY", "AGGREGATE_COLUMNS", "aggregate"]
+__all__ = [
+    "AGGREGATE_BY",
+    "AGGREGATE_COLUMNS",
+    "AggregateParts",
+    "aggregate",
+    "aggregate_parts",
+    "combine_aggregates",
+]
 
 AGGREGATE_BY = ("hex", "country")
 
@@ -80,6 +88,85 @@ def _country_shapes(iso3: list[str]) -> tuple[list[object], list[str | None]]:
     return shapes, names
 
 
+@dataclass
+class AggregateParts:
+    """What :func:`aggregate` counts in one part of a store, before the parts are combined.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        Per key (the index): incidents, fatalities, unreported, first_date, last_date of the
+        incidents in the window (all of them without one).
+    previous : pandas.Series or None
+        Incidents per key in the previous window (None without a window).
+    names : pandas.Series or None
+        For ``by="country"``: the first ``country`` the incidents give each ``iso3``.
+    """
+
+    table: pd.DataFrame
+    previous: pd.Series | None
+    names: pd.Series | None
+
+
+def aggregate_parts(
+    gdf: gpd.GeoDataFrame,
+    by: str = "hex",
+    *,
+    resolution: int = DEFAULT_RESOLUTION,
+    window: Window | None = None,
+) -> AggregateParts:
+    """Count one part of the incidents (see :func:`aggregate`); :func:`combine_aggregates` adds
+    the parts of a store up.
+
+    Raises
+    ------
+    UsageError
+        For an unknown ``by``.
+    """
+    from geoevents.errors import UsageError
+
+    if by not in AGGREGATE_BY:
+        raise UsageError(f"cannot aggregate by {by!r}; use one of {', '.join(AGGREGATE_BY)}")
+    current = gdf if window is None else _in_window(gdf, window)
+    table = _counts(current, _keys(current, by, resolution))
+    previous = None
+    if window is not None:
+        before = _in_window(gdf, previous_window(window))
+        previous = _keys(before, by, resolution).value_counts()
+    names = None
+    if by == "country":
+        names = gdf.groupby(gdf["iso3"].astype("object").fillna("(unknown)"))["country"].first()
+    return AggregateParts(table, previous, names)
+
+
+def _combined(parts: list[AggregateParts]) -> AggregateParts:
+    import pandas as pd
+
+    if len(parts) == 1:
+        return parts[0]
+    tables = pd.concat([p.table for p in parts])
+    grouped = tables.groupby(level=0, sort=True)
+    table = pd.DataFrame(
+        {
+            "incidents": grouped["incidents"].sum(),
+            "fatalities": grouped["fatalities"].sum().astype("int64"),
+            "unreported": grouped["unreported"].sum(),
+            "first_date": grouped["first_date"].min(),
+            "last_date": grouped["last_date"].max(),
+        }
+    )
+    previous = None
+    if parts[0].previous is not None:
+        counts = pd.concat([p.previous for p in parts if p.previous is not None])
+        previous = counts.groupby(level=0, sort=True).sum()
+    names = None
+    if parts[0].names is not None:
+        # The first name in store order: the parts come in that order.
+        given = pd.concat([p.names for p in parts if p.names is not None])
+        names = given.groupby(level=0, sort=True).first()
+    return AggregateParts(table, previous, names)
+
+
 def aggregate(
     gdf: gpd.GeoDataFrame,
     by: str = "hex",
@@ -122,18 +209,22 @@ def aggregate(
     UsageError
         For an unknown ``by`` or a resolution outside 0-15.
     """
+    parts = aggregate_parts(gdf, by, resolution=resolution, window=window)
+    return combine_aggregates([parts], by, min_count=min_count)
+
+
+def combine_aggregates(
+    parts: list[AggregateParts], by: str = "hex", *, min_count: int = MIN_COUNT
+) -> gpd.GeoDataFrame:
+    """The :func:`aggregate` table of the incidents counted in ``parts`` (in store order; all
+    counted with the same ``by``, resolution and window), as if counted at once."""
     import geopandas as gpd
     import pandas as pd
 
-    from geoevents.errors import UsageError
-
-    if by not in AGGREGATE_BY:
-        raise UsageError(f"cannot aggregate by {by!r}; use one of {', '.join(AGGREGATE_BY)}")
-    current = gdf if window is None else _in_window(gdf, window)
-    table = _counts(current, _keys(current, by, resolution))
-    if window is not None:
-        before = _in_window(gdf, previous_window(window))
-        previous = _keys(before, by, resolution).value_counts()
+    combined = _combined(parts)
+    table = combined.table
+    if combined.previous is not None:
+        previous = combined.previous
         table = table.reindex(table.index.union(previous.index), fill_value=None)
         table["incidents"] = table["incidents"].fillna(0).astype("int64")
         table["fatalities"] = table["fatalities"].fillna(0).astype("int64")
@@ -157,7 +248,7 @@ def aggregate(
     else:
         shapes, names = _country_shapes(keys)
         # A code Natural Earth does not know keeps the name the incidents give it.
-        given = gdf.groupby(gdf["iso3"].astype("object").fillna("(unknown)"))["country"].first()
+        given = combined.names if combined.names is not None else pd.Series(dtype=object)
         columns["iso3"] = keys
         columns["country"] = [
             n if n is not None else given.get(k) for k, n in zip(keys, names, strict=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 
 import click
 
@@ -15,6 +16,7 @@ from geoevents.cli.options import (
     force_option,
     input_argument,
     output_option,
+    scheduler_option,
     skip_invalid_option,
 )
 from geoevents.cli.output import counted
@@ -71,6 +73,7 @@ def _length(ctx: click.Context, param: click.Parameter, value: str | None) -> st
     show_default=True,
     help='Fewer incidents than this in both windows is the change class "too few".',
 )
+@scheduler_option
 def command(
     path: str,
     criteria: Criteria,
@@ -81,6 +84,7 @@ def command(
     resolution: int,
     window: str | None,
     min_count: int,
+    scheduler: str | None,
 ) -> None:
     """Write incidents per H3 cell or per country: count, fatalities, change, first and last date.
 
@@ -91,34 +95,77 @@ def command(
     Example:
       geoevents aggregate --start 2017-10 --end 2017-10 --by country -o output/countries.csv
     """
-    from geoevents.aggregation import aggregate, window_ending, write_aggregates
+    from geoevents.aggregation import aggregate, write_aggregates
     from geoevents.filters import filter_incidents
 
     if window is not None and criteria.start is not None:
         raise click.UsageError("--window sets the start of the window; drop --start")
-    gdf = load_store(path, skip_invalid=skip_invalid)
-    pool = filter_incidents(gdf, dataclasses.replace(criteria, start=None, end=None))
-    span = None
-    if window is not None:
-        end = criteria.end_date
-        if end is None and len(pool):
-            end = max(pool["date_end"].fillna(pool["date_start"]).map(str))
-        span = window_ending(Criteria(end=end).end_date, window) if end else None
-    elif criteria.start is not None or criteria.end is not None:
+    pool_criteria = dataclasses.replace(criteria, start=None, end=None)
+    if scheduler:
+        read = _pushed(criteria, window, by, pool_criteria)
+        from geoevents.cli.on_cluster import client_of, cluster_selection
+
+        with (
+            client_of(scheduler) as client,
+            cluster_selection(
+                client, path, pool_criteria, skip_invalid, allow_empty=True, read_criteria=read
+            ) as pool_on,
+        ):
+            span = _span(criteria, window, *pool_on.dates())
+            current = _current(criteria, span)
+            selected = pool_on.refine(current, allow_empty=False).count
+            table = pool_on.aggregate(by, resolution, span, min_count)
+    else:
+        gdf = load_store(path, skip_invalid=skip_invalid)
+        pool = filter_incidents(gdf, pool_criteria)
         first = str(pool["date_start"].min()) if len(pool) else None
         last = str(pool["date_end"].fillna(pool["date_start"]).max()) if len(pool) else None
-        start, end = criteria.start or first, criteria.end or last
-        if start and end:
-            low, high = Criteria(start=start).start_date, Criteria(end=end).end_date
-            # A range beyond the data selects nothing: the filter below says so.
-            span = (low, high) if low <= high else None
-    current = (
-        criteria if span is None else dataclasses.replace(criteria, start=span[0], end=span[1])
-    )
-    selected = filter_incidents(gdf, current, allow_empty=False)
-    table = aggregate(pool, by, resolution=resolution, window=span, min_count=min_count)
+        span = _span(criteria, window, first, last)
+        selected = len(filter_incidents(gdf, _current(criteria, span), allow_empty=False))
+        table = aggregate(pool, by, resolution=resolution, window=span, min_count=min_count)
     write_aggregates(table, output, overwrite=force)
     what = f"{len(table)} cells (H3 resolution {resolution})" if by == "hex" else None
     what = what or f"{len(table)} countr{'y' if len(table) == 1 else 'ies'}"
     window_text = f", window {span[0]} to {span[1]}" if span else ""
-    click.echo(f"{output}: {what}, {counted(len(selected))}{window_text}", err=True)
+    click.echo(f"{output}: {what}, {counted(selected)}{window_text}", err=True)
+
+
+def _span(
+    criteria: Criteria, window: str | None, first: str | None, last: str | None
+) -> tuple[dt.date, dt.date] | None:
+    """The change window: ``--window`` up to --end or the latest incident; else the
+    --start/--end range, open ends closed by the earliest (``first``) and latest (``last``)
+    dates of the incidents."""
+    from geoevents.aggregation import window_ending
+
+    if window is not None:
+        end = criteria.end_date
+        if end is None and last:
+            end = last
+        return window_ending(Criteria(end=end).end_date, window) if end else None
+    if criteria.start is not None or criteria.end is not None:
+        start, end = criteria.start or first, criteria.end or last
+        if start and end:
+            low, high = Criteria(start=start).start_date, Criteria(end=end).end_date
+            # A range beyond the data selects nothing: the filter says so.
+            return (low, high) if low <= high else None
+    return None
+
+
+def _pushed(criteria: Criteria, window: str | None, by: str, pool: Criteria) -> Criteria:
+    """What a cluster reads of the store: with --start and --end (and cells, whose output
+    depends on nothing else) the window is known before reading, so the partitions need only
+    the rows of it and of the previous window; otherwise every row the other filters keep."""
+    from geoevents.aggregation import previous_window
+
+    known = _span(criteria, window, None, None) if window is None and by == "hex" else None
+    if known is None or criteria.start is None or criteria.end is None:
+        return pool
+    return dataclasses.replace(criteria, start=previous_window(known)[0], end=known[1])
+
+
+def _current(criteria: Criteria, span: tuple[dt.date, dt.date] | None) -> Criteria:
+    """The filters of the window counted."""
+    if span is None:
+        return criteria
+    return dataclasses.replace(criteria, start=span[0], end=span[1])

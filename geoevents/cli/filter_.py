@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import click
 
+from geoevents.cli.on_cluster import select_on
 from geoevents.cli.options import (
     filter_options,
     force_option,
     input_argument,
     output_option,
+    scheduler_option,
     skip_invalid_option,
 )
 from geoevents.cli.output import counted, echo_geojson
-from geoevents.cli.reading import inputs_of, select
+from geoevents.cli.reading import inputs_of
 from geoevents.criteria import Criteria
 
 __all__ = ["command"]
@@ -29,7 +31,15 @@ __all__ = ["command"]
     "GeoJSON on stdout.",
 )
 @force_option()
-def command(path: str, criteria: Criteria, output: str, force: bool, skip_invalid: bool) -> None:
+@scheduler_option
+def command(
+    path: str,
+    criteria: Criteria,
+    output: str,
+    force: bool,
+    skip_invalid: bool,
+    scheduler: str | None,
+) -> None:
     """Write the incidents that match the filters to a new store.
 
     \b
@@ -42,7 +52,7 @@ def command(path: str, criteria: Criteria, output: str, force: bool, skip_invali
     inputs = inputs_of(path)
     if output != "-":
         check_target(output, inputs=inputs)  # before the work: never an input or a device
-    gdf = select(path, criteria, skip_invalid)
+    gdf = select_on(scheduler, path, criteria, skip_invalid)
     if output == "-":
         echo_geojson(gdf)
         return

@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from geoevents.cli import output as output_module
-from geoevents.cli.options import force_option, output_option
+from geoevents.cli.options import force_option, output_option, scheduler_option
 from geoevents.errors import OutputError
 from geoevents.problems import first_lines
 
@@ -58,6 +58,14 @@ def _options(
     "files with a header (as R writes blanks), none for csv.",
 )
 @click.option("--keep-na", is_flag=True, help="Keep every cell's text, NA included.")
+@click.option(
+    "--partition-by",
+    metavar="year[,month]",
+    help="Import SRC (a file, a directory of files or a glob) into the hive-partitioned "
+    "GeoParquet store DEST/ (year=2019/month=03/); a source already imported (same SHA-256) "
+    "is skipped, so a re-run adds only new files.",
+)
+@scheduler_option
 def command(
     fmt: str,
     src: str,
@@ -73,6 +81,8 @@ def command(
     keep_other: bool,
     na_values: tuple[str, ...],
     keep_na: bool,
+    partition_by: str | None,
+    scheduler: str | None,
 ) -> None:
     """Import ACLED, UCDP GED or GDELT 2.0 events, or a CSV table of your own.
 
@@ -86,6 +96,7 @@ def command(
       geoevents import acled acled-iraq.csv --merge data/incidents.geojson
       geoevents import csv sheet.csv --lat y --lon x --date day -o output/sheet.geojson
       geoevents import csv from-r.csv --na-value NA --lat y --lon x --date day -o out.geojson
+      geoevents import gdelt 'gdelt/*.export.CSV.zip' -o output/gdelt/ --partition-by year,month
     """
     from geoevents.ingest import import_file
     from geoevents.io.formats import write_incidents
@@ -99,6 +110,14 @@ def command(
         raise click.UsageError("give --na-value or --keep-na, not both")
     if keep_na or na_values:
         options["na_values"] = list(na_values)
+    given = click.get_current_context().get_parameter_source("scheduler")
+    if scheduler and partition_by is None and given is click.core.ParameterSource.COMMANDLINE:
+        raise click.UsageError("--scheduler imports with -o DEST --partition-by year[,month]")
+    if partition_by is not None:
+        if output is None:
+            raise click.UsageError("--partition-by imports into -o DEST/, not --merge")
+        _import_partitioned(fmt, src, output, partition_by, scheduler, force, strict, options)
+        return
     from geoevents.io.atomic import check_target
     from geoevents.store import refuse_unreadable, store_target
 
@@ -139,3 +158,50 @@ def command(
     else:
         added, updated, kept = merge_incidents(dest, result.incidents, inputs=[src])
         click.echo(f"{dest}: {added} added, {updated} updated, {kept} kept (stored copy newer)")
+
+
+def _import_partitioned(
+    fmt: str,
+    src: str,
+    output: str,
+    partition_by: str,
+    scheduler: str | None,
+    force: bool,
+    strict: bool,
+    options: dict[str, Any],
+) -> None:
+    """Many sources into one partitioned store, on the cluster when one is given."""
+    import contextlib
+
+    from geoevents.errors import UsageError
+    from geoevents.ingest.partitioned import import_partitioned, parse_partition_by
+
+    try:
+        keys = parse_partition_by(partition_by)
+    except UsageError as exc:
+        raise click.BadParameter(str(exc), param_hint="--partition-by") from None
+
+    def progress(result: Any, done: int, total: int) -> None:
+        click.echo(f"[{done}/{total}] {result.summary}", err=True)
+        for line in result.problems:
+            click.echo(f"  {line}", err=True)
+
+    with contextlib.ExitStack() as stack:
+        runner = None
+        if scheduler:
+            from geoevents.cli.on_cluster import client_of
+            from geoevents.cluster.importer import cluster_runner
+
+            runner = cluster_runner(stack.enter_context(client_of(scheduler)))
+        run = import_partitioned(
+            fmt,
+            src,
+            output,
+            keys,
+            runner=runner,
+            on_progress=progress,
+            overwrite=force,
+            strict=strict,
+            **options,
+        )
+    click.echo(run.summary())

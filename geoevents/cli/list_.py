@@ -7,7 +7,13 @@ from typing import Any
 import click
 
 from geoevents import schema
-from geoevents.cli.options import filter_options, input_argument, skip_invalid_option
+from geoevents.cli.on_cluster import select_on
+from geoevents.cli.options import (
+    filter_options,
+    input_argument,
+    scheduler_option,
+    skip_invalid_option,
+)
 from geoevents.cli.output import (
     PLACE_COLUMNS,
     counted,
@@ -17,7 +23,6 @@ from geoevents.cli.output import (
     records,
     table_text,
 )
-from geoevents.cli.reading import select
 from geoevents.criteria import Criteria
 
 __all__ = ["command"]
@@ -50,14 +55,17 @@ def _row(r: dict[str, Any]) -> tuple[Any, ...]:
     help="table for reading; csv/json (every property plus lon, lat, and wkt for lines and "
     "areas) or geojson for tools.",
 )
-def command(path: str, criteria: Criteria, fmt: str, skip_invalid: bool) -> None:
+@scheduler_option
+def command(
+    path: str, criteria: Criteria, fmt: str, skip_invalid: bool, scheduler: str | None
+) -> None:
     """List incidents, one per line.
 
     \b
     Example:
       geoevents list --start 2017-10 --end 2017-10 --country IRQ
     """
-    gdf = select(path, criteria, skip_invalid)
+    gdf = select_on(scheduler, path, criteria, skip_invalid)
     if fmt == "geojson":
         echo_geojson(gdf)
         return

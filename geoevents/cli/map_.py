@@ -15,6 +15,7 @@ from geoevents.cli.options import (
     force_option,
     input_argument,
     output_option,
+    scheduler_option,
     skip_invalid_option,
 )
 from geoevents.cli.output import counted, progress
@@ -159,9 +160,11 @@ def _tiles_key(given: tuple[str, ...]) -> str | dict[str, str] | None:
     default=None,
     metavar="N",
     help="Map up to N incidents (default 2,000,000: a larger page is more than a browser "
-    "holds well); for a machine and browser you know can take more.",
+    "holds well; with --scheduler, what the map brings in from the cluster); for a machine "
+    "and browser you know can take more.",
 )
 @force_option(help="Replace OUTPUT even if it is not a geoevents map.")
+@scheduler_option
 def command(
     path: str,
     criteria: Criteria,
@@ -182,6 +185,7 @@ def command(
     hex_resolution: int,
     max_points: int | None,
     force: bool,
+    scheduler: str | None,
 ) -> None:
     """Draw the incidents as a layered map in one self-contained HTML file.
 
@@ -195,8 +199,8 @@ def command(
     """
     from geoevents.io.atomic import check_target
     from geoevents.io.census import stored_rows
-    from geoevents.io.digest import file_sha256
-    from geoevents.io.memory import check_map_size
+    from geoevents.io.digest import store_sha256
+    from geoevents.io.memory import MAP_MAX_INCIDENTS, check_map_size
     from geoevents.render import MapInfo, build_map, save_map
     from geoevents.render.basemap import choose_tiles
     from geoevents.render.build import LARGE_ENGINE_MIN, choose_engine
@@ -216,18 +220,26 @@ def command(
     choose_tiles(tiles, _tiles_key(tiles_key))  # and unknown tiles, or a missing key
     # Too many to map: refused before reading when the metadata tells and no filter (nor
     # --skip-invalid) can make the selection smaller.
-    stored = stored_rows(path) if not (criteria.describe() or skip_invalid) else None
+    filtered = criteria.describe() or skip_invalid
+    stored = stored_rows(path) if not (filtered or scheduler) else None
     if stored is not None:
         check_map_size(stored, path, max_points=max_points)
     started = time.perf_counter()
-    gdf = select(path, criteria, skip_invalid)
+    if scheduler:
+        from geoevents.cli.on_cluster import cluster_points
+
+        limit = max_points or MAP_MAX_INCIDENTS
+        gdf, sha256 = cluster_points(scheduler, path, criteria, skip_invalid, limit)
+    else:
+        gdf = select(path, criteria, skip_invalid)
+        sha256 = store_sha256(path)
     check_map_size(len(gdf), path, max_points=max_points)
     large = len(gdf) >= LARGE_ENGINE_MIN
     if large:
         progress(f"{path}: {len(gdf)} incidents read in {time.perf_counter() - started:.1f} s")
     info = MapInfo(
         source_name=Path(path).name,
-        sha256=file_sha256(path),
+        sha256=sha256,
         filters=tuple(criteria.describe()),
         timestamp=stamp,
     )

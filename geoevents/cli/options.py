@@ -28,6 +28,7 @@ __all__ = [
     "force_option",
     "input_argument",
     "output_option",
+    "scheduler_option",
     "skip_invalid_option",
     "usage_errors",
     "with_flags",
@@ -293,4 +294,20 @@ def skip_invalid_option(func: Callable[..., Any]) -> Callable[..., Any]:
         is_flag=True,
         help="Leave out incidents that fail validation (they are counted on stderr) instead "
         "of refusing the whole file.",
+    )(func)
+
+
+# -- on a Dask cluster (geoevents.cluster) ------------------------------------------------------
+
+
+def scheduler_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``--scheduler ADDRESS`` (or ``$DASK_SCHEDULER_ADDRESS``): run on that Dask cluster."""
+    return click.option(
+        "--scheduler",
+        metavar="ADDRESS",
+        envvar="DASK_SCHEDULER_ADDRESS",
+        show_envvar=True,
+        help="Run on the Dask cluster of this scheduler (tcp://host:8786), partition by "
+        "partition over a GeoParquet store (a directory, glob or fsspec URL); see "
+        "docs/cluster.md. Default: in-process.",
     )(func)

@@ -11,8 +11,9 @@ if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
 
     from geoevents.criteria import Criteria
+    from geoevents.problems import ValidationReport
 
-__all__ = ["inputs_of", "load_store", "select"]
+__all__ = ["inputs_of", "load_store", "log_skipped", "log_warnings", "select"]
 
 
 def inputs_of(path: str) -> list[str]:
@@ -28,11 +29,8 @@ def inputs_of(path: str) -> list[str]:
     return [path]
 
 
-def load_store(path: str, *, skip_invalid: bool = False) -> gpd.GeoDataFrame:
-    """Read and validate a store; log its warnings; raise on errors (unless skipping them)."""
-    from geoevents.io.formats import read_incidents, usable_incidents
-
-    gdf, report, bad = read_incidents(path)
+def log_warnings(path: str, report: ValidationReport) -> None:
+    """Log the first warnings of a store's report, and how many there are."""
     # Formatted only as far as shown: a store can draw a million warnings.
     for line in report.warnings.formatted(report.source)[:SHOWN_PROBLEMS]:
         log.info("%s", line)
@@ -43,14 +41,27 @@ def load_store(path: str, *, skip_invalid: bool = False) -> gpd.GeoDataFrame:
             len(report.warnings),
             path,
         )
-    usable = usable_incidents(gdf, report, bad, skip_invalid=skip_invalid)
-    if bad:
+
+
+def log_skipped(path: str, report: ValidationReport, skipped: int) -> None:
+    """Name the incidents left out for their errors (with --skip-invalid)."""
+    if skipped:
         # Name what was left out: an analyst must be able to find and fix those rows.
         errors = report.errors.formatted(report.source)
         then = f"; run `geoevents validate {path}` to see them all"
         for line in first_lines(errors, SHOWN_PROBLEMS, then=then):
             log.warning("%s", line)
-        log.warning("%s: skipped %d invalid incident(s)", path, len(bad))
+        log.warning("%s: skipped %d invalid incident(s)", path, skipped)
+
+
+def load_store(path: str, *, skip_invalid: bool = False) -> gpd.GeoDataFrame:
+    """Read and validate a store; log its warnings; raise on errors (unless skipping them)."""
+    from geoevents.io.formats import read_incidents, usable_incidents
+
+    gdf, report, bad = read_incidents(path)
+    log_warnings(path, report)
+    usable = usable_incidents(gdf, report, bad, skip_invalid=skip_invalid)
+    log_skipped(path, report, len(bad))
     return usable
 
 

@@ -5,7 +5,13 @@ from __future__ import annotations
 import click
 
 from geoevents.cli.figure import size_option
-from geoevents.cli.options import filter_options, force_option, input_argument, skip_invalid_option
+from geoevents.cli.options import (
+    filter_options,
+    force_option,
+    input_argument,
+    scheduler_option,
+    skip_invalid_option,
+)
 from geoevents.cli.output import csv_text, echo_json, table_text
 from geoevents.cli.reading import select
 from geoevents.criteria import Criteria
@@ -39,6 +45,7 @@ __all__ = ["command"]
 )
 @size_option
 @force_option("the --plot file")
+@scheduler_option
 def command(
     path: str,
     criteria: Criteria,
@@ -48,6 +55,7 @@ def command(
     plot: str | None,
     size: str,
     force: bool,
+    scheduler: str | None,
 ) -> None:
     """Count incidents and reported fatalities by type, country, period or actor.
 
@@ -60,24 +68,35 @@ def command(
     Example:
       geoevents stats --by country --start 2017
     """
-    from geoevents.stats import count_note, incident_stats
+    from geoevents.stats import count_note, incident_stats, with_total
 
+    if plot is not None and scheduler:
+        raise click.UsageError("--plot draws in-process; drop --scheduler or --plot")
     if plot is not None:
         from geoevents.figures.save import figure_format
 
         if by not in PERIODS:
             raise click.UsageError(f"--plot needs --by {'|'.join(PERIODS)}")
         figure_format(plot)
-    gdf = select(path, criteria, skip_invalid)
-    table = incident_stats(gdf, by)
-    note = count_note(by, table, len(gdf))
+    if scheduler:
+        from geoevents.cli.on_cluster import client_of, cluster_selection
+
+        with (
+            client_of(scheduler) as client,
+            cluster_selection(client, path, criteria, skip_invalid) as selection,
+        ):
+            table, count = selection.stats(by), selection.count
+    else:
+        gdf = select(path, criteria, skip_invalid)
+        table, count = incident_stats(gdf, by), len(gdf)
+    note = count_note(by, table, count)
     rows = table.to_dict("records")
     if fmt == "json":
         echo_json(rows)
     elif fmt == "csv":
         click.echo(csv_text(rows, list(table.columns)), nl=False)
     else:
-        totals = incident_stats(gdf, by, total=True).to_dict("records")
+        totals = with_total(table, by).to_dict("records")
         right = set(range(1, len(table.columns)))
         click.echo(table_text([list(r.values()) for r in totals], list(table.columns), right))
     if note:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from geoevents.cli.options import input_argument
+from geoevents.cli.options import input_argument, scheduler_option
 from geoevents.cli.output import echo_json
 from geoevents.errors import ValidationError
 
@@ -37,7 +37,8 @@ _THEN = " (--all lists every one)"
     help=f"List every problem; by default each kind of problem shows its first {PER_RULE} "
     "lines and a count of the rest (--format json always lists every one).",
 )
-def command(path: str, geojson_only: bool, fmt: str, show_all: bool) -> None:
+@scheduler_option
+def command(path: str, geojson_only: bool, fmt: str, show_all: bool, scheduler: str | None) -> None:
     """Check a store and report every problem at once, one per line.
 
     Exit status 0 when valid (warnings allowed), 4 when there are errors, 3 when the file cannot
@@ -49,7 +50,16 @@ def command(path: str, geojson_only: bool, fmt: str, show_all: bool) -> None:
     """
     from geoevents.io.formats import read_incidents
 
-    _, report, _ = read_incidents(path, incidents=not geojson_only)
+    if scheduler and geojson_only:
+        raise click.UsageError("--geojson-only checks GeoJSON files, in-process; drop --scheduler")
+    if scheduler:
+        from geoevents.cli.on_cluster import client_of
+        from geoevents.cluster.run import validate
+
+        with client_of(scheduler) as client:
+            report = validate(client, path)
+    else:
+        _, report, _ = read_incidents(path, incidents=not geojson_only)
     if fmt == "json":
         problems = [
             {

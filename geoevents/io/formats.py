@@ -77,7 +77,10 @@ def read_columns(path: str | os.PathLike[str]) -> tuple[pd.DataFrame, Any]:
 
 
 def read_incidents(
-    path: str | os.PathLike[str], *, incidents: bool = True, criteria: Criteria | None = None
+    path: str | os.PathLike[str] | Store,
+    *,
+    incidents: bool = True,
+    criteria: Criteria | None = None,
 ) -> tuple[gpd.GeoDataFrame | None, ValidationReport, set[int]]:
     """Read an incident store and check it, without raising for validation problems.
 
@@ -86,7 +89,8 @@ def read_incidents(
     path : path-like
         A ``.geojson``/``.json``, ``.parquet``, ``.gpkg`` or ``.csv`` file; or a GeoParquet
         store of many files: a directory (``year=2019/`` folders included) or a glob
-        (``data/*.parquet``).
+        (``data/*.parquet``); or a :class:`~geoevents.io.stores.Store` already resolved (one
+        partition of a store, as :mod:`geoevents.cluster` reads it).
     incidents : bool, default True
         Check the incident schema (GeoJSON only may skip it, to check plain RFC 7946).
     criteria : Criteria, optional
@@ -108,9 +112,11 @@ def read_incidents(
     InputError
         When the file is missing, unreadable, not UTF-8 or not parseable at all.
     """
-    store = resolve_store(path)
-    # Refuse up front what would not fit: better one clear line than a swap storm.
-    check_memory(store.path, store.fmt)
+    given = isinstance(path, Store)
+    store = path if given else resolve_store(path)
+    # Refuse up front what would not fit: better one clear line than a swap storm. A store
+    # given resolved is a partition: its files are what is read, not all of its root's.
+    check_memory(store.files[0] if given and len(store.files) == 1 else store.path, store.fmt)
     try:
         return _read_checked(store, incidents, criteria)
     except MemoryError:

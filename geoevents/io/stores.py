@@ -20,6 +20,7 @@ __all__ = [
     "PARQUET_SUFFIXES",
     "Store",
     "format_for",
+    "is_hidden",
     "is_pattern",
     "parquet_parts",
     "resolve_store",
@@ -62,7 +63,8 @@ def is_pattern(path: str | os.PathLike[str]) -> bool:
     return bool(_GLOB_CHARS & set(text)) and not os.path.lexists(text)
 
 
-def _hidden(part: str) -> bool:
+def is_hidden(part: str) -> bool:
+    """Is this file or folder name one that readers skip (``.tmp``, ``_SUCCESS``)?"""
     # What writers leave beside the data: temporary files (ours start with "."), Spark's
     # _SUCCESS and _metadata; pyarrow's dataset discovery skips the same prefixes.
     return part.startswith((".", "_"))
@@ -82,11 +84,11 @@ def parquet_parts(path: str | os.PathLike[str]) -> list[Path]:
         return [root] if root.exists() else []
     found = []
     for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if not _hidden(d))
+        dirnames[:] = sorted(d for d in dirnames if not is_hidden(d))
         found.extend(
             Path(dirpath, name)
             for name in filenames
-            if not _hidden(name) and Path(name).suffix.lower() in PARQUET_SUFFIXES
+            if not is_hidden(name) and Path(name).suffix.lower() in PARQUET_SUFFIXES
         )
     return sorted(found)
 

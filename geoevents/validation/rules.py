@@ -203,6 +203,7 @@ ID_REPEATED = Rule(
         f'id "{ident}" is also used by feature {first}',
         "give every incident its own id",
     ),
+    rows_in=(1,),
 )
 NO_GEOMETRY = Rule(
     "error",
@@ -324,6 +325,7 @@ LIKELY_DOUBLE = Rule(
         "merge them into one incident, or record what tells them apart",
     ),
     kind="plausibility",
+    rows_in=(0,),
 )
 
 
