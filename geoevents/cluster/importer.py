@@ -21,15 +21,20 @@ def cluster_runner(
     task, results yielded as they finish (a lost worker's task is run again by Dask)."""
 
     def run(func: Callable[..., Any], calls: list[tuple[Any, ...]]) -> Iterator[Any]:
-        from distributed import as_completed
+        from distributed import as_completed, wait
 
         # pure=False: a source changed in place under the same name is imported again.
         futures = [client.submit(func, *args, pure=False) for args in calls]
+        finished = False
         try:
             for future in as_completed(futures):
                 yield gather_results(client, [future])[0]
+            finished = True
         finally:
-            # After a failure (or a stop) nothing more is written to the staging prefix.
-            client.cancel(futures)
+            if not finished:
+                # A cancel does not stop a task that is already running: it would go on writing
+                # into the staging prefix after the caller removed it. So every task ends
+                # (errors included) before the failure reaches the caller.
+                wait(futures)
 
     return run
