@@ -21,7 +21,8 @@ TOOL is one of:
 
 Each reads the file with ``geopandas.read_file`` (pyogrio), or a GeoParquet file with
 ``geopandas.read_parquet`` (pandas metadata ignored: pandas cannot rebuild the list columns'
-``list<string>[pyarrow]`` dtype from it), and fits the view to the data, as geoevents does. No styling, popups or tuning: the point is what each tool costs out of the box.
+``list<string>[pyarrow]`` dtype from it), and fits the view to the data, as geoevents does. No
+styling, popups or tuning: the point is what each tool costs out of the box.
 The runner times this whole process (interpreter start, imports, reading, writing).
 """
 

@@ -7,8 +7,8 @@ Usage::
 
 For each size (smallest first) and data shape (``clean``: validates with no warning;
 ``dirty``: most rows draw a plausibility warning and 1 % are invalid, mapped with
-``--skip-invalid``; see ``generate.py``) the runner generates the incidents once (``generate.py``, cached
-under ``benchmarks/data/``), then, on the same files, builds each tool's map in its own
+``--skip-invalid``) the runner generates the incidents once (``generate.py``, cached under
+``benchmarks/data/``), then, on the same files, builds each tool's map in its own
 subprocess and opens it in headless Chromium. It prints one Markdown table and writes it, with
 the machine and the command, to ``benchmarks/results/latest.md`` (raw numbers in
 ``latest.json``; the maps and each run's log are kept next to them).
@@ -473,8 +473,9 @@ def footnotes(results: list[Result]) -> list[str]:
 
 LEGEND = (
     "geoevents ratio = geoevents' value ÷ the peer's at the same size and data (geoevents from "
-    "the peer's input format, else GeoJSON, else GeoParquet): below 1 means geoevents is faster or smaller. draw s: from navigation "
-    "start to the first painted frame with every incident in the DOM (see benchmarks/run.py)."
+    "the peer's input format, else GeoJSON, else GeoParquet): below 1 means geoevents is faster "
+    "or smaller. draw s: from navigation start to the first painted frame with every incident "
+    "in the DOM (see benchmarks/run.py)."
 )
 
 
@@ -647,7 +648,9 @@ def measure_row(
         again = RESULTS / f"{stem}-again.html"
         again.unlink(missing_ok=True)
         second, _, _ = run_measured(
-            tool_command(tool, source, again, result.shape), RESULTS / f"{stem}-again.log", args.timeout
+            tool_command(tool, source, again, result.shape),
+            RESULTS / f"{stem}-again.log",
+            args.timeout,
         )
         result.identical = second == "ok" and file_sha256(out) == file_sha256(again)
         result.notes.append(
