@@ -136,7 +136,8 @@ def command(
     stamp = _timestamp(timestamp)
     choose_engine(engine, 0, cluster=cluster)  # refuse --engine large --cluster before reading
     started = time.perf_counter()
-    gdf = select(path, criteria, skip_invalid)
+    # Free text stays arrow-backed from the reader to the encoder: it is only encoded here.
+    gdf = select(path, criteria, skip_invalid, arrow_text=True)
     large = len(gdf) >= LARGE_ENGINE_MIN
     if large:
         progress(f"{path}: {len(gdf)} incidents read in {time.perf_counter() - started:.1f} s")

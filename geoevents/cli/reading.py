@@ -28,11 +28,16 @@ def inputs_of(path: str) -> list[str]:
     return [path]
 
 
-def load_store(path: str, *, skip_invalid: bool = False) -> gpd.GeoDataFrame:
-    """Read and validate a store; log its warnings; raise on errors (unless skipping them)."""
+def load_store(
+    path: str, *, skip_invalid: bool = False, arrow_text: bool = False
+) -> gpd.GeoDataFrame:
+    """Read and validate a store; log its warnings; raise on errors (unless skipping them).
+
+    ``arrow_text``: free text may stay arrow-backed (see :func:`geoevents.io.read_incidents`).
+    """
     from geoevents.io.formats import read_incidents, usable_incidents
 
-    gdf, report, bad = read_incidents(path)
+    gdf, report, bad = read_incidents(path, arrow_text=arrow_text)
     # Formatted only as far as shown: a store can draw a million warnings.
     for line in report.warnings.formatted(report.source)[:SHOWN_PROBLEMS]:
         log.info("%s", line)
@@ -54,9 +59,11 @@ def load_store(path: str, *, skip_invalid: bool = False) -> gpd.GeoDataFrame:
     return usable
 
 
-def select(path: str, criteria: Criteria, skip_invalid: bool = False) -> gpd.GeoDataFrame:
+def select(
+    path: str, criteria: Criteria, skip_invalid: bool = False, *, arrow_text: bool = False
+) -> gpd.GeoDataFrame:
     """The incidents of ``path`` that match ``criteria``; an empty selection is an error."""
     from geoevents.filters import filter_incidents
 
-    gdf = load_store(path, skip_invalid=skip_invalid)
+    gdf = load_store(path, skip_invalid=skip_invalid, arrow_text=arrow_text)
     return filter_incidents(gdf, criteria, allow_empty=False)

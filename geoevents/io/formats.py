@@ -77,7 +77,11 @@ def read_columns(path: str | os.PathLike[str]) -> tuple[pd.DataFrame, Any]:
 
 
 def read_incidents(
-    path: str | os.PathLike[str], *, incidents: bool = True, criteria: Criteria | None = None
+    path: str | os.PathLike[str],
+    *,
+    incidents: bool = True,
+    criteria: Criteria | None = None,
+    arrow_text: bool = False,
 ) -> tuple[gpd.GeoDataFrame | None, ValidationReport, set[int]]:
     """Read an incident store and check it, without raising for validation problems.
 
@@ -94,6 +98,10 @@ def read_incidents(
         event type, and bounding box where the store has bbox columns). The rows returned may
         still include some that do not match: filter them with
         :func:`geoevents.filter_incidents` (:func:`load` does). Rows left out are not checked.
+    arrow_text : bool, default False
+        From a GeoParquet store, keep the free-text columns as pandas ``ArrowDtype`` strings
+        (see :func:`geoevents.validation.check_frame`): for a caller that only encodes them,
+        such as the map's columnar encoder. Other formats give Python strings either way.
 
     Returns
     -------
@@ -116,7 +124,9 @@ def read_incidents(
         return read_geojson(store.path.read_bytes(), source, incidents=incidents)
     raw, geoms = _columns(store, criteria)
     report = ValidationReport(source=source, count=len(raw))
-    gdf, bad = check_frame(raw, geoms, report, json_text=schema.LIST_FIELDS, consume=True)
+    gdf, bad = check_frame(
+        raw, geoms, report, json_text=schema.LIST_FIELDS, consume=True, arrow_text=arrow_text
+    )
     del raw, geoms
     # The arrow pool keeps what the columns read held, to reuse; nothing will reuse it now.
     pa.default_memory_pool().release_unused()
