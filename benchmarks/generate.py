@@ -16,7 +16,8 @@ pay only once; ``--force`` rewrites it. The same size and seed always give the s
 The incidents are :mod:`geoevents.testing.synthetic`'s (see there for what they look like).
 ``--shape dirty`` writes ``incidents-<size>-seed<seed>-dirty...``: the same incidents made messy
 by :func:`geoevents.testing.synthetic.dirty` (most points outside the country they name, so
-most rows draw a plausibility warning; 1 % of the rows invalid).
+most rows draw a plausibility warning; 1 % of the rows invalid). Above 1,000,000 incidents the
+``.parquet`` is a directory store of 1,000,000-incident parts (seed + k each).
 """
 
 from __future__ import annotations
@@ -59,10 +60,30 @@ def _write(fmt: str, size: int, seed: int, dest: Path, shape: str = "clean") -> 
         synthetic.write_acled(dest, size, seed, layout=fmt.removeprefix("acled-"))
     elif fmt == "geojson":
         synthetic.write_geojson(synthetic.incident_columns(size, seed), dest)
+    elif size > PART:
+        _write_parts(size, seed, dest)
     else:
         import geoevents
 
         geoevents.write_incidents(synthetic.incidents(size, seed), dest)
+
+
+#: Above this many incidents a GeoParquet store is a directory of parts of this size.
+PART = 1_000_000
+
+
+def _write_parts(size: int, seed: int, dest: Path) -> None:
+    """A GeoParquet store of ``size`` incidents as a directory of 1,000,000-incident parts
+    (part ``k`` drawn from seed ``seed + k``, its ids prefixed ``p<k>-``), so that generating
+    5,000,000 needs the memory of one part."""
+    import geoevents
+
+    dest.mkdir()
+    for k, start in enumerate(range(0, size, PART)):
+        part = synthetic.incidents(min(PART, size - start), seed + k)
+        part["id"] = [f"p{k}-{i}" for i in part["id"]]
+        geoevents.write_incidents(part, dest / f"part-{k}.parquet")
+        del part
 
 
 def generate(
