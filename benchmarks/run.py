@@ -18,6 +18,10 @@ What is measured (docs/benchmarks.md says the same, with the results):
 wall s
     From starting the tool's process to its exit (interpreter start, imports, reading,
     validation, rendering, writing), measured by this process.
+cpu s
+    The process's user + system CPU time (``ru_utime + ru_stime`` from ``wait4``, its children
+    included when it waited for them): on a shared machine under load, wall time stretches
+    and this does not, so it says what the work itself costs.
 peak RSS MB
     The process's ``ru_maxrss`` as the kernel reports it when the process is reaped
     (``os.wait4``): the true high-water mark, not a sample. MB = 10^6 bytes.
@@ -187,6 +191,7 @@ class Result:
     source: str = ""
     status: str = "ok"
     wall_s: float | None = None
+    cpu_s: float | None = None
     rss_mb: float | None = None
     html_mb: float | None = None
     html: str = ""
@@ -207,8 +212,8 @@ class Result:
 # -- running a tool ---------------------------------------------------------------------------
 
 
-def run_measured(cmd: list[str], log: Path, timeout: float) -> tuple[str, float, float]:
-    """Run ``cmd``; return (status, wall seconds, peak RSS in MB) of its process.
+def run_measured(cmd: list[str], log: Path, timeout: float) -> tuple[str, float, float, float]:
+    """Run ``cmd``; return (status, wall seconds, peak RSS in MB, CPU seconds) of its process.
 
     The process runs in its own session so that a timeout kills it and anything it started.
     Peak RSS is ``ru_maxrss`` from ``wait4`` (kilobytes on Linux).
@@ -237,11 +242,12 @@ def run_measured(cmd: list[str], log: Path, timeout: float) -> tuple[str, float,
         wall = time.perf_counter() - began
     proc.returncode = os.waitstatus_to_exitcode(status)
     rss = usage.ru_maxrss * 1024 / 1e6
+    cpu = usage.ru_utime + usage.ru_stime
     if timed_out:
-        return f"timeout (>{timeout:g} s)", wall, rss
+        return f"timeout (>{timeout:g} s)", wall, rss, cpu
     if proc.returncode != 0:
-        return f"failed (exit {proc.returncode}, see {log.relative_to(ROOT)})", wall, rss
-    return "ok", wall, rss
+        return f"failed (exit {proc.returncode}, see {log.relative_to(ROOT)})", wall, rss, cpu
+    return "ok", wall, rss, cpu
 
 
 def ensure_data(size: int, seed: int, fmt: str, shape: str = "clean") -> Path:
@@ -425,7 +431,12 @@ def ratio_cell(ref: Result | None, peer: Result) -> str:
     if ref is None or ref is peer or peer.key.startswith("geoevents"):
         return ""
     parts = []
-    for name, attr in (("wall", "wall_s"), ("RSS", "rss_mb"), ("HTML", "html_mb")):
+    for name, attr in (
+        ("wall", "wall_s"),
+        ("CPU", "cpu_s"),
+        ("RSS", "rss_mb"),
+        ("HTML", "html_mb"),
+    ):
         if peer.status == "ok" and ref.status == "ok":
             ratio = _ratio(getattr(ref, attr), getattr(peer, attr))
             if ratio:
@@ -441,20 +452,22 @@ def ratio_cell(ref: Result | None, peer: Result) -> str:
 
 def table(results: list[Result]) -> str:
     head = [
-        "| size | data | tool | wall s | peak RSS MB | HTML MB | draw s | timeline-step ms "
-        "| geoevents ratio |",
-        "|---:|---|---|---:|---:|---:|---:|---:|---|",
+        "| size | data | tool | wall s | cpu s | peak RSS MB | HTML MB | draw s "
+        "| timeline-step ms | geoevents ratio |",
+        "|---:|---|---|---:|---:|---:|---:|---:|---:|---|",
     ]
     rows = []
     for r in results:
         ref = reference(results, r)
+        cpu = _num(r.cpu_s, 2)
         if r.status == "ok":
             wall, rss, html = _num(r.wall_s, 2), _num(r.rss_mb, 0), _num(r.html_mb, 2)
         else:
-            wall, rss, html = r.status.split(" (see")[0], "", ""
+            wall, rss, html, cpu = r.status.split(" (see")[0], "", "", ""
         draw = _num(r.draw_s, 2) if r.draw_s is not None else r.draw
         step = _num(r.step_ms, 1) if r.step_ms is not None else r.step
-        cells = [f"{r.size:,}", r.shape, r.label, wall, rss, html, draw, step, ratio_cell(ref, r)]
+        cells = [f"{r.size:,}", r.shape, r.label, wall, cpu, rss, html, draw, step]
+        cells.append(ratio_cell(ref, r))
         rows.append("| " + " | ".join(cells) + " |")
     return "\n".join(head + rows)
 
@@ -633,9 +646,9 @@ def measure_row(
     cmd = tool_command(tool, source, out, result.shape)
     shown = ["python" if c == sys.executable else c.replace(f"{ROOT}/", "") for c in cmd]
     say(f"  {result.label}: {shlex.join(shown)}")
-    status, wall, rss = run_measured(cmd, RESULTS / f"{stem}.log", args.timeout)
-    result.status, result.wall_s, result.rss_mb = status, wall, rss
-    say(f"    {status}: wall {wall:.2f} s, peak RSS {rss:.0f} MB")
+    status, wall, rss, cpu = run_measured(cmd, RESULTS / f"{stem}.log", args.timeout)
+    result.status, result.wall_s, result.rss_mb, result.cpu_s = status, wall, rss, cpu
+    say(f"    {status}: wall {wall:.2f} s, CPU {cpu:.2f} s, peak RSS {rss:.0f} MB")
     if status != "ok":
         given_up[key] = f"{status.split(' (see')[0]} at {size:,}"
         result.draw = result.step = "—" if tool == "geoevents" else "n/a"
@@ -647,7 +660,7 @@ def measure_row(
     if tool == "geoevents" and size <= args.identity_max:
         again = RESULTS / f"{stem}-again.html"
         again.unlink(missing_ok=True)
-        second, _, _ = run_measured(
+        second, _, _, _ = run_measured(
             tool_command(tool, source, again, result.shape),
             RESULTS / f"{stem}-again.log",
             args.timeout,
