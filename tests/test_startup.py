@@ -111,8 +111,11 @@ def test_the_first_geocode_says_it_builds_the_index(tmp_path, monkeypatch):
     monkeypatch.setattr(gazetteer, "geocode", lambda *a, **k: built.append(True) or [])
     previous = gazetteer.use_index(None)  # as in a fresh process: no index loaded yet
     try:
-        result = CliRunner().invoke(cli, ["geocode", "Kirkuk"])
+        # Not a terminal here: progress is shown with -v (and never mixed into the output).
+        result = CliRunner().invoke(cli, ["-v", "geocode", "Kirkuk"])
+        quiet = CliRunner().invoke(cli, ["geocode", "Kirkuk"])
     finally:
         gazetteer.use_index(previous)
     assert result.exit_code == 0, result.output
     assert built and "building the gazetteer index" in result.stderr
+    assert quiet.exit_code == 0 and "building" not in quiet.stderr
