@@ -3,7 +3,8 @@
 Usage::
 
     python benchmarks/generate.py 10000 100000 [--seed 42] [--formats geojson,parquet]
-                                               [--out benchmarks/data] [--force]
+                                               [--shape clean|dirty] [--out benchmarks/data]
+                                               [--force]
 
 For each size it writes ``incidents-<size>-seed<seed>`` plus the format's suffix under
 ``benchmarks/data/`` (git-ignored: generated data is never committed): ``.geojson`` (compact, one
@@ -13,6 +14,10 @@ benchmarks). A file that already exists is kept, so the runner can call this for
 pay only once; ``--force`` rewrites it. The same size and seed always give the same bytes.
 
 The incidents are :mod:`geoevents.testing.synthetic`'s (see there for what they look like).
+``--shape dirty`` writes ``incidents-<size>-seed<seed>-dirty...``: the same incidents made messy
+by :func:`geoevents.testing.synthetic.dirty` (most points outside the country they name, so
+most rows draw a plausibility warning; 1 % of the rows invalid). Above 1,000,000 incidents the
+``.parquet`` is a directory store of 1,000,000-incident parts (seed + k each).
 """
 
 from __future__ import annotations
@@ -35,27 +40,62 @@ FORMATS = {
 }
 
 
-def data_path(size: int, seed: int, fmt: str, out: Path = DATA) -> Path:
+SHAPES = ("clean", "dirty")
+
+
+def data_path(size: int, seed: int, fmt: str, out: Path = DATA, shape: str = "clean") -> Path:
     """Return where the incidents of ``size`` and ``seed`` in ``fmt`` are (or will be) written."""
-    return out / f"incidents-{size}-seed{seed}{FORMATS[fmt]}"
+    tail = "" if shape == "clean" else f"-{shape}"
+    return out / f"incidents-{size}-seed{seed}{tail}{FORMATS[fmt]}"
 
 
-def _write(fmt: str, size: int, seed: int, dest: Path) -> None:
-    if fmt.startswith("acled-"):
+def _write(fmt: str, size: int, seed: int, dest: Path, shape: str = "clean") -> None:
+    if shape == "dirty":
+        if fmt.startswith("acled-"):
+            raise SystemExit("the dirty shape is written as geojson or parquet")
+        import geoevents
+
+        geoevents.write_incidents(synthetic.dirty(synthetic.incidents(size, seed), seed), dest)
+    elif fmt.startswith("acled-"):
         synthetic.write_acled(dest, size, seed, layout=fmt.removeprefix("acled-"))
     elif fmt == "geojson":
         synthetic.write_geojson(synthetic.incident_columns(size, seed), dest)
+    elif size > PART:
+        _write_parts(size, seed, dest)
     else:
         import geoevents
 
         geoevents.write_incidents(synthetic.incidents(size, seed), dest)
 
 
+#: Above this many incidents a GeoParquet store is a directory of parts of this size.
+PART = 1_000_000
+
+
+def _write_parts(size: int, seed: int, dest: Path) -> None:
+    """A GeoParquet store of ``size`` incidents as a directory of 1,000,000-incident parts
+    (part ``k`` drawn from seed ``seed + k``, its ids prefixed ``p<k>-``), so that generating
+    5,000,000 needs the memory of one part."""
+    import geoevents
+
+    dest.mkdir()
+    for k, start in enumerate(range(0, size, PART)):
+        part = synthetic.incidents(min(PART, size - start), seed + k)
+        part["id"] = [f"p{k}-{i}" for i in part["id"]]
+        geoevents.write_incidents(part, dest / f"part-{k}.parquet")
+        del part
+
+
 def generate(
-    size: int, seed: int, formats: list[str], out: Path = DATA, force: bool = False
+    size: int,
+    seed: int,
+    formats: list[str],
+    out: Path = DATA,
+    force: bool = False,
+    shape: str = "clean",
 ) -> list[Path]:
     """Write the missing files of ``size`` incidents; return the paths of every format asked."""
-    paths = [data_path(size, seed, fmt, out) for fmt in formats]
+    paths = [data_path(size, seed, fmt, out, shape) for fmt in formats]
     todo = [(fmt, p) for fmt, p in zip(formats, paths, strict=True) if force or not p.exists()]
     if todo:
         out.mkdir(parents=True, exist_ok=True)
@@ -64,7 +104,7 @@ def generate(
         # Written aside and renamed, so that an interrupted run leaves no file to be reused.
         tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp{dest.suffix}")
         try:
-            _write(fmt, size, seed, tmp)
+            _write(fmt, size, seed, tmp, shape)
             os.replace(tmp, dest)
         finally:
             tmp.unlink(missing_ok=True)
@@ -86,6 +126,9 @@ def main(argv: list[str] | None = None) -> int:
         default="geojson,parquet",
         help=f"comma-separated: {', '.join(FORMATS)} (default geojson,parquet)",
     )
+    parser.add_argument(
+        "--shape", choices=SHAPES, default="clean", help="clean (default) or dirty data"
+    )
     parser.add_argument("--out", type=Path, default=DATA, help="folder (default benchmarks/data)")
     parser.add_argument("--force", action="store_true", help="rewrite files that exist")
     args = parser.parse_args(argv)
@@ -95,7 +138,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown format(s) {', '.join(unknown)}; use {', '.join(FORMATS)}")
     for text in args.sizes:
         for size in _sizes(text):
-            for path in generate(size, args.seed, formats, args.out, args.force):
+            for path in generate(size, args.seed, formats, args.out, args.force, args.shape):
                 print(path)
     return 0
 

@@ -2,7 +2,7 @@
 
 Usage::
 
-    python benchmarks/peers.py TOOL INPUT.geojson OUTPUT.html
+    python benchmarks/peers.py TOOL INPUT.geojson|INPUT.parquet OUTPUT.html
 
 TOOL is one of:
 
@@ -19,8 +19,10 @@ TOOL is one of:
 ``kepler``
     ``keplergl.KeplerGl(data={"incidents": gdf}).save_to_html(...)``.
 
-Each reads the file with ``geopandas.read_file`` (pyogrio) and fits the view to the data, as
-geoevents does. No styling, popups or tuning: the point is what each tool costs out of the box.
+Each reads the file with ``geopandas.read_file`` (pyogrio), or a GeoParquet file with
+``geopandas.read_parquet`` (pandas metadata ignored: pandas cannot rebuild the list columns'
+``list<string>[pyarrow]`` dtype from it), and fits the view to the data, as geoevents does. No
+styling, popups or tuning: the point is what each tool costs out of the box.
 The runner times this whole process (interpreter start, imports, reading, writing).
 """
 
@@ -93,10 +95,14 @@ BUILDERS = {
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     if len(args) != 3 or args[0] not in BUILDERS:
-        print(f"usage: peers.py {{{','.join(TOOLS)}}} INPUT.geojson OUTPUT.html", file=sys.stderr)
+        print(f"usage: peers.py {{{','.join(TOOLS)}}} INPUT OUTPUT.html", file=sys.stderr)
         return 2
     tool, source, out = args[0], Path(args[1]), Path(args[2])
-    gdf = gpd.read_file(source, engine="pyogrio", ARRAY_AS_STRING="YES", DATE_AS_STRING="YES")
+    if source.suffix == ".parquet":
+        # Without ignore_metadata pandas cannot rebuild the list columns' recorded dtype.
+        gdf = gpd.read_parquet(source, to_pandas_kwargs={"ignore_metadata": True})
+    else:
+        gdf = gpd.read_file(source, engine="pyogrio", ARRAY_AS_STRING="YES", DATE_AS_STRING="YES")
     BUILDERS[tool](gdf, out)
     print(f"{out}: {len(gdf)} incidents")
     return 0

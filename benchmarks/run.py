@@ -3,10 +3,12 @@
 Usage::
 
     python benchmarks/run.py --sizes 1000,10000,100000 [--tools geoevents,folium-geojson,...]
-                             [--timeout 180] [--no-browser] [--seed 42]
+                             [--shapes clean,dirty] [--timeout 180] [--no-browser] [--seed 42]
 
-For each size (smallest first) the runner generates the incidents once (``generate.py``, cached
-under ``benchmarks/data/``), then, on the same files, builds each tool's map in its own
+For each size (smallest first) and data shape (``clean``: validates with no warning;
+``dirty``: most rows draw a plausibility warning and 1 % are invalid, mapped with
+``--skip-invalid``) the runner generates the incidents once (``generate.py``, cached under
+``benchmarks/data/``), then, on the same files, builds each tool's map in its own
 subprocess and opens it in headless Chromium. It prints one Markdown table and writes it, with
 the machine and the command, to ``benchmarks/results/latest.md`` (raw numbers in
 ``latest.json``; the maps and each run's log are kept next to them).
@@ -16,6 +18,10 @@ What is measured (docs/benchmarks.md says the same, with the results):
 wall s
     From starting the tool's process to its exit (interpreter start, imports, reading,
     validation, rendering, writing), measured by this process.
+cpu s
+    The process's user + system CPU time (``ru_utime + ru_stime`` from ``wait4``, its children
+    included when it waited for them): on a shared machine under load, wall time stretches
+    and this does not, so it says what the work itself costs.
 peak RSS MB
     The process's ``ru_maxrss`` as the kernel reports it when the process is reaped
     (``os.wait4``): the true high-water mark, not a sample. MB = 10^6 bytes.
@@ -37,8 +43,10 @@ timeline-step ms
     ``input`` event to the end of the next animation frame (as above). Peers have no
     timeline: n/a.
 geoevents ratio
-    geoevents' value divided by the peer's, per metric, on the same size (geoevents from
-    GeoJSON when it ran, else from GeoParquet): below 1 means geoevents is faster / smaller.
+    geoevents' value divided by the peer's, per metric, on the same size and data (geoevents
+    from the same format as the peer when it ran, else from GeoJSON, else GeoParquet): below 1
+    means geoevents is faster / smaller. lonboard is run from the GeoJSON (up to
+    ``--geojson-max``) and from the GeoParquet, side by side with geoevents.
 
 Every http(s) request of the page fails (Chromium is pointed at a proxy that does not exist).
 folium's pages load Leaflet and MarkerCluster from CDNs, so the page that is drawn is a copy
@@ -92,9 +100,11 @@ LABELS = {
     "geoevents:parquet": "geoevents (GeoParquet)",
     "folium-geojson": "folium GeoJson",
     "folium-fastmarkercluster": "folium FastMarkerCluster",
-    "lonboard": "lonboard",
+    "lonboard": "lonboard (GeoJSON)",
+    "lonboard:parquet": "lonboard (GeoParquet)",
     "kepler": "kepler.gl",
 }
+SHAPES = ("clean", "dirty")
 #: Pages that load their own code from CDNs we cannot stand in for: built, never drawn.
 NEEDS_CDN = {
     "lonboard": "lonboard's page loads require.js and @jupyter-widgets/html-manager from CDNs",
@@ -177,9 +187,11 @@ class Result:
     size: int
     key: str
     label: str
+    shape: str = "clean"
     source: str = ""
     status: str = "ok"
     wall_s: float | None = None
+    cpu_s: float | None = None
     rss_mb: float | None = None
     html_mb: float | None = None
     html: str = ""
@@ -200,8 +212,8 @@ class Result:
 # -- running a tool ---------------------------------------------------------------------------
 
 
-def run_measured(cmd: list[str], log: Path, timeout: float) -> tuple[str, float, float]:
-    """Run ``cmd``; return (status, wall seconds, peak RSS in MB) of its process.
+def run_measured(cmd: list[str], log: Path, timeout: float) -> tuple[str, float, float, float]:
+    """Run ``cmd``; return (status, wall seconds, peak RSS in MB, CPU seconds) of its process.
 
     The process runs in its own session so that a timeout kills it and anything it started.
     Peak RSS is ``ru_maxrss`` from ``wait4`` (kilobytes on Linux).
@@ -230,38 +242,31 @@ def run_measured(cmd: list[str], log: Path, timeout: float) -> tuple[str, float,
         wall = time.perf_counter() - began
     proc.returncode = os.waitstatus_to_exitcode(status)
     rss = usage.ru_maxrss * 1024 / 1e6
+    cpu = usage.ru_utime + usage.ru_stime
     if timed_out:
-        return f"timeout (>{timeout:g} s)", wall, rss
+        return f"timeout (>{timeout:g} s)", wall, rss, cpu
     if proc.returncode != 0:
-        return f"failed (exit {proc.returncode}, see {log.relative_to(ROOT)})", wall, rss
-    return "ok", wall, rss
+        return f"failed (exit {proc.returncode}, see {log.relative_to(ROOT)})", wall, rss, cpu
+    return "ok", wall, rss, cpu
 
 
-def ensure_data(size: int, seed: int, fmt: str) -> Path:
+def ensure_data(size: int, seed: int, fmt: str, shape: str = "clean") -> Path:
     """Generate (once) and return the incidents of ``size`` in ``fmt``."""
     cmd = [sys.executable, str(HERE / "generate.py"), str(size), "--seed", str(seed)]
-    cmd += ["--formats", fmt, "--out", str(DATA)]
+    cmd += ["--formats", fmt, "--out", str(DATA), "--shape", shape]
     done = subprocess.run(cmd, cwd=ROOT, check=True, capture_output=True, text=True)
     for line in done.stderr.splitlines():
         say(f"  {line}")
     return Path(done.stdout.split()[-1])
 
 
-def tool_command(tool: str, source: Path, out: Path) -> list[str]:
+def tool_command(tool: str, source: Path, out: Path, shape: str = "clean") -> list[str]:
     """The command that builds ``tool``'s map of ``source`` into ``out``."""
     if tool == "geoevents":
-        return [
-            sys.executable,
-            "-m",
-            "geoevents",
-            "map",
-            str(source),
-            "-o",
-            str(out),
-            "--tiles",
-            "none",
-            "--timeline",
-        ]
+        cmd = [sys.executable, "-m", "geoevents", "map", str(source), "-o", str(out)]
+        cmd += ["--tiles", "none", "--timeline"]
+        # Dirty data has invalid rows: an analyst maps the rest.
+        return cmd + (["--skip-invalid"] if shape == "dirty" else [])
     return [sys.executable, str(HERE / "peers.py"), tool, str(source), str(out)]
 
 
@@ -411,11 +416,27 @@ def _ratio(ours: float | None, theirs: float | None) -> str | None:
     return f"{ratio:.2f}×" if ratio < 10 else f"{ratio:.0f}×"
 
 
+def reference(results: list[Result], peer: Result) -> Result | None:
+    """The geoevents row a peer is compared with: same size and data, same input if run."""
+    fmt = "parquet" if peer.source.endswith(".parquet") else "geojson"
+    same = [x for x in results if x.size == peer.size and x.shape == peer.shape]
+    for key in (f"geoevents:{fmt}", "geoevents:geojson", "geoevents:parquet"):
+        for x in same:
+            if x.key == key and x.status == "ok":
+                return x
+    return None
+
+
 def ratio_cell(ref: Result | None, peer: Result) -> str:
     if ref is None or ref is peer or peer.key.startswith("geoevents"):
         return ""
     parts = []
-    for name, attr in (("wall", "wall_s"), ("RSS", "rss_mb"), ("HTML", "html_mb")):
+    for name, attr in (
+        ("wall", "wall_s"),
+        ("CPU", "cpu_s"),
+        ("RSS", "rss_mb"),
+        ("HTML", "html_mb"),
+    ):
         if peer.status == "ok" and ref.status == "ok":
             ratio = _ratio(getattr(ref, attr), getattr(peer, attr))
             if ratio:
@@ -431,25 +452,22 @@ def ratio_cell(ref: Result | None, peer: Result) -> str:
 
 def table(results: list[Result]) -> str:
     head = [
-        "| size | tool | wall s | peak RSS MB | HTML MB | draw s | timeline-step ms "
-        "| geoevents ratio |",
-        "|---:|---|---:|---:|---:|---:|---:|---|",
+        "| size | data | tool | wall s | cpu s | peak RSS MB | HTML MB | draw s "
+        "| timeline-step ms | geoevents ratio |",
+        "|---:|---|---|---:|---:|---:|---:|---:|---:|---|",
     ]
     rows = []
     for r in results:
-        same = [x for x in results if x.size == r.size]
-        ref = next(
-            (x for k in ("geoevents:geojson", "geoevents:parquet") for x in same if x.key == k),
-            None,
-        )
-        ref = ref if ref is not None and ref.status == "ok" else None
+        ref = reference(results, r)
+        cpu = _num(r.cpu_s, 2)
         if r.status == "ok":
             wall, rss, html = _num(r.wall_s, 2), _num(r.rss_mb, 0), _num(r.html_mb, 2)
         else:
-            wall, rss, html = r.status.split(" (see")[0], "", ""
+            wall, rss, html, cpu = r.status.split(" (see")[0], "", "", ""
         draw = _num(r.draw_s, 2) if r.draw_s is not None else r.draw
         step = _num(r.step_ms, 1) if r.step_ms is not None else r.step
-        cells = [f"{r.size:,}", r.label, wall, rss, html, draw, step, ratio_cell(ref, r)]
+        cells = [f"{r.size:,}", r.shape, r.label, wall, cpu, rss, html, draw, step]
+        cells.append(ratio_cell(ref, r))
         rows.append("| " + " | ".join(cells) + " |")
     return "\n".join(head + rows)
 
@@ -467,9 +485,10 @@ def footnotes(results: list[Result]) -> list[str]:
 
 
 LEGEND = (
-    "geoevents ratio = geoevents' value ÷ the peer's at the same size (geoevents from GeoJSON, "
-    "else GeoParquet): below 1 means geoevents is faster or smaller. draw s: from navigation "
-    "start to the first painted frame with every incident in the DOM (see benchmarks/run.py)."
+    "geoevents ratio = geoevents' value ÷ the peer's at the same size and data (geoevents from "
+    "the peer's input format, else GeoJSON, else GeoParquet): below 1 means geoevents is faster "
+    "or smaller. draw s: from navigation start to the first painted frame with every incident "
+    "in the DOM (see benchmarks/run.py)."
 )
 
 
@@ -538,10 +557,24 @@ def _tools(text: str) -> list[str]:
     return [t for t in TOOLS if t in tools]
 
 
+def _shapes(text: str) -> list[str]:
+    shapes = [t.strip() for t in text.split(",") if t.strip()]
+    unknown = sorted(set(shapes) - set(SHAPES))
+    if unknown or not shapes:
+        raise argparse.ArgumentTypeError(f"unknown shape(s) {unknown}; use {', '.join(SHAPES)}")
+    return [t for t in SHAPES if t in shapes]
+
+
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=_sizes, default=_sizes("1000,10000,100000"))
     parser.add_argument("--tools", type=_tools, default=list(TOOLS))
+    parser.add_argument(
+        "--shapes",
+        type=_shapes,
+        default=["clean"],
+        help="data shapes, comma-separated: clean, dirty (default clean)",
+    )
     parser.add_argument("--timeout", type=float, default=180.0, help="seconds per run and draw")
     parser.add_argument("--no-browser", action="store_true", help="do not open the maps")
     parser.add_argument("--seed", type=int, default=42)
@@ -575,6 +608,11 @@ def plan(tools: list[str], size: int, geojson_max: int) -> list[tuple[str, str, 
             if size <= geojson_max:
                 rows.append(("geoevents:geojson", tool, "geojson"))
             rows.append(("geoevents:parquet", tool, "parquet"))
+        elif tool == "lonboard":
+            # The peer that reads GeoParquet too: compared on the very same file.
+            if size <= geojson_max:
+                rows.append((tool, tool, "geojson"))
+            rows.append(("lonboard:parquet", tool, "parquet"))
         else:
             rows.append((tool, tool, "geojson"))
     return rows
@@ -588,7 +626,7 @@ def measure_row(
     fmt: str,
     given_up: dict[str, str],
 ) -> None:
-    key, size = result.key, result.size
+    key, size = f"{result.key}:{result.shape}", result.size
     if key in given_up:
         result.status = result.draw = "skipped"
         result.step = "skipped" if tool == "geoevents" else "n/a"
@@ -600,17 +638,17 @@ def measure_row(
         result.draw = "n/a"
         result.notes.append(f"`{package}` is not installed (pip install {package}): skipped")
         return
-    source = ensure_data(size, args.seed, fmt)
+    source = ensure_data(size, args.seed, fmt, result.shape)
     result.source = str(source.relative_to(ROOT))
     stem = f"{key.replace(':', '-')}-{size}"
     out = RESULTS / f"{stem}.html"
     out.unlink(missing_ok=True)
-    cmd = tool_command(tool, source, out)
+    cmd = tool_command(tool, source, out, result.shape)
     shown = ["python" if c == sys.executable else c.replace(f"{ROOT}/", "") for c in cmd]
     say(f"  {result.label}: {shlex.join(shown)}")
-    status, wall, rss = run_measured(cmd, RESULTS / f"{stem}.log", args.timeout)
-    result.status, result.wall_s, result.rss_mb = status, wall, rss
-    say(f"    {status}: wall {wall:.2f} s, peak RSS {rss:.0f} MB")
+    status, wall, rss, cpu = run_measured(cmd, RESULTS / f"{stem}.log", args.timeout)
+    result.status, result.wall_s, result.rss_mb, result.cpu_s = status, wall, rss, cpu
+    say(f"    {status}: wall {wall:.2f} s, CPU {cpu:.2f} s, peak RSS {rss:.0f} MB")
     if status != "ok":
         given_up[key] = f"{status.split(' (see')[0]} at {size:,}"
         result.draw = result.step = "—" if tool == "geoevents" else "n/a"
@@ -622,8 +660,10 @@ def measure_row(
     if tool == "geoevents" and size <= args.identity_max:
         again = RESULTS / f"{stem}-again.html"
         again.unlink(missing_ok=True)
-        second, _, _ = run_measured(
-            tool_command(tool, source, again), RESULTS / f"{stem}-again.log", args.timeout
+        second, _, _, _ = run_measured(
+            tool_command(tool, source, again, result.shape),
+            RESULTS / f"{stem}-again.log",
+            args.timeout,
         )
         result.identical = second == "ok" and file_sha256(out) == file_sha256(again)
         result.notes.append(
@@ -641,7 +681,7 @@ def draw_measure(
     out: Path,
     given_up: dict[str, str],
 ) -> None:
-    draw_key = "draw:" + result.key
+    draw_key = f"draw:{result.key}:{result.shape}"
     if tool in NEEDS_CDN:
         result.draw = "needs CDN"
         result.notes.append(f"not drawn: {NEEDS_CDN[tool]} (blocked offline)")
@@ -713,11 +753,12 @@ def main(argv: list[str] | None = None) -> int:
     given_up: dict[str, str] = {}
     try:
         for size in args.sizes:
-            say(f"{size:,} incidents")
-            for key, tool, fmt in plan(args.tools, size, args.geojson_max):
-                result = Result(size=size, key=key, label=LABELS[key])
-                results.append(result)
-                measure_row(args, browser, result, tool, fmt, given_up)
+            for shape in args.shapes:
+                say(f"{size:,} incidents, {shape}")
+                for key, tool, fmt in plan(args.tools, size, args.geojson_max):
+                    result = Result(size=size, key=key, label=LABELS[key], shape=shape)
+                    results.append(result)
+                    measure_row(args, browser, result, tool, fmt, given_up)
     finally:
         if browser is not None:
             if browser.version:

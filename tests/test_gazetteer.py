@@ -463,21 +463,31 @@ def test_importing_does_not_load_the_data():
 
 
 def test_cache_round_trip_and_corrupt_cache(tmp_path):
-    small = _tiny_index([("Kirkuk", 35.5, 44.4, "IQ", None, 10, "populated place")])
-    path = tmp_path / "sub" / "gazetteer-test.pickle"
+    small = _tiny_index(
+        [
+            ("Kirkuk", 35.5, 44.4, "IQ", None, 10, "populated place"),
+            ("Kirkuk", 35.3, 44.1, "IQ", "Kirkuk", None, "admin1"),
+            ("Erbil", 36.19, 44.01, "IQ", None, 5, "populated place"),
+        ]
+    )
+    path = tmp_path / "sub" / "gazetteer-test.sqlite"
     gazetteer.write_cache(small, path)
     loaded = gazetteer.read_cache(path)
-    assert loaded is not None and loaded.records == small.records
-    path.write_bytes(b"not a pickle")
+    assert loaded is not None and list(loaded.records) == small.records
+    assert loaded.fingerprint == "test" and loaded.countries == small.countries
+    assert dict(loaded.keys) == small.keys and dict(loaded.loose) == small.loose
+    assert dict(loaded.near) == small.near and loaded.named("kirkuk") == (0, 1)
+    assert loaded.records[2] == small.records[2] and loaded.named("nowhere") == ()
+    path.write_bytes(b"not an index")
     assert gazetteer.read_cache(path) is None
-    assert gazetteer.read_cache(tmp_path / "missing.pickle") is None
+    assert gazetteer.read_cache(tmp_path / "missing.sqlite") is None
 
 
 def test_unwritable_cache_is_skipped(tmp_path):
     small = _tiny_index([("Kirkuk", 35.5, 44.4, "IQ", None, 10, "populated place")])
     blocker = tmp_path / "file"
     blocker.write_text("x")
-    gazetteer.write_cache(small, blocker / "gazetteer.pickle")  # parent is a file: no error
+    gazetteer.write_cache(small, blocker / "gazetteer.sqlite")  # parent is a file: no error
 
 
 def test_cache_dir_can_be_chosen_or_disabled(monkeypatch, tmp_path):

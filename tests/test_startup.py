@@ -71,3 +71,51 @@ def test_every_public_name_resolves():
     assert callable(geoevents.aggregate) and callable(geoevents.figure)
     with pytest.raises(AttributeError, match="no attribute 'nope'"):
         geoevents.nope  # noqa: B018
+
+
+def test_a_cached_geocode_imports_nothing_heavy(tmp_path, monkeypatch):
+    """`geoevents geocode NAME` with the index cached opens the SQLite file and nothing else.
+
+    A one-place index stands in for the real one (building that takes seconds), cached under
+    the name this version looks for.
+    """
+    from geoevents import gazetteer
+
+    monkeypatch.setenv("GEOEVENTS_CACHE_DIR", str(tmp_path))
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    path = gazetteer.cache_path()
+    assert path is not None and path.parent == tmp_path
+    record = gazetteer.Record("Kirkuk", 35.47, 44.39, "IQ", "Kirkuk", 10, 10, "populated place", "")
+    countries = {"IQ": gazetteer.Country("Iraq", "IRQ")}
+    gazetteer.write_cache(
+        gazetteer.make_index([record], [["Kirkuk"]], countries, path.stem.split("-")[1]), path
+    )
+    probe = PROBE.format(heavy=repr(HEAVY))
+    args = json.dumps(["geocode", "Kirkuk", "--format", "json"])
+    out = subprocess.run(
+        [sys.executable, "-c", probe, args], capture_output=True, text=True, env=env, check=True
+    )
+    assert json.loads(out.stdout)[0]["name"] == "Kirkuk"
+    assert "building" not in out.stderr
+    assert json.loads(out.stderr.strip().splitlines()[-1]) == []
+
+
+def test_the_first_geocode_says_it_builds_the_index(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from geoevents import gazetteer
+    from geoevents.cli import cli
+
+    monkeypatch.setenv("GEOEVENTS_CACHE_DIR", str(tmp_path))
+    built: list[bool] = []
+    monkeypatch.setattr(gazetteer, "geocode", lambda *a, **k: built.append(True) or [])
+    previous = gazetteer.use_index(None)  # as in a fresh process: no index loaded yet
+    try:
+        # Not a terminal here: progress is shown with -v (and never mixed into the output).
+        result = CliRunner().invoke(cli, ["-v", "geocode", "Kirkuk"])
+        quiet = CliRunner().invoke(cli, ["geocode", "Kirkuk"])
+    finally:
+        gazetteer.use_index(previous)
+    assert result.exit_code == 0, result.output
+    assert built and "building the gazetteer index" in result.stderr
+    assert quiet.exit_code == 0 and "building" not in quiet.stderr

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from geoevents.cli.output import echo_json, table_text
+from geoevents.cli.output import echo_json, progress, table_text
 
 __all__ = ["command"]
 
@@ -28,8 +28,11 @@ def command(name: str, country: str | None, limit: int, fmt: str) -> None:
     Example:
       geoevents geocode "Tuz Kharmato" --country IRQ
     """
-    from geoevents.gazetteer import geocode
+    from geoevents.gazetteer import geocode, index_ready
 
+    if not index_ready():
+        # Long work, once: said on a terminal (or with -v), as other progress is.
+        progress("building the gazetteer index (once; it is cached for later lookups) ...")
     places = geocode(name, country=country, limit=limit)
     if fmt == "json":
         echo_json([p.to_dict() for p in places])

@@ -231,7 +231,8 @@ def command(
         limit = max_points or MAP_MAX_INCIDENTS
         gdf, sha256 = cluster_points(scheduler, path, criteria, skip_invalid, limit)
     else:
-        gdf = select(path, criteria, skip_invalid)
+        # Free text stays arrow-backed from the reader to the encoder: it is only encoded here.
+        gdf = select(path, criteria, skip_invalid, arrow_text=True)
         sha256 = store_sha256(path)
     check_map_size(len(gdf), path, max_points=max_points)
     large = len(gdf) >= LARGE_ENGINE_MIN

@@ -54,20 +54,27 @@ def log_skipped(path: str, report: ValidationReport, skipped: int) -> None:
         log.warning("%s: skipped %d invalid incident(s)", path, skipped)
 
 
-def load_store(path: str, *, skip_invalid: bool = False) -> gpd.GeoDataFrame:
-    """Read and validate a store; log its warnings; raise on errors (unless skipping them)."""
+def load_store(
+    path: str, *, skip_invalid: bool = False, arrow_text: bool = False
+) -> gpd.GeoDataFrame:
+    """Read and validate a store; log its warnings; raise on errors (unless skipping them).
+
+    ``arrow_text``: free text may stay arrow-backed (see :func:`geoevents.io.read_incidents`).
+    """
     from geoevents.io.formats import read_incidents, usable_incidents
 
-    gdf, report, bad = read_incidents(path)
+    gdf, report, bad = read_incidents(path, arrow_text=arrow_text)
     log_warnings(path, report)
     usable = usable_incidents(gdf, report, bad, skip_invalid=skip_invalid)
     log_skipped(path, report, len(bad))
     return usable
 
 
-def select(path: str, criteria: Criteria, skip_invalid: bool = False) -> gpd.GeoDataFrame:
+def select(
+    path: str, criteria: Criteria, skip_invalid: bool = False, *, arrow_text: bool = False
+) -> gpd.GeoDataFrame:
     """The incidents of ``path`` that match ``criteria``; an empty selection is an error."""
     from geoevents.filters import filter_incidents
 
-    gdf = load_store(path, skip_invalid=skip_invalid)
+    gdf = load_store(path, skip_invalid=skip_invalid, arrow_text=arrow_text)
     return filter_incidents(gdf, criteria, allow_empty=False)

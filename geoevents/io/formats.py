@@ -81,6 +81,7 @@ def read_incidents(
     *,
     incidents: bool = True,
     criteria: Criteria | None = None,
+    arrow_text: bool = False,
 ) -> tuple[gpd.GeoDataFrame | None, ValidationReport, set[int]]:
     """Read an incident store and check it, without raising for validation problems.
 
@@ -98,6 +99,10 @@ def read_incidents(
         event type, and bounding box where the store has bbox columns). The rows returned may
         still include some that do not match: filter them with
         :func:`geoevents.filter_incidents` (:func:`load` does). Rows left out are not checked.
+    arrow_text : bool, default False
+        From a GeoParquet store, keep the free-text columns as pandas ``ArrowDtype`` strings
+        (see :func:`geoevents.validation.check_frame`): for a caller that only encodes them,
+        such as the map's columnar encoder. Other formats give Python strings either way.
 
     Returns
     -------
@@ -118,7 +123,7 @@ def read_incidents(
     # given resolved is a partition: its files are what is read, not all of its root's.
     check_memory(store.files[0] if given and len(store.files) == 1 else store.path, store.fmt)
     try:
-        return _read_checked(store, incidents, criteria)
+        return _read_checked(store, incidents, criteria, arrow_text)
     except MemoryError:
         # The estimate was short (or other work took the memory): what was built is gone by
         # now, and one line is better than a traceback.
@@ -129,14 +134,16 @@ def read_incidents(
 
 
 def _read_checked(
-    store: Store, incidents: bool, criteria: Criteria | None
+    store: Store, incidents: bool, criteria: Criteria | None, arrow_text: bool
 ) -> tuple[gpd.GeoDataFrame | None, ValidationReport, set[int]]:
     source = str(store.path)
     if store.fmt == "geojson":
         return read_geojson(store.path.read_bytes(), source, incidents=incidents)
     raw, geoms = _columns(store, criteria)
     report = ValidationReport(source=source, count=len(raw))
-    gdf, bad = check_frame(raw, geoms, report, json_text=schema.LIST_FIELDS, consume=True)
+    gdf, bad = check_frame(
+        raw, geoms, report, json_text=schema.LIST_FIELDS, consume=True, arrow_text=arrow_text
+    )
     del raw, geoms
     # The arrow pool keeps what the columns read held, to reuse; nothing will reuse it now.
     pa.default_memory_pool().release_unused()

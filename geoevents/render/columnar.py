@@ -129,10 +129,26 @@ class ColumnarIncidents:
 # -- text -------------------------------------------------------------------------------------
 
 
+def _arrow_text(cells: Any) -> pa.Array | None:
+    """The Arrow string array a pandas ``ArrowDtype`` text column holds (no Python strings
+    made), or None for any other column."""
+    if not isinstance(cells, pd.Series) or not isinstance(cells.dtype, pd.ArrowDtype):
+        return None
+    t = cells.dtype.pyarrow_dtype
+    if not (pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_string_view(t)):
+        return None
+    array = pa.array(cells.array)
+    array = array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
+    return array if pa.types.is_string(t) else array.cast(pa.string())
+
+
 def _text_array(cells: pd.Series | list[Any] | pa.Array) -> pa.Array:
     """Text of one column as an Arrow string array; missing and blank cells are null."""
+    arrow = _arrow_text(cells)
     if isinstance(cells, pa.Array):
         array = cells
+    elif arrow is not None:
+        array = arrow
     else:
         try:
             array = pa.array(cells, type=pa.string(), from_pandas=True)

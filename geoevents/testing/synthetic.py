@@ -42,6 +42,7 @@ __all__ = [
     "ACLED_EXPORT_COLUMNS",
     "HOSTILE_TITLE",
     "acled_rows",
+    "dirty",
     "incident_columns",
     "incidents",
     "write_acled",
@@ -323,6 +324,42 @@ def incidents(n: int, seed: int = 42, *, hostile: int = 0) -> gpd.GeoDataFrame:
     for name in ("geo_precision", "fatalities"):
         frame[name] = pd.array(frame[name].tolist(), dtype="Int64")
     return gpd.GeoDataFrame(frame, geometry=shapely.points(data["lon"], data["lat"]), crs=4326)
+
+
+#: The region the dirty shape spreads its points over: west Africa to Afghanistan.
+DIRTY_REGION = (-18.0, 0.0, 72.0, 40.0)
+
+
+def dirty(gdf: gpd.GeoDataFrame, seed: int = 42, *, invalid: float = 0.01) -> gpd.GeoDataFrame:
+    """Make a copy of :func:`incidents` that looks like real, messy data.
+
+    90 % of the points are spread across :data:`DIRTY_REGION` while ``country`` still names
+    the original country (as GDELT's country codes, or a mislabelled column, give), 1 % sit
+    at 0,0 and 4 % have latitude and longitude swapped: most rows draw a plausibility
+    warning. A share ``invalid`` of the rows get a ``date_start`` that is no date, an error
+    (map them with ``--skip-invalid``).
+    """
+    import shapely
+
+    rng = np.random.default_rng(seed + 1)
+    n = len(gdf)
+    out = gdf.copy()
+    lon = shapely.get_x(out.geometry.values).copy()
+    lat = shapely.get_y(out.geometry.values).copy()
+    kind = rng.choice(4, size=n, p=[0.05, 0.90, 0.01, 0.04])
+    west, south, east, north = DIRTY_REGION
+    spread = kind == 1
+    lon[spread] = np.round(rng.uniform(west, east, int(spread.sum())), 4)
+    lat[spread] = np.round(rng.uniform(south, north, int(spread.sum())), 4)
+    lon[kind == 2], lat[kind == 2] = 0.0, 0.0
+    swap = kind == 3
+    lon[swap], lat[swap] = lat[swap].copy(), lon[swap].copy()
+    out["geometry"] = shapely.points(lon, lat)
+    bad = np.flatnonzero(rng.random(n) < invalid)
+    starts = out["date_start"].to_numpy(dtype=object).copy()
+    starts[bad] = "sometime in spring"
+    out["date_start"] = starts
+    return out
 
 
 def write_geojson(data: dict[str, Any], path: Path) -> None:

@@ -56,14 +56,20 @@ def check_double_counts(rules: RowRules, gdf: gpd.GeoDataFrame) -> None:
 
 def _codes(column: pd.Series) -> np.ndarray:
     """A number per distinct value (-1 for None)."""
+    if isinstance(column.dtype, pd.ArrowDtype):  # arrow text: numbered in arrow memory
+        return pd.factorize(column)[0].astype(np.int64)
     return pd.factorize(column.to_numpy(dtype=object))[0].astype(np.int64)
 
 
 def _actor_pair(actor1: pd.Series, actor2: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """The two actors as an unordered pair of numbers (-1 for none): no direction implied."""
     n = len(actor1)
-    both = np.concatenate([actor1.to_numpy(dtype=object), actor2.to_numpy(dtype=object)])
-    codes = pd.factorize(both)[0].astype(np.int64)
+    if isinstance(actor1.dtype, pd.ArrowDtype) and actor1.dtype == actor2.dtype:
+        both = pd.concat([actor1, actor2], ignore_index=True)
+        codes = pd.factorize(both)[0].astype(np.int64)
+    else:
+        both = np.concatenate([actor1.to_numpy(dtype=object), actor2.to_numpy(dtype=object)])
+        codes = pd.factorize(both)[0].astype(np.int64)
     a, b = codes[:n], codes[n:]
     return np.minimum(a, b), np.maximum(a, b)
 

@@ -61,8 +61,14 @@ from geoevents.validation.values import (
 __all__ = ["check_across", "check_choice", "check_dates", "check_integers", "check_strings"]
 
 
-def check_strings(rules: RowRules, name: str, required: bool, t: Text, out: np.ndarray) -> Text:
-    """Check a text field: its values go into ``out``; return the column of kept texts."""
+def check_strings(
+    rules: RowRules, name: str, required: bool, t: Text, out: np.ndarray | None
+) -> Text:
+    """Check a text field: its values go into ``out``; return the column of kept texts.
+
+    With ``out`` None the values stay where ``t`` holds them (arrow memory): the caller takes
+    the kept texts from the returned column (:meth:`Text.arrow_kept`).
+    """
     blank = t.blank()
     other = ~t.is_text & ~t.missing
     flag = other | (t.missing | blank) if required else other
@@ -84,6 +90,8 @@ def check_strings(rules: RowRules, name: str, required: bool, t: Text, out: np.n
         rules.batch(NOT_UNICODE, name, odd_rows, t.at(odd_rows), args=(name,)),
         rules.batch(NOT_ONE_LINE, name, broken, broken_values, chars, args=(name,)),
     )
+    if out is None:
+        return t.keep(keep, None)
     values = t.copy_into(out)
     values[~keep] = None
     return t.keep(keep, values)
@@ -226,7 +234,6 @@ def check_across(
     iso3 = text["iso3"]
     iso3_bad = np.flatnonzero(iso3.is_text & ~iso3.per_distinct(is_iso3))
     repeated, first = _repeated_ids(text["id"])
-    ident = text["id"].values
     misfit = np.flatnonzero(_precision_misfits(text["date_precision"], *dates, end_missing))
     precision, ends = text["date_precision"].at(misfit), text["date_end"].values[misfit]
     unexplained = np.flatnonzero(
@@ -245,10 +252,10 @@ def check_across(
             "sub_event_type",
             sub_bad,
             text["event_type"].values[sub_bad],
-            text["sub_event_type"].values[sub_bad],
+            text["sub_event_type"].at(sub_bad),
         ),
-        rules.batch(NOT_ISO3, "iso3", iso3_bad, iso3.values[iso3_bad]),
-        rules.batch(ID_REPEATED, "id", repeated, ident[repeated], first),
+        rules.batch(NOT_ISO3, "iso3", iso3_bad, iso3.at(iso3_bad)),
+        rules.batch(ID_REPEATED, "id", repeated, text["id"].at(repeated), first),
         rules.batch(
             PRECISION_MISFIT, "date_precision", misfit, precision, start.values[misfit], ends
         ),
@@ -303,8 +310,10 @@ def _day(value: Any) -> dt.date | None:
 
 def _other_without_reason(etype: Text, sub: Text, tags: np.ndarray) -> np.ndarray:
     """Rows of a Strategic development of sub-type Other that no reason tag explains."""
+    # Asked once per distinct value: a lazy column is not made Python strings for this.
     candidates = np.flatnonzero(
-        np.equal(etype.values, "Strategic developments") & np.equal(sub.values, "Other")
+        etype.per_distinct(lambda v: v == "Strategic developments")
+        & sub.per_distinct(lambda v: v == "Other")
     )
     bad = np.zeros(len(tags), bool)
     bad[candidates] = ~np.fromiter(map(has_reason, tags[candidates]), bool, len(candidates))

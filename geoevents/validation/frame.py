@@ -32,7 +32,7 @@ from geoevents.validation.plausibility import check_plausibility
 from geoevents.validation.rules import RowRules
 from geoevents.validation.text import Text
 
-__all__ = ["check_frame", "validate_frame"]
+__all__ = ["ARROW_FIELDS", "check_frame", "validate_frame"]
 
 
 def check_frame(
@@ -44,6 +44,7 @@ def check_frame(
     today: dt.date | None = None,
     json_text: Sequence[str] = (),
     consume: bool = False,
+    arrow_text: bool = False,
 ) -> tuple[gpd.GeoDataFrame, set[int]]:
     """Check raw incident properties and geometries; return the normalised table.
 
@@ -67,6 +68,11 @@ def check_frame(
     consume : bool, default False
         Let the run delete each column from ``raw`` once it has read it, so that a reader with
         no other use for ``raw`` does not hold the whole input in memory next to the result.
+    arrow_text : bool, default False
+        Keep the free-text fields (:data:`ARROW_FIELDS`) that ``raw`` holds as arrow text as
+        pandas ``ArrowDtype`` string columns in the result, instead of a Python ``str`` per
+        row: the same values (None is null), for a reader whose caller only encodes them
+        (``geoevents map``). The problems reported are the same.
 
     Returns
     -------
@@ -76,7 +82,7 @@ def check_frame(
         that have at least one error.
     """
     with gc_paused():
-        run = _Run(raw, geometry, report, ids, today, frozenset(json_text), consume)
+        run = _Run(raw, geometry, report, ids, today, frozenset(json_text), consume, arrow_text)
         return run.run()
 
 
@@ -106,6 +112,12 @@ _DELETED_UNKNOWN = 64
 _OBJECT_COLUMNS = tuple(name for name in schema.COLUMNS if name not in _DTYPES)
 # Text fields that no later check reads: their arrow copies can go as soon as they are checked.
 _TEXT_ONLY = ("title", "actor1", "actor2", "admin1", "location", "summary")
+#: The text fields ``check_frame(arrow_text=True)`` keeps in arrow memory: free text, checked
+#: as it is given (fields with a vocabulary or a default, and dates, stay Python strings).
+ARROW_FIELDS = (
+    "id", "title", "sub_event_type", "actor1", "actor2", "country", "iso3", "admin1",
+    "location", "summary",
+)  # fmt: skip
 
 
 class _Run:
@@ -125,6 +137,7 @@ class _Run:
         today: dt.date | None,
         json_text: frozenset[str],
         consume: bool,
+        arrow_text: bool = False,
     ):
         self.n = n = len(raw)
         plain = isinstance(raw.index, pd.RangeIndex) and raw.index.start == 0
@@ -136,9 +149,12 @@ class _Run:
         self.json_text = json_text
         self.columns = set(self.raw.columns)
         self.block = np.empty((len(_OBJECT_COLUMNS), n), dtype=object)
-        self.id_text = Text.of(self.column("id"), n)
+        self.arrow_text = arrow_text
+        # The kept texts of ARROW_FIELDS, when arrow_text (they replace the block's rows).
+        self.arrow: dict[str, pa.ChunkedArray] = {}
+        self.id_text = Text.of(self.column("id"), n, lazy=arrow_text)
         self.end_missing = np.ones(n, bool)
-        self.rules = RowRules(report, self.id_text.values, ids)
+        self.rules = RowRules(report, self.id_text.row_values(), ids)
 
     def column(self, name: str) -> pd.Series | None:
         return self.raw[name] if name in self.columns else None
@@ -163,10 +179,19 @@ class _Run:
 
     def strings(self, name: str, required: bool, given: Text | None = None) -> Text:
         series = self.take(name)
-        t = given or Text.of(series, self.n)
+        lazy = self.arrow_text and name in ARROW_FIELDS
+        t = given or Text.of(series, self.n, lazy=lazy)
         del series
         if name == "date_end":
             self.end_missing = t.missing
+        if lazy and t.in_arrow:
+            kept = check_strings(self.rules, name, required, t, None)
+            arrow = kept.arrow_kept()
+            if arrow is not None:
+                self.arrow[name] = arrow
+            else:  # more text than one arrow string array holds: Python strings after all
+                kept.copy_into(self.slot(name))
+            return kept
         return check_strings(self.rules, name, required, t, self.slot(name))
 
     def run(self) -> tuple[gpd.GeoDataFrame, set[int]]:
@@ -225,6 +250,8 @@ class _Run:
         for name in sorted(_DTYPES, key=schema.COLUMNS.index):
             series = pd.Series(ints[name], dtype=_DTYPES[name])
             frame.insert(schema.COLUMNS.index(name), name, series)
+        for name, kept in self.arrow.items():
+            frame[name] = pd.Series(pd.arrays.ArrowExtensionArray(kept), index=frame.index)
         geometry = gpd.GeoSeries(geoms, crs=schema.CRS)
         gdf = gpd.GeoDataFrame(frame, geometry=geometry, copy=False)
         check_plausibility(rules, gdf, text, self.today)

@@ -123,12 +123,12 @@ class Text:
         self._arrow = arrow
 
     @classmethod
-    def of(cls, series: pd.Series | None, n: int) -> Text:
-        """Read a column."""
+    def of(cls, series: pd.Series | None, n: int, *, lazy: bool = False) -> Text:
+        """Read a column (``lazy``: arrow text is made Python strings only where asked for)."""
         if series is None:
             return cls(np.full(n, None, dtype=object), np.zeros(n, bool))
         if is_text_dtype(series.dtype):
-            return cls.of_arrow(pa.array(series.array))
+            return cls.of_arrow(pa.array(series.array), lazy=lazy)
         values = as_objects(series)
         if pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):
             try:
@@ -150,8 +150,12 @@ class Text:
         return cls(values, is_text, missing)
 
     @classmethod
-    def of_arrow(cls, arr: pa.Array | pa.ChunkedArray) -> Text:
-        """Read an arrow text column (plain, view or dictionary-encoded)."""
+    def of_arrow(cls, arr: pa.Array | pa.ChunkedArray, *, lazy: bool = False) -> Text:
+        """Read an arrow text column (plain, view or dictionary-encoded).
+
+        ``lazy`` keeps plain text in arrow memory: the values of rows are made Python strings
+        when :meth:`at` asks for them (a dictionary-encoded column is always read so).
+        """
         # Chunks stay apart: joining them would copy the column (a quarter GB of summaries).
         if isinstance(arr, pa.Array):
             arr = pa.chunked_array([arr])
@@ -165,21 +169,64 @@ class Text:
         if pa.types.is_string_view(arr.type):
             arr = arr.cast(pa.large_string())
         is_text = arr.is_valid().to_numpy(zero_copy_only=False)
+        if lazy:
+            return cls(None, is_text, arrow=arr)
         return cls(arr.to_numpy(zero_copy_only=False), is_text, arrow=arr)
 
     @property
     def values(self) -> np.ndarray:
-        """Every row's value (built on first use for a dictionary-encoded column)."""
+        """Every row's value (built on first use for a dictionary-encoded or lazy column)."""
         if self._values is None:
-            self._values = self.at(slice(None))
+            if self._arrow is not None:  # a lazy column (see of_arrow)
+                values = self._arrow.to_numpy(zero_copy_only=False)
+                values[~self.is_text] = None  # rows whose text was not kept
+                self._values = values
+            else:
+                self._values = self.at(slice(None))
         return self._values
 
     def at(self, rows: Any) -> Any:
         """The values of some rows (without building them all)."""
         if self._values is not None:
             return self._values[rows]
-        assert self._codes is not None
+        if self._arrow is not None:  # a lazy column: only these rows become Python strings
+            index = np.arange(len(self.is_text))[rows]
+            if np.ndim(index) == 0:
+                return self._arrow[int(index)].as_py() if self.is_text[index] else None
+            taken = objects(self._arrow.take(pa.array(index, pa.int64())).to_pylist(), len(index))
+            taken[~self.is_text[index]] = None
+            return taken
         return self.lookup()[self._codes[rows]]
+
+    def row_values(self) -> Any:
+        """Each row's value by index (``view[i]``), without building them all first."""
+        return self._values if self._values is not None else _RowView(self)
+
+    @property
+    def in_arrow(self) -> bool:
+        """Whether the texts are held in arrow memory (see :meth:`arrow_kept`)."""
+        return self._arrow is not None or isinstance(self._uniques, _Uniques)
+
+    def arrow_kept(self) -> pa.ChunkedArray | None:
+        """The kept texts as one arrow string column (null where a row keeps none), or None
+        when the column is not held in arrow memory."""
+        if self._arrow is not None:
+            taken = self._arrow.combine_chunks()
+        elif self._codes is not None and isinstance(self._uniques, _Uniques):
+            # A null code takes a null: rows without kept text.
+            codes = pa.array(self._codes, pa.int64(), mask=~self.is_text)
+            taken = self._uniques.arrow().take(codes)
+        else:
+            return None
+        if pa.types.is_large_string(taken.type) or pa.types.is_string_view(taken.type):
+            try:
+                taken = taken.cast(pa.string())
+            except pa.ArrowInvalid:  # over 2 GB of text: not one string array
+                return None
+        # Kept rows are rows with text: when as many are null as keep none, none was dropped.
+        if taken.null_count != int(np.count_nonzero(~self.is_text)):
+            taken = pc.if_else(pa.array(self.is_text), taken, pa.scalar(None, pa.string()))
+        return pa.chunked_array([taken])
 
     def lookup(self) -> np.ndarray:
         """The distinct texts, then None: indexed by the codes, it gives the values."""
@@ -227,7 +274,7 @@ class Text:
         else:
             rows = np.flatnonzero(self.is_text)
         if len(rows):
-            blank[rows] = np.fromiter(map(is_blank, self.values[rows]), bool, len(rows))
+            blank[rows] = np.fromiter(map(is_blank, self.at(rows)), bool, len(rows))
         return blank
 
     def matching(self, test: Callable[[str], Any], re2: str | None) -> np.ndarray:
@@ -254,19 +301,22 @@ class Text:
 
     def copy_into(self, out: np.ndarray) -> np.ndarray:
         """Write the values into ``out`` (without building them first); return ``out``."""
-        if self._values is None:
+        if self._values is None and self._arrow is None:
             assert self._codes is not None
             np.take(self.lookup(), self._codes, out=out)
         else:
-            out[:] = self._values
+            out[:] = self.values
         return out
 
     def release(self) -> None:
-        """Drop the arrow copy of the texts (no check will look at them again)."""
-        self._arrow = None
+        """Drop the arrow copy of the texts (no check will look at them again); a lazy
+        column keeps it, as it holds the values."""
+        if self._values is not None or self._codes is not None:
+            self._arrow = None
 
-    def keep(self, rows: np.ndarray, values: np.ndarray) -> Text:
-        """The column with only ``rows`` keeping their text (unchanged), and ``values``."""
+    def keep(self, rows: np.ndarray, values: np.ndarray | None) -> Text:
+        """The column with only ``rows`` keeping their text (unchanged), and ``values`` (None:
+        read from arrow memory when asked for)."""
         codes = None if self._codes is None else np.where(rows, self._codes, -1)
         return Text(values, rows, codes=codes, uniques=self._uniques, arrow=self._arrow)
 
@@ -290,12 +340,28 @@ def _codes(arr: pa.ChunkedArray) -> tuple[np.ndarray, _Uniques]:
     return np.concatenate(codes).astype(np.int64), _Uniques(arr.chunk(0).dictionary)
 
 
+class _RowView:
+    """``view[i]``: the value of row ``i`` of a :class:`Text`, made when asked for."""
+
+    __slots__ = ("_text",)
+
+    def __init__(self, text: Text):
+        self._text = text
+
+    def __getitem__(self, i: int) -> Any:
+        return self._text.at(i)
+
+
 class _Uniques(Sequence[Any]):
     """The distinct values of an arrow dictionary, made Python strings only when asked for."""
 
     def __init__(self, dictionary: pa.Array):
         self._dictionary = dictionary
         self._list: list[Any] | None = None
+
+    def arrow(self) -> pa.Array:
+        """The distinct values as the arrow array they came from."""
+        return self._dictionary
 
     def _values(self) -> list[Any]:
         if self._list is None:

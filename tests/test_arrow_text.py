@@ -1,0 +1,144 @@
+"""Free text kept in arrow memory (``check_frame(arrow_text=True)``, as ``geoevents map`` reads a
+GeoParquet store) gives the same problems in the same order, the same values and the same map
+bytes as Python strings do."""
+
+from __future__ import annotations
+
+import contextlib
+
+import pandas as pd
+import pyarrow as pa
+import pytest
+from helpers import CASES
+from test_validate_fast import DIRTY_RULES, TODAY, dirty_store, same_value
+
+import geoevents.errors
+from geoevents import schema
+from geoevents.io.formats import read_incidents, usable_incidents, write_incidents
+from geoevents.problems import ValidationReport
+from geoevents.render import build_map, save_map
+from geoevents.testing import synthetic
+from geoevents.validation import check_frame
+from geoevents.validation.frame import ARROW_FIELDS
+
+
+def as_arrow(raw: pd.DataFrame) -> pd.DataFrame:
+    """Text columns as the GeoParquet reader gives them: arrow text, every other one
+    dictionary-encoded (both kinds of arrow column are read)."""
+    out = raw.copy()
+    for k, name in enumerate(raw.columns):
+        values = raw[name].tolist()
+        if name not in schema.COLUMNS or not all(v is None or isinstance(v, str) for v in values):
+            continue
+        try:
+            array = pa.array(values, type=pa.large_string())
+        except (pa.ArrowException, UnicodeEncodeError):  # lone surrogates: not UTF-8
+            continue
+        if k % 2:
+            array = array.dictionary_encode()
+        out[name] = pd.Series(pd.arrays.ArrowExtensionArray(array), index=raw.index)
+    return out
+
+
+def both_ways(raw: pd.DataFrame, geoms, **kwargs):
+    runs = []
+    for arrow_text in (False, True):
+        report = ValidationReport(source="store")
+        gdf, bad = check_frame(
+            raw.copy(), list(geoms), report, today=TODAY, arrow_text=arrow_text, **kwargs
+        )
+        runs.append((gdf, bad, report))
+    return runs
+
+
+def assert_same_run(plain, arrow) -> None:
+    (g1, b1, r1), (g2, b2, r2) = plain, arrow
+    assert r1.problems == r2.problems  # the same problems, in the same order
+    assert [p.message for p in r1.problems] == [p.message for p in r2.problems]
+    assert b1 == b2
+    assert list(g1.columns) == list(g2.columns)
+    for column in g1.columns:
+        right = g2[column]
+        if isinstance(right.dtype, pd.ArrowDtype):
+            assert column in ARROW_FIELDS, column
+            values = right.to_numpy(dtype=object, na_value=None).tolist()
+        else:
+            values = right.tolist()
+        for i, (x, y) in enumerate(zip(g1[column].tolist(), values, strict=True)):
+            if not (x is None and y is None) and not (x is pd.NA and y is pd.NA):
+                assert same_value(x, y), (column, i, x, y)
+
+
+@pytest.mark.parametrize("rule", DIRTY_RULES)
+def test_dirty_data_gives_the_same_problems_with_arrow_text(rule):
+    raw, geoms = dirty_store(rule, 2000)
+    arrow_raw = as_arrow(raw)
+    plain, arrow = both_ways(arrow_raw, geoms)
+    assert_same_run(plain, arrow)
+    kept = [c for c in ARROW_FIELDS if isinstance(arrow[0][c].dtype, pd.ArrowDtype)]
+    assert kept and not any(isinstance(plain[0][c].dtype, pd.ArrowDtype) for c in kept)
+
+
+@pytest.mark.parametrize("path", sorted(CASES.rglob("*.*json")), ids=lambda p: p.name)
+def test_corpus_gives_the_same_problems_with_arrow_text(path, monkeypatch):
+    """Every corpus file, its properties as arrow text: the same report either way."""
+    import geoevents.io.geojson as geojson_mod
+
+    def compare(raw, geometry, report, **kwargs):
+        kwargs.pop("consume", None)
+        plain, arrow = both_ways(as_arrow(raw), geometry, **kwargs)
+        assert_same_run(plain, arrow)
+        return check_frame(raw, geometry, report, **kwargs)
+
+    monkeypatch.setattr(geojson_mod, "check_frame", compare)
+    with contextlib.suppress(geoevents.errors.InputError):
+        read_incidents(path)
+
+
+@pytest.mark.parametrize("shape", ["clean", "dirty"])
+@pytest.mark.parametrize("engine", ["classic", "large"])
+def test_the_map_is_byte_identical_with_arrow_text(tmp_path, shape, engine):
+    gdf = synthetic.incidents(600, seed=5, hostile=3)
+    if shape == "dirty":
+        gdf = synthetic.dirty(gdf, seed=5, invalid=0.05)
+    store = tmp_path / "store.parquet"
+    write_incidents(gdf, store)
+    pages = []
+    for arrow_text in (False, True):
+        found = read_incidents(store, arrow_text=arrow_text)
+        table = usable_incidents(*found, skip_invalid=True)
+        assert isinstance(table["summary"].dtype, pd.ArrowDtype) == arrow_text
+        out = tmp_path / f"map-{arrow_text}.html"
+        m = build_map(table, layer_by="actor1", timeline=True, tiles="none", engine=engine)
+        save_map(m, out)
+        pages.append(out.read_bytes())
+    assert pages[0] == pages[1]
+
+
+def test_the_map_command_reads_arrow_text(tmp_path, monkeypatch):
+    """`geoevents map` asks for arrow text; its page is the one Python strings give."""
+    from click.testing import CliRunner
+
+    import geoevents.io.formats as formats
+    from geoevents.cli import cli
+
+    store = tmp_path / "store.parquet"
+    write_incidents(synthetic.incidents(300, seed=2), store)
+    asked = []
+    read = formats.read_incidents
+
+    def spy(path, **kwargs):
+        asked.append(kwargs.get("arrow_text"))
+        return read(path, **kwargs)
+
+    monkeypatch.setattr(formats, "read_incidents", spy)
+    pages = []
+    for name in ("a.html", "b.html"):
+        result = CliRunner().invoke(cli, ["map", str(store), "-o", str(tmp_path / name)])
+        assert result.exit_code == 0, result.output
+        pages.append((tmp_path / name).read_bytes())
+        # The second run reads Python strings, to compare.
+        monkeypatch.setattr(
+            formats, "read_incidents", lambda path, **kwargs: read(path, incidents=True)
+        )
+    assert asked == [True] and pages[0] == pages[1]
