@@ -79,16 +79,20 @@ def cell_codes(
 
         raise UsageError(f"H3 resolution {resolution} is out of range; use 0 to 15")
     lon, lat = incident_points(gdf)
-    # H3's integer API over plain floats, then one string per distinct cell: per-row strings
-    # and numpy scalars cost several times as much at a million incidents.
-    ids = np.fromiter(
+    # One H3 call per distinct position, not per incident: many incidents share a place (a
+    # town, a region's centre), and the call is the cost. H3's integer API over plain floats,
+    # then one string per distinct cell: per-row strings and numpy scalars cost several times
+    # as much at a million incidents.
+    places, where = np.unique(lon + 1j * lat, return_inverse=True)
+    place_ids = np.fromiter(
         (
             h3int.latlng_to_cell(y, x, resolution)
-            for x, y in zip(lon.tolist(), lat.tolist(), strict=True)
+            for x, y in zip(places.real.tolist(), places.imag.tolist(), strict=True)
         ),
         dtype=np.uint64,
-        count=len(lon),
+        count=len(places),
     )
+    ids = place_ids[where.reshape(-1)]
     distinct, codes = np.unique(ids, return_inverse=True)
     # Cell ids of one resolution are hex strings of one length: numeric order is text order.
     cells = [h3.int_to_str(cell) for cell in distinct.tolist()]

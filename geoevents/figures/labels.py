@@ -21,17 +21,26 @@ def label_places(gdf: gpd.GeoDataFrame, limit: int = MAX_LABELS) -> list[tuple[s
     """
     if "location" not in gdf or not len(gdf):
         return []
-    points = gdf.geometry.representative_point()
-    names = gdf["location"].astype("object")
-    counts: dict[str, int] = {}
-    where: dict[str, tuple[float, float]] = {}
-    for name, point in zip(names, points, strict=True):
-        if not isinstance(name, str) or not name.strip():
-            continue
-        counts[name] = counts.get(name, 0) + 1
-        where.setdefault(name, (point.x, point.y))
-    ranked = sorted(counts, key=lambda n: (-counts[n], n))
-    return [(n, *where[n]) for n in ranked[: limit * 3]]
+    import pandas as pd
+    import shapely
+
+    names = pd.Series(gdf["location"].astype("object").to_numpy())
+    named = names.map(lambda n: isinstance(n, str) and bool(n.strip()), na_action="ignore")
+    keep = named.fillna(False).to_numpy(dtype=bool)
+    if not keep.any():
+        return []
+    # Whole columns, not a loop over a million rows: the count of each name and the row where
+    # it first appears (its point is the label's place).
+    kept = names[keep].reset_index(drop=True)
+    rows = keep.nonzero()[0]
+    counts = kept.value_counts(sort=False)
+    first = pd.Series(rows, index=kept.to_numpy()).groupby(level=0, sort=False).first()
+    ranked = sorted(counts.index, key=lambda n: (-counts[n], n))[: limit * 3]
+    points = shapely.point_on_surface(gdf.geometry.values[[int(first[n]) for n in ranked]])
+    return [
+        (n, float(x), float(y))
+        for n, x, y in zip(ranked, shapely.get_x(points), shapely.get_y(points), strict=True)
+    ]
 
 
 def add_place_labels(
