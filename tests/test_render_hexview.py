@@ -39,6 +39,9 @@ def test_the_map_carries_the_chosen_resolution_and_two_steps_either_side():
     assert hex_resolutions(5) == (3, 5, 7)
     assert hex_resolutions(0) == (0, 2)
     assert hex_resolutions(15) == (13, 15)
+    # A large map carries one resolution: each costs bytes per incident.
+    assert hex_resolutions(5, 200_000) == (5,)
+    assert hex_resolutions(5, 199_999) == (3, 5, 7)
     with pytest.raises(UsageError, match="out of range"):
         hex_resolutions(16)
 

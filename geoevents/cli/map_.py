@@ -151,8 +151,9 @@ def _tiles_key(given: tuple[str, ...]) -> str | dict[str, str] | None:
     type=click.IntRange(0, 15),
     default=DEFAULT_RESOLUTION,
     show_default=True,
-    help="H3 resolution of the hexagons (as geoevents aggregate --resolution); the map also "
-    "carries the resolutions two steps coarser and finer, for other zooms.",
+    help="H3 resolution of the hexagons (as geoevents aggregate --resolution); below 200,000 "
+    "incidents the map also carries the resolutions two steps coarser and finer, for other "
+    "zooms.",
 )
 @click.option(
     "--max-points",

@@ -166,7 +166,8 @@ def build_map(
         alone from ``hexview.HEX_VIEW_MIN`` incidents on, else the points.
     hex_resolution : int, default 5
         The H3 resolution of the hexagons (``geoevents aggregate``'s default); the page also
-        carries the resolutions two steps coarser and finer, for other zooms.
+        carries the resolutions two steps coarser and finer, for other zooms (below
+        ``hexview.HEX_ONE_RESOLUTION_MIN`` incidents).
     tiles_key : str or mapping, optional
         The API key of a tile provider that needs one (``{field: key}`` if it needs several).
         It is written into the map file, where anyone who has the file can read it.
@@ -200,7 +201,7 @@ def build_map(
 
     engine = choose_engine(engine, len(gdf), cluster=cluster)
     view = choose_view(view, len(gdf))
-    resolutions = hex_resolutions(hex_resolution)
+    resolutions = hex_resolutions(hex_resolution, len(gdf))
     column = gdf[layer_by] if layer_by in gdf.columns else [None] * len(gdf)
     categories, codes = categorize(column, layer_by)
     code_array = np.asarray(codes, dtype=np.int64)

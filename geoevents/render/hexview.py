@@ -41,6 +41,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = [
     "CHANGE_COLORS",
+    "HEX_ONE_RESOLUTION_MIN",
     "HEX_VIEW_MIN",
     "SEQUENTIAL_COLORS",
     "VIEWS",
@@ -74,6 +75,8 @@ CHANGE_COLORS = dict(
 
 #: Resolutions either side of the chosen one that the page switches to by zoom.
 _STEP = 2
+#: From this many incidents on a map embeds one H3 resolution (see hex_resolutions).
+HEX_ONE_RESOLUTION_MIN = 200_000
 
 
 def choose_view(view: str, count: int) -> str:
@@ -99,8 +102,11 @@ def choose_view(view: str, count: int) -> str:
     return "hex" if count >= HEX_VIEW_MIN else "points"
 
 
-def hex_resolutions(resolution: int = DEFAULT_RESOLUTION) -> tuple[int, ...]:
-    """The resolutions a map embeds: ``resolution`` and, for other zooms, two steps either side.
+def hex_resolutions(resolution: int = DEFAULT_RESOLUTION, count: int = 0) -> tuple[int, ...]:
+    """The resolutions a map of ``count`` incidents embeds: ``resolution`` and, for other
+    zooms, two steps either side; from :data:`HEX_ONE_RESOLUTION_MIN` incidents on, only
+    ``resolution`` (each resolution costs 2-4 bytes per incident, and the finer one's
+    boundaries most of the rest: 9.4 MB of a million-incident map).
 
     Raises
     ------
@@ -109,6 +115,8 @@ def hex_resolutions(resolution: int = DEFAULT_RESOLUTION) -> tuple[int, ...]:
     """
     if resolution not in RESOLUTIONS:
         raise UsageError(f"H3 resolution {resolution} is out of range; use 0 to 15")
+    if count >= HEX_ONE_RESOLUTION_MIN:
+        return (resolution,)
     wanted = {resolution - _STEP, resolution, resolution + _STEP}
     return tuple(sorted(r for r in wanted if r in RESOLUTIONS))
 
