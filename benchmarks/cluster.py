@@ -2,12 +2,13 @@
 
 Usage::
 
-    python benchmarks/cluster.py 1000000 5000000 [--workers 2] [--chunk 1000000]
-                                 [--out /tmp/geoevents-cluster] [--in-process-max 5000000]
+    python benchmarks/cluster.py 2000000 20000000 [--workers 2] [--out /tmp/geoevents-cluster]
+                                  [--in-process-max 5000000] [--commands filter,stats,aggregate]
 
 For each size it generates (once; never committed) a hive-partitioned GeoParquet store of
-synthetic incidents under ``--out``: ``year=YYYY/part-NNN.parquet``, one file per year and
-generated chunk (so a partition holds about ``chunk / 8`` incidents). It then times three
+synthetic incidents under ``--out`` with ``bulk_store.py`` (vectorised):
+``bulk-<size>/year=YYYY/month=MM/part-0.parquet``, one file per month of 2017-2024 (so a
+partition holds about ``size / 96`` incidents). It then times three
 commands, in-process and with ``--scheduler`` on a ``LocalCluster`` of ``--workers`` worker
 processes (one thread each):
 
@@ -25,12 +26,12 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import os
-import shutil
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+from bulk_store import generate  # this folder is on sys.path when the script runs
 
 COMMANDS = {
     "filter": ["filter", "--start", "2023-07", "--type", "Battles", "-o", "{tmp}/out.parquet"],
@@ -40,55 +41,6 @@ COMMANDS = {
         *("-o", "{tmp}/out.csv"),
     ],
 }
-
-
-def generate(size: int, chunk: int, out: Path) -> Path:
-    """The store of ``size`` incidents (written once), one file per year per chunk."""
-    import pandas as pd
-
-    from geoevents.io.parquet import write_parquet
-    from geoevents.testing import synthetic
-
-    dest = out / f"store-{size}"
-    done = dest / "_complete"
-    if done.exists():
-        return dest
-    shutil.rmtree(dest, ignore_errors=True)
-    started = time.perf_counter()
-    for k, start in enumerate(range(0, size, chunk)):
-        n = min(chunk, size - start)
-        if n == chunk and _link_chunk(out, chunk, k, dest):
-            continue  # the same chunk of a smaller store: the same seed gives the same rows
-        gdf = synthetic.incidents(n, seed=1000 + k)
-        gdf["id"] = [f"c{k}-{i}" for i in gdf["id"]]  # chunks share the generator's ids
-        years = pd.Series(gdf["date_start"], dtype=object).str[:4]
-        for year in sorted(set(years)):
-            folder = dest / f"year={year}"
-            folder.mkdir(parents=True, exist_ok=True)
-            write_parquet(gdf[(years == year).to_numpy()], folder / f"part-{k:03d}.parquet")
-        print(
-            f"  {start + n:,} of {size:,} generated, {time.perf_counter() - started:.0f} s",
-            file=sys.stderr,
-        )
-    done.write_text(json.dumps({"chunk": chunk}))
-    return dest
-
-
-def _link_chunk(out: Path, chunk: int, k: int, dest: Path) -> bool:
-    """Hard-link chunk ``k`` from another complete store generated with the same chunk size."""
-    for other in sorted(out.glob("store-*")):
-        done = other / "_complete"
-        if other == dest or not done.exists():
-            continue
-        text = done.read_text() or '{"chunk": 1000000}'
-        if json.loads(text)["chunk"] != chunk or int(other.name.split("-")[1]) < (k + 1) * chunk:
-            continue
-        for part in other.glob(f"year=*/part-{k:03d}.parquet"):
-            target = dest / part.parent.name / part.name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.link(part, target)
-        return True
-    return False
 
 
 def _in_process(args: list[str]) -> tuple[float, int]:
@@ -133,7 +85,6 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("sizes", nargs="+", type=int)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--chunk", type=int, default=1_000_000)
     parser.add_argument("--out", type=Path, default=Path("/tmp/geoevents-cluster"))
     parser.add_argument("--in-process-max", type=int, default=5_000_000)
     parser.add_argument("--commands", default=",".join(COMMANDS), help="filter,stats,aggregate")
@@ -143,7 +94,7 @@ def main() -> None:
     opts.out.mkdir(parents=True, exist_ok=True)
     rows = []
     for size in opts.sizes:
-        store = generate(size, opts.chunk, opts.out)
+        store = generate(size, opts.out)
         files = len(list(store.rglob("*.parquet")))
         gb = sum(f.stat().st_size for f in store.rglob("*.parquet")) / 1e9
         tmp = opts.out / "tmp"
