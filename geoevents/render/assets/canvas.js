@@ -56,7 +56,7 @@
     var pass = 0;
     // Per category, its distinct stamps in view (x, y, symbol), kept until the view moves or
     // the category's mask changes: a toggle re-reads its own category's rows only.
-    var distinct = { at: "", versions: null, lists: [] };
+    var distinct = { at: "", versions: null, lists: [], all: [] };
 
     // With sizes, larger symbols first (underneath), so a small one is never hidden by a large
     // one: a stable counting sort of the projected rows by whole pixels of radius, largest first.
@@ -122,7 +122,7 @@
         seen = new Int32Array(width * height);
       }
       if (!view.at || distinct.at !== view.at) {
-        distinct = { at: view.at, versions: new Int32Array(k).fill(-1), lists: [] };
+        distinct = { at: view.at, versions: new Int32Array(k).fill(-1), lists: [], all: [] };
       }
       pixels.fill(0);
       var small = view.count > DENSE_MIN;
@@ -183,8 +183,11 @@
       } else {
         for (var c = k - 1; c >= 0; c--) {
           if (distinct.versions[c] !== store.catVersion[c]) {
-            distinct.lists[c] = distinctStamps(view, c ? view.catEnds[c - 1] : 0, view.catEnds[c], r);
+            // All of c's rows shown (filters cleared): its stamps as when last all shown here.
+            var all = store.catAll[c] ? distinct.all[c] : null;
+            distinct.lists[c] = all || distinctStamps(view, c ? view.catEnds[c - 1] : 0, view.catEnds[c], r);
             distinct.versions[c] = store.catVersion[c];
+            if (store.catAll[c]) distinct.all[c] = distinct.lists[c];
           }
           drawList(distinct.lists[c]);
         }

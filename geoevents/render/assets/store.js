@@ -383,6 +383,7 @@
       for (var c = 0; c < k; c++) starts[c + 1] += starts[c];
       var fill = starts.slice(0, k);
       store.catVersion = new Int32Array(k);
+      store.catAll = new Uint8Array(k);
       var grouped = (store.catRows = new Int32Array(n));
       for (i = 0; i < n; i++) grouped[fill[store.cat[i]]++] = i;
     }
@@ -390,6 +391,27 @@
     // The inputs the mask was last computed from: when only categories changed, only their
     // rows are recomputed (a toggle costs its category's rows, not every row).
     var computed = null;
+    // The first and last day of any row (found once): a range from one to the other hides none.
+    var span = null;
+    function coversAll(range) {
+      if (range === null) return true;
+      if (!store.starts) return false;
+      if (span === null) {
+        var first = Infinity;
+        var last = -Infinity;
+        for (var i = 0; i < n; i++) {
+          var day = store.starts[i];
+          if (day === NO_DAY) continue;
+          var until = store.ends !== null && store.ends[i] !== NO_DAY ? store.ends[i] : day;
+          if (day < first) first = day;
+          if (until > last) last = until;
+        }
+        span = [first, last];
+      }
+      // The mask shows a row when first <= hi and last >= lo: every row when lo <= the first
+      // start and hi >= the last day (a row ending before it starts is still shown: first <= hi).
+      return GE.isoDay(range[0]) <= span[0] && GE.isoDay(range[1]) >= span[1];
+    }
 
     /** Recompute the mask and the counts from store.inputs (called by setInputs). */
     store.recompute = function () {
@@ -409,6 +431,9 @@
       var rows = store.catRows;
       var only = computed && computed.range === range && computed.filter === filter ? computed.on : null;
       var total = 0;
+      // Nothing filtered out: store.catAll[c] says category c shows all its rows (drawers keep
+      // what they drew in that state, so "clear all" redraws what was drawn before).
+      var everything = filter === null && coversAll(range);
       for (var c = 0; c < k; c++) {
         if (only && only[c] === on[c]) {
           total += store.perCategory[c][0];
@@ -440,6 +465,7 @@
         }
         store.perCategory[c][0] = shown;
         store.catVersion[c]++; // its rows' mask may have changed (page.project re-projects them)
+        store.catAll[c] = on[c] && everything ? 1 : 0;
         total += shown;
       }
       store.shown = total;
