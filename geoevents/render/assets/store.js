@@ -84,6 +84,7 @@
     var data = buffers[desc.data];
     var cache = {};
     var upper = null; // the whole column upper-cased (ASCII only), once searched
+    var index = null; // its words (GE.wordIndex), once a word is searched
     return {
       get: function (i) {
         offsets = offsets || offsetsOf(buffers[desc.lengths]);
@@ -116,6 +117,16 @@
           if (upper !== false && upper.length !== whole.length) upper = false;
         }
         if (upper === false || !up) return false;
+        // A needle of letters and digits: from the column's word index (textindex.js), made
+        // in slices while the page is idle after the first such search (which scans).
+        if (index !== null && index.mark(up, into)) return true;
+        if (index === null && /^[A-Z0-9]+$/.test(up)) {
+          index = GE.wordIndex(data, offsets);
+          var slice = function () {
+            if (!index.build(performance.now() + 12)) setTimeout(slice, 20);
+          };
+          setTimeout(slice, 50);
+        }
         var from = 0;
         var row = 0; // the matches come in order: the row holding one is found by walking on
         var pos;
@@ -129,6 +140,10 @@
           }
         }
         return true;
+      },
+      /** Its word index (textindex.js): null until a word is searched, ready when built. */
+      wordIndex: function () {
+        return index;
       },
       /**
        * Every value (undefined where missing), for the list and search. ASCII text (one byte
