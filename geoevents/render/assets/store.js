@@ -406,25 +406,25 @@
     // The inputs the mask was last computed from: when only categories changed, only their
     // rows are recomputed (a toggle costs its category's rows, not every row).
     var computed = null;
-    // The first and last day of any row (found once): a range from one to the other hides none.
+    // The mask shows a dated row when its first day <= hi and its last day (its first without
+    // an end) >= lo: a range hides none when lo <= every last day and hi >= every first day
+    // (found once; a row ending before it starts counts too).
     var span = null;
     function coversAll(range) {
       if (range === null) return true;
       if (!store.starts) return false;
       if (span === null) {
-        var first = Infinity;
-        var last = -Infinity;
+        var lastLeast = Infinity;
+        var firstMost = -Infinity;
         for (var i = 0; i < n; i++) {
           var day = store.starts[i];
           if (day === NO_DAY) continue;
           var until = store.ends !== null && store.ends[i] !== NO_DAY ? store.ends[i] : day;
-          if (day < first) first = day;
-          if (until > last) last = until;
+          if (until < lastLeast) lastLeast = until;
+          if (day > firstMost) firstMost = day;
         }
-        span = [first, last];
+        span = [lastLeast, firstMost];
       }
-      // The mask shows a row when first <= hi and last >= lo: every row when lo <= the first
-      // start and hi >= the last day (a row ending before it starts is still shown: first <= hi).
       return GE.isoDay(range[0]) <= span[0] && GE.isoDay(range[1]) >= span[1];
     }
 
