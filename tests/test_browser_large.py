@@ -327,3 +327,31 @@ def test_at_and_a_click_list_every_incident_under_the_pointer(
     assert stacked
     assert opened.errors == []
     opened.page.close()
+
+
+CANVAS = """async () => {
+    await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+    return document.querySelector("canvas.ge-large").toDataURL();
+}"""
+
+
+def test_clearing_the_filters_draws_what_was_drawn_before(context, built):
+    # The drawer keeps the rows and stamps of "everything shown" per view (store.catAll): a
+    # clear re-reads them, and a move while filtered must not let stale ones through.
+    opened = open_map(context, built["map"])
+    page = opened.page
+    before = page.evaluate(CANVAS)
+    page.evaluate("geoevents.filter({types: ['Battles']})")
+    assert page.evaluate(CANVAS) != before
+    page.evaluate("geoevents.clearFilters()")
+    assert page.evaluate(CANVAS) == before
+    page.evaluate("geoevents.filter({min_fatalities: 3})")
+    page.evaluate("Object.values(geoevents.maps)[0].map.panBy([120, 80], {animate: false})")
+    page.evaluate("geoevents.clearFilters()")
+    cleared = page.evaluate(CANVAS)
+    page.evaluate("Object.values(geoevents.maps)[0].map.panBy([-120, -80], {animate: false})")
+    assert page.evaluate(CANVAS) == before
+    page.evaluate("Object.values(geoevents.maps)[0].map.panBy([120, 80], {animate: false})")
+    assert page.evaluate(CANVAS) == cleared
+    assert opened.errors == []
+    page.close()

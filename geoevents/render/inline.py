@@ -30,6 +30,7 @@ OWN_SCRIPTS = (
     "styles.js",
     "sizes.js",
     "popup.js",
+    "textindex.js",
     "store.js",
     "hits.js",
     "vector.js",

@@ -56,7 +56,7 @@
     var pass = 0;
     // Per category, its distinct stamps in view (x, y, symbol), kept until the view moves or
     // the category's mask changes: a toggle re-reads its own category's rows only.
-    var distinct = { at: "", versions: null, lists: [] };
+    var distinct = { at: "", versions: null, lists: [], all: [] };
 
     // With sizes, larger symbols first (underneath), so a small one is never hidden by a large
     // one: a stable counting sort of the projected rows by whole pixels of radius, largest first.
@@ -122,7 +122,7 @@
         seen = new Int32Array(width * height);
       }
       if (!view.at || distinct.at !== view.at) {
-        distinct = { at: view.at, versions: new Int32Array(k).fill(-1), lists: [] };
+        distinct = { at: view.at, versions: new Int32Array(k).fill(-1), lists: [], all: [] };
       }
       pixels.fill(0);
       var small = view.count > DENSE_MIN;
@@ -183,8 +183,11 @@
       } else {
         for (var c = k - 1; c >= 0; c--) {
           if (distinct.versions[c] !== store.catVersion[c]) {
-            distinct.lists[c] = distinctStamps(view, c ? view.catEnds[c - 1] : 0, view.catEnds[c], r);
+            // All of c's rows shown (filters cleared): its stamps as when last all shown here.
+            var all = store.catAll[c] ? distinct.all[c] : null;
+            distinct.lists[c] = all || distinctStamps(view, c ? view.catEnds[c - 1] : 0, view.catEnds[c], r);
             distinct.versions[c] = store.catVersion[c];
+            if (store.catAll[c]) distinct.all[c] = distinct.lists[c];
           }
           drawList(distinct.lists[c]);
         }
@@ -192,54 +195,171 @@
       ctx.putImageData(image, 0, 0);
     }
 
-    function drawSymbols(ctx, view) {
-      var metresPerPixel = EARTH_CIRCUMFERENCE / view.scale;
-      var j, i, code, color;
-      // Areas of uncertainty first, under every marker.
+    // Full symbols are drawn from sprites: each distinct look (symbol, colour, radius, halo;
+    // area of uncertainty by colour and radius in half pixels) is drawn once on a small
+    // offscreen canvas and then copied with drawImage, at the whole pixel nearest the incident
+    // (arc, fill and a dashed stroke per incident cost over 300 ms for 10,000 of them).
+    // Compositing a sprite is the same as drawing its layers in place (source-over).
+    var sprites = new Map();
+    // Areas wider than this (in pixels of radius) are traced directly: a sprite that large
+    // costs more to make than it saves, and few of them fit a view.
+    var SPRITE_AREA_MAX = 96;
+
+    var spritesHalo = null;
+
+    /** A canvas of side 2 * half with draw(ctx, half) centred on it (a pixel corner, where an
+     * incident at a whole pixel is drawn). */
+    function sprite(key, reach, draw) {
+      var made = sprites.get(key);
+      if (made) return made;
+      var half = Math.ceil(reach) + 1;
+      var canvas = document.createElement("canvas");
+      canvas.width = canvas.height = 2 * half;
+      draw(canvas.getContext("2d"), half);
+      made = { canvas: canvas, half: half, key: key };
+      sprites.set(key, made);
+      return made;
+    }
+
+    function traceArea(ctx, x, y, radius, color) {
       ctx.setLineDash(S.AREA.dash);
       ctx.lineWidth = S.AREA.width;
+      ctx.beginPath();
+      ctx.arc(x, y, radius, 0, 2 * Math.PI);
+      ctx.globalAlpha = S.AREA.fillOpacity;
+      ctx.fillStyle = color;
+      ctx.fill();
+      ctx.globalAlpha = S.AREA.opacity;
+      ctx.strokeStyle = color;
+      ctx.stroke();
+      ctx.globalAlpha = 1;
+      ctx.setLineDash([]);
+    }
+
+    function traceMarker(ctx, x, y, code, r, color, haloColor) {
+      var style = S.MARKER[code];
+      if (haloColor) {
+        ctx.beginPath();
+        ctx.arc(x, y, r + GE.sizes.HALO_GAP, 0, 2 * Math.PI);
+        ctx.setLineDash([2, 2]);
+        ctx.lineWidth = 1.5;
+        ctx.strokeStyle = haloColor;
+        ctx.stroke();
+      }
+      S.trace(ctx, style.shape, x, y, r);
+      ctx.globalAlpha = style.alpha;
+      ctx.fillStyle = style.fill || color;
+      ctx.fill();
+      ctx.globalAlpha = 1;
+      ctx.setLineDash(style.dash || []);
+      ctx.lineWidth = style.width;
+      ctx.strokeStyle = style.stroke || color;
+      ctx.stroke();
+      ctx.setLineDash([]);
+    }
+
+    // Identical sprites at one pixel are drawn once, from a sprite of that many copies (up to
+    // STACK_MAX: past it the copies change no pixel visibly): many incidents share a place.
+    var STACK_MAX = 24;
+
+    /** Sprite `made` drawn n times over itself, made once per (key, n). */
+    function stacked(made, n) {
+      if (n === 1) return made;
+      var stackKey = made.key * 32 + (made.key < 0 ? -n : n);
+      var stack = sprites.get(stackKey);
+      if (stack) return stack;
+      var canvas = document.createElement("canvas");
+      canvas.width = canvas.height = made.canvas.width;
+      var c = canvas.getContext("2d");
+      for (var t = 0; t < n; t++) c.drawImage(made.canvas, 0, 0);
+      stack = { canvas: canvas, half: made.half };
+      sprites.set(stackKey, stack);
+      return stack;
+    }
+
+    /**
+     * Draw the sprites listed as (x, y, key) triples in order, each distinct (x, y, key) once
+     * where it last comes, as the stack of its copies (made: key -> its sprite).
+     */
+    function drawSprites(ctx, list, made) {
+      var at = new Map();
+      var counts = [];
+      var order = [];
+      // From the last back: a stack is drawn where its top copy was (what is drawn on top of a
+      // place stays on top).
+      for (var t = list.length - 3; t >= 0; t -= 3) {
+        var id = (list[t + 1] * 65536 + list[t]) * 65536 + list[t + 2];
+        var slot = at.get(id);
+        if (slot === undefined) {
+          at.set(id, order.length);
+          order.push(t);
+          counts.push(1);
+        } else counts[slot]++;
+      }
+      for (var o = order.length - 1; o >= 0; o--) {
+        var u = order[o];
+        var one = stacked(made[list[u + 2]], Math.min(counts[o], STACK_MAX));
+        ctx.drawImage(one.canvas, list[u] - 16384 - one.half, list[u + 1] - 16384 - one.half);
+      }
+    }
+
+    function drawSymbols(ctx, view) {
+      var metresPerPixel = EARTH_CIRCUMFERENCE / view.scale;
+      var k = categories.length;
+      var j, i, code, cat;
+      var colors = categories.map(function (category) {
+        return category.color;
+      });
+      var haloColor = store.unreported ? GE.sizes.haloColor(map) : null;
+      // The halo's colour follows the map's style (dark or light): other sprites then.
+      if (haloColor !== spritesHalo) {
+        sprites.clear();
+        spritesHalo = haloColor;
+      }
+      // Sprites are placed at whole pixels (x, y offset so that the list's keys stay >= 0).
+      var list = [];
+      var made = {};
+      // Areas of uncertainty first, under every marker.
       for (j = 0; j < view.count; j++) {
         i = sorted[j];
         code = store.prec[i];
         if (code < 2) continue;
-        color = categories[store.cat[i]].color;
+        cat = store.cat[i];
         var radius = S.AREA_RADIUS[code] / (metresPerPixel * Math.cos((store.lat[i] * Math.PI) / 180));
-        ctx.beginPath();
-        ctx.arc(view.xs[i], view.ys[i], radius, 0, 2 * Math.PI);
-        ctx.globalAlpha = S.AREA.fillOpacity;
-        ctx.fillStyle = color;
-        ctx.fill();
-        ctx.globalAlpha = S.AREA.opacity;
-        ctx.strokeStyle = color;
-        ctx.stroke();
+        if (!(radius <= SPRITE_AREA_MAX)) {
+          drawSprites(ctx, list, made);
+          list = [];
+          traceArea(ctx, view.xs[i], view.ys[i], radius, colors[cat]);
+          continue;
+        }
+        var halves = Math.round(radius * 2);
+        var areaKey = (halves * k + cat) * 4 + code;
+        if (!made[areaKey]) {
+          made[areaKey] = sprite(-1 - areaKey, halves / 2 + S.AREA.width, function (c, mid) {
+            traceArea(c, mid, mid, halves / 2, colors[cat]);
+          });
+        }
+        list.push(Math.round(view.xs[i]) + 16384, Math.round(view.ys[i]) + 16384, areaKey);
       }
-      ctx.globalAlpha = 1;
-      var haloColor = store.unreported ? GE.sizes.haloColor(map) : null;
+      drawSprites(ctx, list, made);
+      list = [];
+      made = {};
       for (j = 0; j < view.count; j++) {
         i = sorted[j];
         code = store.prec[i];
-        color = categories[store.cat[i]].color;
-        var style = S.MARKER[code];
+        cat = store.cat[i];
         var r = S.radiusOf(code, store.sizes ? store.sizes[i] : 0);
-        if (haloColor && store.unreported[i]) {
-          ctx.beginPath();
-          ctx.arc(view.xs[i], view.ys[i], r + GE.sizes.HALO_GAP, 0, 2 * Math.PI);
-          ctx.setLineDash([2, 2]);
-          ctx.lineWidth = 1.5;
-          ctx.strokeStyle = haloColor;
-          ctx.stroke();
+        var halo = haloColor && store.unreported[i] ? haloColor : null;
+        var quarters = Math.round(r * 4);
+        var key = ((quarters * k + cat) * 4 + code) * 2 + (halo ? 1 : 0);
+        if (!made[key]) {
+          made[key] = sprite(key, r + (halo ? GE.sizes.HALO_GAP + 1 : 0) + S.MARKER[code].width, function (c, mid) {
+            traceMarker(c, mid, mid, code, quarters / 4, colors[cat], halo);
+          });
         }
-        S.trace(ctx, style.shape, view.xs[i], view.ys[i], r);
-        ctx.globalAlpha = style.alpha;
-        ctx.fillStyle = style.fill || color;
-        ctx.fill();
-        ctx.globalAlpha = 1;
-        ctx.setLineDash(style.dash || []);
-        ctx.lineWidth = style.width;
-        ctx.strokeStyle = style.stroke || color;
-        ctx.stroke();
+        list.push(Math.round(view.xs[i]) + 16384, Math.round(view.ys[i]) + 16384, key);
       }
-      ctx.setLineDash([]);
+      drawSprites(ctx, list, made);
     }
 
     /** Draw the shown incidents on the canvas (after every move and mask change). */

@@ -78,8 +78,10 @@
      *
      * Without skip, each category's rows in view are kept until the view moves or that
      * category's mask changes (store.catVersion): a toggle projects its own category only.
-     * view.catEnds[c] is where category c's rows end in view.rows; view.at names the view
-     * and the margin (the same at and versions: the same rows).
+     * The rows of a category showing all its rows (store.catAll) are kept apart too, so that
+     * clearing the filters re-reads them. view.catEnds[c] is where category c's rows end in
+     * view.rows; view.at names the view and the margin (the same at and versions: the same
+     * rows).
      */
     var segments = {}; // "margin|shapes" -> {versions, rows: per category, the rows in view}
     var projectedAt = ""; // the view view.xs/ys were last written for
@@ -93,10 +95,15 @@
       }
       var k = store.catStart.length - 1;
       var key = margin + "|" + (withShapes ? 1 : 0);
-      var kept = skip ? null : segments[key] || (segments[key] = { versions: new Int32Array(k).fill(-1), rows: [] });
+      var kept = skip ? null : segments[key] || (segments[key] = { versions: new Int32Array(k).fill(-1), rows: [], all: [] });
       var count = 0;
       if (!view.catEnds || view.catEnds.length !== k) view.catEnds = new Int32Array(k);
       for (var c = 0; c < k; c++) {
+        if (kept && kept.versions[c] !== store.catVersion[c] && store.catAll[c] && kept.all[c]) {
+          // Every row of c shown again (filters cleared): its rows in view as last time.
+          kept.rows[c] = kept.all[c];
+          kept.versions[c] = store.catVersion[c];
+        }
         if (kept && kept.versions[c] === store.catVersion[c]) {
           view.rows.set(kept.rows[c], count);
           count += kept.rows[c].length;
@@ -107,6 +114,7 @@
         if (kept) {
           kept.rows[c] = view.rows.slice(count, count + found);
           kept.versions[c] = store.catVersion[c];
+          kept.all[c] = store.catAll[c] ? kept.rows[c] : kept.all[c];
         }
         count += found;
         view.catEnds[c] = count;

@@ -84,6 +84,7 @@
     var data = buffers[desc.data];
     var cache = {};
     var upper = null; // the whole column upper-cased (ASCII only), once searched
+    var index = null; // its words (GE.wordIndex), once a word is searched
     return {
       get: function (i) {
         offsets = offsets || offsetsOf(buffers[desc.lengths]);
@@ -116,6 +117,16 @@
           if (upper !== false && upper.length !== whole.length) upper = false;
         }
         if (upper === false || !up) return false;
+        // A needle of letters and digits: from the column's word index (textindex.js), made
+        // in slices while the page is idle after the first such search (which scans).
+        if (index !== null && index.mark(up, into)) return true;
+        if (index === null && /^[A-Z0-9]+$/.test(up)) {
+          index = GE.wordIndex(data, offsets);
+          var slice = function () {
+            if (!index.build(performance.now() + 12)) setTimeout(slice, 20);
+          };
+          setTimeout(slice, 50);
+        }
         var from = 0;
         var row = 0; // the matches come in order: the row holding one is found by walking on
         var pos;
@@ -129,6 +140,10 @@
           }
         }
         return true;
+      },
+      /** Its word index (textindex.js): null until a word is searched, ready when built. */
+      wordIndex: function () {
+        return index;
       },
       /**
        * Every value (undefined where missing), for the list and search. ASCII text (one byte
@@ -383,6 +398,7 @@
       for (var c = 0; c < k; c++) starts[c + 1] += starts[c];
       var fill = starts.slice(0, k);
       store.catVersion = new Int32Array(k);
+      store.catAll = new Uint8Array(k);
       var grouped = (store.catRows = new Int32Array(n));
       for (i = 0; i < n; i++) grouped[fill[store.cat[i]]++] = i;
     }
@@ -390,6 +406,27 @@
     // The inputs the mask was last computed from: when only categories changed, only their
     // rows are recomputed (a toggle costs its category's rows, not every row).
     var computed = null;
+    // The mask shows a dated row when its first day <= hi and its last day (its first without
+    // an end) >= lo: a range hides none when lo <= every last day and hi >= every first day
+    // (found once; a row ending before it starts counts too).
+    var span = null;
+    function coversAll(range) {
+      if (range === null) return true;
+      if (!store.starts) return false;
+      if (span === null) {
+        var lastLeast = Infinity;
+        var firstMost = -Infinity;
+        for (var i = 0; i < n; i++) {
+          var day = store.starts[i];
+          if (day === NO_DAY) continue;
+          var until = store.ends !== null && store.ends[i] !== NO_DAY ? store.ends[i] : day;
+          if (until < lastLeast) lastLeast = until;
+          if (day > firstMost) firstMost = day;
+        }
+        span = [lastLeast, firstMost];
+      }
+      return GE.isoDay(range[0]) <= span[0] && GE.isoDay(range[1]) >= span[1];
+    }
 
     /** Recompute the mask and the counts from store.inputs (called by setInputs). */
     store.recompute = function () {
@@ -409,6 +446,9 @@
       var rows = store.catRows;
       var only = computed && computed.range === range && computed.filter === filter ? computed.on : null;
       var total = 0;
+      // Nothing filtered out: store.catAll[c] says category c shows all its rows (drawers keep
+      // what they drew in that state, so "clear all" redraws what was drawn before).
+      var everything = filter === null && coversAll(range);
       for (var c = 0; c < k; c++) {
         if (only && only[c] === on[c]) {
           total += store.perCategory[c][0];
@@ -440,6 +480,7 @@
         }
         store.perCategory[c][0] = shown;
         store.catVersion[c]++; // its rows' mask may have changed (page.project re-projects them)
+        store.catAll[c] = on[c] && everything ? 1 : 0;
         total += shown;
       }
       store.shown = total;

@@ -1,0 +1,71 @@
+"""The free-text filter's word index (assets/textindex.js) selects what ``geoevents list --text``
+selects: on a generated map whose summaries hold markup, quotes, joined words and digits, for
+needles the index answers (letters and digits) and ones left to the scan (anything else)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from browser import offline_context, open_map
+from click.testing import CliRunner
+
+import geoevents
+from geoevents.cli import cli
+from geoevents.testing import synthetic
+
+pytestmark = pytest.mark.browser
+
+SUMMARIES = [
+    "<b>MarKet</b> burned",
+    "super-market raid",
+    "the market's stalls",
+    'a "MARKET" quote',
+    "MARKET2019 code",
+    "Markets; 2019-05-01",
+    "mar ket apart",
+    "=SUM(A1)</script><script>window.__pwned=1</script>",
+]
+NEEDLES = ["market", "MARKET", "ket", "2019", "markets", "b", "zzz", "market's", "mar ket", "</b>"]
+INDEX = (
+    "() => { const s = Object.values(geoevents.maps)[0].store.column('summary');"
+    " return !!(s.wordIndex && s.wordIndex() && s.wordIndex().ready); }"
+)
+
+
+@pytest.fixture(scope="module")
+def store_and_map(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    folder = tmp_path_factory.mktemp("textindex")
+    gdf = synthetic.incidents(3000, seed=5)
+    for k, text in enumerate(SUMMARIES):
+        gdf.loc[k * 7, "summary"] = text
+    gdf.loc[5, "summary"] = None
+    store = Path(geoevents.write_incidents(gdf, folder / "text.geojson"))
+    html = folder / "text.html"
+    result = CliRunner().invoke(cli, ["map", str(store), "-o", str(html), "--tiles", "none"])
+    assert result.exit_code == 0, result.output
+    return store, html
+
+
+def cli_ids(store: Path, needle: str) -> list[str]:
+    result = CliRunner().invoke(cli, ["list", str(store), "--text", needle, "--format", "json"])
+    if result.exit_code == 5:
+        return []
+    assert result.exit_code == 0, result.output
+    return [row["id"] for row in json.loads(result.stdout)]
+
+
+def test_the_word_index_selects_what_list_selects(store_and_map: tuple[Path, Path]) -> None:
+    store, html = store_and_map
+    with offline_context() as context:
+        opened = open_map(context, html)
+        page: Any = opened.page
+        page.evaluate("geoevents.filter({text: 'market'})")  # scans, then builds the index
+        page.wait_for_function(INDEX, timeout=30_000)
+        for needle in NEEDLES:
+            page.evaluate("(t) => geoevents.filter({text: t})", needle)
+            assert page.evaluate("geoevents.visible()") == cli_ids(store, needle), needle
+        assert page.evaluate("window.__pwned === undefined")
+        assert not opened.errors
