@@ -29,15 +29,15 @@ toggle
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import time
-from pathlib import Path
 
-from playwright.sync_api import sync_playwright
-
-from geoevents.testing.chromium import CHROMIUM, OFFLINE_ARGS
+from pagebench import (  # this folder is on sys.path when the script runs
+    LISTED_JS,
+    map_arguments,
+    opened_map,
+)
 
 MEASURE_JS = """async () => {
     const frame = () => new Promise((r) => requestAnimationFrame(() => r(performance.now())));
@@ -94,29 +94,14 @@ MEASURE_JS = """async () => {
 
 def main(argv: list[str] | None = None) -> int:
     """Measure one map and print the figures (and JSON with --json)."""
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("map", type=Path)
-    parser.add_argument("--width", type=int, default=1280)
-    parser.add_argument("--height", type=int, default=800)
-    parser.add_argument("--json", action="store_true", help="print the raw figures as JSON")
-    args = parser.parse_args(argv)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=list(OFFLINE_ARGS))
-        page = browser.new_page(viewport={"width": args.width, "height": args.height})
-        began = time.perf_counter()
-        page.goto(args.map.resolve().as_uri(), wait_until="commit")
-        page.wait_for_function(
-            "document.documentElement.dataset.geoeventsReady === 'true'", timeout=120_000
-        )
-        drawn = time.perf_counter()
-        page.wait_for_function(
-            "document.documentElement.dataset.geoeventsList === 'true'", timeout=120_000
-        )
-        filled = time.perf_counter()
+    args = map_arguments(__doc__).parse_args(argv)
+    with opened_map(args.map, args.width, args.height) as (_, page, drawn):
+        listing = time.perf_counter()
+        page.wait_for_function(LISTED_JS, timeout=300_000)
+        filled = time.perf_counter() - listing
         figures = page.evaluate(MEASURE_JS)
-        browser.close()
-    figures["drawn_s"] = drawn - began
-    figures["list_ready_s"] = filled - drawn
+    figures["drawn_s"] = drawn
+    figures["list_ready_s"] = filled
     if args.json:
         print(json.dumps(figures, indent=2))
     load = os.getloadavg()

@@ -36,17 +36,17 @@ scroll
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import statistics
 import time
-from pathlib import Path
 from typing import Any
 
-from playwright.sync_api import sync_playwright
-
-from geoevents.testing.chromium import CHROMIUM, OFFLINE_ARGS
+from pagebench import (  # this folder is on sys.path when the script runs
+    LISTED_JS,
+    map_arguments,
+    opened_map,
+)
 
 INSTRUMENT_JS = """() => {
     const page = Object.values(geoevents.maps)[0];
@@ -247,31 +247,18 @@ def summary(runs: list[dict]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """Measure one map and print the figures (and JSON with --json)."""
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("map", type=Path)
-    parser.add_argument("--width", type=int, default=1280)
-    parser.add_argument("--height", type=int, default=800)
+    parser = map_arguments(__doc__)
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--json", action="store_true", help="print the raw figures as JSON")
     parser.add_argument(
         "--cpu",
         action="store_true",
         help="also each action's CPU time on the page's main thread (Chromium tracing)",
     )
     args = parser.parse_args(argv)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=list(OFFLINE_ARGS))
-        page = browser.new_page(viewport={"width": args.width, "height": args.height})
-        began = time.perf_counter()
-        page.goto(args.map.resolve().as_uri(), wait_until="commit")
-        page.wait_for_function(
-            "document.documentElement.dataset.geoeventsReady === 'true'", timeout=120_000
-        )
-        ready = time.perf_counter() - began
-        page.wait_for_function(
-            "document.documentElement.dataset.geoeventsList === 'true'", timeout=120_000
-        )
-        listed = time.perf_counter() - began
+    with opened_map(args.map, args.width, args.height) as (browser, page, ready):
+        listing = time.perf_counter()
+        page.wait_for_function(LISTED_JS, timeout=300_000)
+        listed = ready + time.perf_counter() - listing
         page.evaluate(INSTRUMENT_JS)
         figures = page.evaluate(ACTIONS_JS, args.repeat)
         # The first text filter starts the summaries' word index (made while the page is
@@ -280,7 +267,6 @@ def main(argv: list[str] | None = None) -> int:
         page.wait_for_function(WORD_INDEX_JS, timeout=120_000)
         figures["word_index_s"] = time.perf_counter() - indexed
         figures["cpu"] = cpu_times(browser, page, args.repeat) if args.cpu else {}
-        browser.close()
     figures["ready_s"] = ready
     figures["listed_s"] = listed
     if args.json:

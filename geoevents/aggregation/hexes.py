@@ -20,6 +20,7 @@ __all__ = [
     "RESOLUTIONS",
     "cell_codes",
     "cell_polygons",
+    "check_resolution",
     "hex_cells",
     "incident_points",
 ]
@@ -29,6 +30,21 @@ __all__ = [
 DEFAULT_RESOLUTION = 5
 
 RESOLUTIONS = range(16)
+
+
+def check_resolution(resolution: int) -> int:
+    """Return ``resolution`` if H3 has it (0-15).
+
+    Raises
+    ------
+    UsageError
+        For a resolution outside 0-15.
+    """
+    if resolution not in RESOLUTIONS:
+        from geoevents.errors import UsageError
+
+        raise UsageError(f"H3 resolution {resolution} is out of range; use 0 to 15")
+    return resolution
 
 
 def incident_points(gdf: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
@@ -74,10 +90,7 @@ def cell_codes(
     import h3.api.basic_int as h3int
     import numpy as np
 
-    if resolution not in RESOLUTIONS:
-        from geoevents.errors import UsageError
-
-        raise UsageError(f"H3 resolution {resolution} is out of range; use 0 to 15")
+    check_resolution(resolution)
     lon, lat = incident_points(gdf)
     # One H3 call per distinct position, not per incident: many incidents share a place (a
     # town, a region's centre), and the call is the cost. H3's integer API over plain floats,

@@ -29,7 +29,12 @@ from geoevents.aggregation.change import (
     RISE,
     SHARP_RISE,
 )
-from geoevents.aggregation.hexes import DEFAULT_RESOLUTION, RESOLUTIONS, cell_codes
+from geoevents.aggregation.hexes import (
+    DEFAULT_RESOLUTION,
+    RESOLUTIONS,
+    cell_codes,
+    check_resolution,
+)
 from geoevents.errors import UsageError
 from geoevents.render.embed import escape_html, script_json
 
@@ -113,8 +118,7 @@ def hex_resolutions(resolution: int = DEFAULT_RESOLUTION, count: int = 0) -> tup
     UsageError
         For a resolution outside 0-15.
     """
-    if resolution not in RESOLUTIONS:
-        raise UsageError(f"H3 resolution {resolution} is out of range; use 0 to 15")
+    check_resolution(resolution)
     if count >= HEX_ONE_RESOLUTION_MIN:
         return (resolution,)
     wanted = {resolution - _STEP, resolution, resolution + _STEP}

@@ -133,9 +133,11 @@
       // with the colour (1), white (2) or halo (3) to write.
       function stampOf(key) {
         if (!stamps[key]) {
-          var code = key % 1000 === key ? key : Math.floor(key / 1000);
-          var sized = key < 1000 ? 0 : Math.floor((key % 1000) / 2);
-          var cells = S.stampShape(code, small, sized, key >= 1000 && key % 2 === 1);
+          // stampKey's number back into its parts: a symbol code alone, or code, size and halo.
+          var sizedKey = key >= 1000;
+          var code = sizedKey ? Math.floor(key / 1000) : key;
+          var sized = sizedKey ? Math.floor((key % 1000) / 2) : 0;
+          var cells = S.stampShape(code, small, sized, sizedKey && key % 2 === 1);
           var flat = [];
           var reach = 0;
           for (var s = 0; s < cells.length; s += 3) {
