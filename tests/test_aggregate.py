@@ -10,6 +10,7 @@ import h3
 import numpy as np
 import pandas as pd
 import pytest
+import shapely
 from incident_maker import incident, write_store
 
 import geoevents
@@ -181,3 +182,26 @@ def test_cli_errors(run, store, tmp_path):
     again = run("aggregate", store, "-o", out)
     assert again.exit_code == 6 and "already exists; pass --force" in again.stderr
     assert run("aggregate", store, "-o", out, "--force").exit_code == 0
+
+
+def test_cells_in_bulk_are_h3s_own_cell_of_each_point():
+    """The whole-array H3 (h3ronpy) gives what h3's per-point call gives, poles and 180 included."""
+    from geoevents.aggregation import hex_cells
+
+    rng = np.random.default_rng(7)
+    lon = np.concatenate([rng.uniform(-180, 180, 2000), [180.0, -180.0, 0.0, 179.9999]])
+    lat = np.concatenate([rng.uniform(-90, 90, 2000), [90.0, -90.0, 0.0, -0.0001]])
+    # Lines and areas count at a point on their surface, as the page draws them.
+    geometry = [
+        *gpd.points_from_xy(lon, lat),
+        shapely.box(10, 10, 11, 11),
+        shapely.LineString([(30, 5), (31, 6)]),
+    ]
+    gdf = gpd.GeoDataFrame(geometry=geometry, crs="EPSG:4326")
+    points = shapely.point_on_surface(np.asarray(gdf.geometry.values))
+    for resolution in (0, 3, 5, 9, 15):
+        expected = [
+            h3.latlng_to_cell(y, x, resolution)
+            for x, y in zip(shapely.get_x(points), shapely.get_y(points), strict=True)
+        ]
+        assert hex_cells(gdf, resolution).tolist() == expected
