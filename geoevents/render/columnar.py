@@ -256,10 +256,15 @@ _SOURCE_TYPE = pa.list_(pa.struct([(key, pa.string()) for key in SOURCE_KEYS]))
 
 def _sources_column(out: ColumnarIncidents, cells: pd.Series) -> dict[str, Any]:
     """Sources: offsets into flattened source entries, one text column per source key."""
-    try:
-        array = pa.array(cells, type=_SOURCE_TYPE, from_pandas=True)
-    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError):
-        array = pa.array([values.sources(v) for v in cells], type=_SOURCE_TYPE)
+    if isinstance(cells.dtype, pd.ArrowDtype) and cells.dtype.pyarrow_dtype == _SOURCE_TYPE:
+        # Checked in arrow memory (validation.lists.check_sources_arrow): taken as it is.
+        array = pa.array(cells.array)
+        array = array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
+    else:
+        try:
+            array = pa.array(cells, type=_SOURCE_TYPE, from_pandas=True)
+        except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError):
+            array = pa.array([values.sources(v) for v in cells], type=_SOURCE_TYPE)
     array = array.fill_null([]) if array.null_count else array
     array = pa.concat_arrays([array]) if array.offset else array
     offsets = array.offsets.to_numpy().astype("<i4")

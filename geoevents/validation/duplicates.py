@@ -11,6 +11,8 @@ from __future__ import annotations
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import shapely
 
 from geoevents.validation.rules import LIKELY_DOUBLE, RowRules
@@ -23,16 +25,12 @@ def check_double_counts(rules: RowRules, gdf: gpd.GeoDataFrame) -> None:
     n = len(gdf)
     if n < 2:
         return
+    starts, types = _codes(gdf["date_start"]), _codes(gdf["event_type"])
     event = _combine(
-        [
-            _codes(gdf["date_start"]),
-            _codes(gdf["date_end"]),
-            _codes(gdf["event_type"]),
-            *_actor_pair(gdf["actor1"], gdf["actor2"]),
-        ]
+        [starts, _codes(gdf["date_end"]), types, *_actor_pair(gdf["actor1"], gdf["actor2"])]
     )
     # No key without a date_start and an event type (they are blank where they had errors).
-    usable = (_codes(gdf["date_start"]) >= 0) & (_codes(gdf["event_type"]) >= 0)
+    usable = (starts >= 0) & (types >= 0)
     # Only records dated to the day and placed exactly (see double_count_keys).
     dates = gdf["date_precision"].to_numpy(dtype=object)
     places = pd.to_numeric(gdf["geo_precision"], errors="coerce").to_numpy(dtype=float)
@@ -40,9 +38,7 @@ def check_double_counts(rules: RowRules, gdf: gpd.GeoDataFrame) -> None:
     geoms = np.asarray(gdf.geometry.values, dtype=object)
     present = shapely.is_geometry(geoms)
     present[present] = ~shapely.is_empty(geoms[present])
-    wkb = np.full(n, None, dtype=object)
-    wkb[present] = shapely.to_wkb(geoms[present])
-    at = _combine([_codes(pd.Series(wkb, dtype=object)), event])
+    at = _combine([_geometry_codes(geoms, present), event])
     at_ok = usable & present
     location, iso3 = _codes(gdf["location"]), _codes(gdf["iso3"])
     place = _combine([location, iso3, event])
@@ -54,22 +50,55 @@ def check_double_counts(rules: RowRules, gdf: gpd.GeoDataFrame) -> None:
     rules.record(rules.batch(LIKELY_DOUBLE, None, rows, firsts, names))
 
 
+def _geometry_codes(geoms: np.ndarray, present: np.ndarray) -> np.ndarray:
+    """A number per distinct geometry (-1 where none): equal numbers, equal WKB.
+
+    Two 2-d points have the same WKB exactly when their coordinates have the same bits, so
+    a store of points is numbered from its coordinates (no WKB made, no bytes hashed).
+    """
+    n = len(geoms)
+    codes = np.full(n, -1, dtype=np.int64)
+    shown = geoms[present]
+    if not len(shown):
+        return codes
+    kinds = shapely.get_type_id(shown)
+    if (kinds == 0).all() and not shapely.has_z(shown).any():
+        xy = shapely.get_coordinates(shown)
+        bits = np.ascontiguousarray(xy).view(np.int64)
+        codes[present] = _combine([pd.factorize(bits[:, 0])[0], pd.factorize(bits[:, 1])[0]])
+        return codes
+    codes[present] = pd.factorize(shapely.to_wkb(shown))[0]
+    return codes
+
+
 def _codes(column: pd.Series) -> np.ndarray:
     """A number per distinct value (-1 for None)."""
     if isinstance(column.dtype, pd.ArrowDtype):  # arrow text: numbered in arrow memory
-        return pd.factorize(column)[0].astype(np.int64)
-    return pd.factorize(column.to_numpy(dtype=object))[0].astype(np.int64)
+        return _arrow_codes(pa.array(column.array))
+    values = column.to_numpy(dtype=object)
+    try:
+        # Text (or None) throughout, as after the checks: numbered in arrow memory, where
+        # hashing a million strings is several times faster than pandas' object hashing.
+        return _arrow_codes(pa.array(values, type=pa.string()))
+    except (pa.ArrowException, UnicodeEncodeError):  # other values, lone surrogates
+        return pd.factorize(values)[0].astype(np.int64)
+
+
+def _arrow_codes(array: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """A number per distinct value of an arrow column (-1 for null)."""
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    if not pa.types.is_dictionary(array.type):
+        array = array.dictionary_encode()
+    elif array.dictionary.null_count or len(pc.unique(array.dictionary)) < len(array.dictionary):
+        array = array.dictionary_decode().dictionary_encode()  # one number per distinct value
+    return array.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
 
 
 def _actor_pair(actor1: pd.Series, actor2: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """The two actors as an unordered pair of numbers (-1 for none): no direction implied."""
     n = len(actor1)
-    if isinstance(actor1.dtype, pd.ArrowDtype) and actor1.dtype == actor2.dtype:
-        both = pd.concat([actor1, actor2], ignore_index=True)
-        codes = pd.factorize(both)[0].astype(np.int64)
-    else:
-        both = np.concatenate([actor1.to_numpy(dtype=object), actor2.to_numpy(dtype=object)])
-        codes = pd.factorize(both)[0].astype(np.int64)
+    codes = _codes(pd.concat([actor1, actor2], ignore_index=True))
     a, b = codes[:n], codes[n:]
     return np.minimum(a, b), np.maximum(a, b)
 

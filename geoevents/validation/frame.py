@@ -27,7 +27,7 @@ from geoevents.validation.fields import (
     check_strings,
 )
 from geoevents.validation.geometry import check_geometries
-from geoevents.validation.lists import check_sources, check_string_lists
+from geoevents.validation.lists import check_sources, check_sources_arrow, check_string_lists
 from geoevents.validation.plausibility import check_plausibility
 from geoevents.validation.rules import RowRules
 from geoevents.validation.text import Text
@@ -242,7 +242,16 @@ class _Run:
             json_text = name in self.json_text
             check_string_lists(rules, name, self.take(name), self.slot(name), json_text=json_text)
         json_text = "sources" in self.json_text
-        check_sources(rules, self.take("sources"), self.slot("sources"), json_text=json_text)
+        sources = self.take("sources")
+        arrow = None
+        if self.arrow_text and json_text and sources is not None:
+            # JSON text in arrow memory: parsed by arrow, never a Python dict per row.
+            arrow = check_sources_arrow(rules, sources)
+        if arrow is not None:
+            self.arrow["sources"] = pa.chunked_array([arrow])
+        else:
+            check_sources(rules, sources, self.slot("sources"), json_text=json_text)
+        del sources, arrow
         self.return_memory()
         check_across(rules, text, self.end_missing, self.slot("tags"))
         geoms = check_geometries(rules, self.geometry)
