@@ -32,7 +32,7 @@ from geoevents.cli import (
     stats,
     validate,
 )
-from geoevents.cli.options import with_flags
+from geoevents.cli.options import exit_when_done, with_flags
 from geoevents.cli.output import set_up_logging
 from geoevents.errors import GeoeventsError
 
@@ -97,4 +97,5 @@ def main() -> None:
     temporary file and leaves the target as it was.
     """
     signal.signal(signal.SIGTERM, _terminated)
+    exit_when_done()
     cli(prog_name="geoevents")
