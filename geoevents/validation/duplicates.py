@@ -104,12 +104,24 @@ def _actor_pair(actor1: pd.Series, actor2: pd.Series) -> tuple[np.ndarray, np.nd
 
 
 def _combine(columns: list[np.ndarray]) -> np.ndarray:
-    """One number per distinct combination of the columns' numbers (each >= -1)."""
-    key = columns[0]
+    """One number per distinct combination of the columns' numbers (each >= -1).
+
+    The numbers are combined by mixed-radix arithmetic as long as the result fits in 62 bits
+    (dates, types and actors have few distinct values: usually all of them at once), and
+    renumbered (one hash pass) only when it would not, and at the end.
+    """
+    if len(columns) == 1:
+        return columns[0].astype(np.int64)
+    key = columns[0].astype(np.int64) + 1  # from 0, below ``bound``
+    bound = int(key.max(initial=0)) + 1
     for column in columns[1:]:
-        # Both are below n + 1 after renumbering, so the product stays within 64 bits.
-        key = pd.factorize((key + 1) * (int(column.max(initial=-1)) + 2) + column + 1)[0]
-    return key.astype(np.int64)
+        size = int(column.max(initial=-1)) + 2
+        if bound * size >= 2**62:
+            key = pd.factorize(key)[0].astype(np.int64)
+            bound = int(key.max(initial=0)) + 1
+        key = key * size + (column + 1)
+        bound *= size
+    return pd.factorize(key)[0].astype(np.int64)
 
 
 def _first_of(key: np.ndarray, ok: np.ndarray) -> np.ndarray:
