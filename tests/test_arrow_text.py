@@ -63,6 +63,8 @@ def assert_same_run(plain, arrow) -> None:
             # Sources given as JSON text are parsed by arrow: a struct per source, a null
             # for each key it lacks.
             values = [[_present(s) for s in row] for row in right.tolist()]
+        elif isinstance(right.dtype, pd.ArrowDtype) and column in ("assoc_actors", "tags"):
+            values = right.tolist()  # arrow lists of text stay arrow lists
         elif isinstance(right.dtype, pd.ArrowDtype):
             assert column in ARROW_FIELDS, column
             values = right.to_numpy(dtype=object, na_value=None).tolist()
@@ -116,6 +118,40 @@ def test_sources_as_json_text_give_the_same_problems_in_arrow(dictionary):
     assert isinstance(arrow[0]["sources"].dtype, pd.ArrowDtype)
     assert plain[0]["sources"].dtype == object
     assert any(p.field and p.field.startswith("sources") for p in plain[2].problems)
+    assert_same_run(plain, arrow)
+
+
+#: Lists of text as a GeoParquet store holds them (list<string>): null items, null lists.
+LIST_VALUES = [
+    ["Subnational"],
+    [],
+    None,
+    ["a", None, "b"],
+    [None],
+    ["reason: a ceasefire"],
+    ["reason:  "],
+    ["x", "y", "z"],
+]
+
+
+@pytest.mark.parametrize("value_type", [pa.string(), pa.large_string()])
+def test_arrow_lists_give_the_same_problems_and_lists(value_type):
+    """Lists of text kept as arrow lists (geoevents map from GeoParquet): the same problems in
+    the same order (null items; Strategic developments / Other without a reason tag) and the
+    same lists as Python lists give."""
+    raw, geoms = dirty_store("coding", 400)
+    raw["event_type"] = ["Strategic developments" if k % 3 else "Battles" for k in range(400)]
+    raw["sub_event_type"] = ["Other" if k % 2 else "Armed clash" for k in range(400)]
+    for name, shift in (("tags", 0), ("assoc_actors", 3)):
+        lists = [LIST_VALUES[(k + shift) % len(LIST_VALUES)] for k in range(len(raw))]
+        array = pa.array(lists, pa.list_(value_type))
+        raw[name] = pd.Series(pd.arrays.ArrowExtensionArray(array), index=raw.index)
+    plain, arrow = both_ways(raw, geoms)
+    for name in ("tags", "assoc_actors"):
+        assert isinstance(arrow[0][name].dtype, pd.ArrowDtype)
+        assert plain[0][name].dtype == object
+    fields = {p.field for p in plain[2].problems}
+    assert "tags" in fields and "assoc_actors" in fields
     assert_same_run(plain, arrow)
 
 

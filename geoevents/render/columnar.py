@@ -234,12 +234,20 @@ def _text_column(out: ColumnarIncidents, array: pa.Array) -> dict[str, Any]:
     }
 
 
+_LIST_TYPE = pa.list_(pa.string())
+
+
 def _list_column(out: ColumnarIncidents, cells: pd.Series) -> dict[str, Any]:
     """A list-of-text column: offsets into one flattened text column."""
-    try:
-        array = pa.array(cells, type=pa.list_(pa.string()), from_pandas=True)
-    except (pa.ArrowInvalid, pa.ArrowTypeError):
-        array = pa.array([values.text_list(v) for v in cells], type=pa.list_(pa.string()))
+    if isinstance(cells.dtype, pd.ArrowDtype) and cells.dtype.pyarrow_dtype == _LIST_TYPE:
+        # Checked in arrow memory (validation.lists.check_string_lists_arrow): as it is.
+        array = pa.array(cells.array)
+        array = array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
+    else:
+        try:
+            array = pa.array(cells, type=_LIST_TYPE, from_pandas=True)
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            array = pa.array([values.text_list(v) for v in cells], type=_LIST_TYPE)
     array = array.fill_null([]) if array.null_count else array
     array = pa.concat_arrays([array]) if array.offset else array
     offsets = array.offsets.to_numpy().astype("<i4")

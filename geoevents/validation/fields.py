@@ -60,6 +60,10 @@ from geoevents.validation.values import (
 
 __all__ = ["check_across", "check_choice", "check_dates", "check_integers", "check_strings"]
 
+#: Each row's checked list: ``lists[rows]`` gives those rows' Python lists (a numpy object
+#: array, or ``validation.lists.ArrowLists`` over an arrow list column).
+Rows = Any
+
 
 def check_strings(
     rules: RowRules, name: str, required: bool, t: Text, out: np.ndarray | None
@@ -216,7 +220,7 @@ def _judge_integers(
 
 
 def check_across(
-    rules: RowRules, text: dict[str, Text], end_missing: np.ndarray, tags: np.ndarray
+    rules: RowRules, text: dict[str, Text], end_missing: np.ndarray, tags: Rows
 ) -> None:
     """The rules between fields of one row; defaults ``text["date_end"]`` to date_start.
 
@@ -308,7 +312,7 @@ def _day(value: Any) -> dt.date | None:
         return None
 
 
-def _other_without_reason(etype: Text, sub: Text, tags: np.ndarray) -> np.ndarray:
+def _other_without_reason(etype: Text, sub: Text, tags: Rows) -> np.ndarray:
     """Rows of a Strategic development of sub-type Other that no reason tag explains."""
     # Asked once per distinct value: a lazy column is not made Python strings for this.
     candidates = np.flatnonzero(

@@ -27,7 +27,13 @@ from geoevents.validation.fields import (
     check_strings,
 )
 from geoevents.validation.geometry import check_geometries
-from geoevents.validation.lists import check_sources, check_sources_arrow, check_string_lists
+from geoevents.validation.lists import (
+    ArrowLists,
+    check_sources,
+    check_sources_arrow,
+    check_string_lists,
+    check_string_lists_arrow,
+)
 from geoevents.validation.plausibility import check_plausibility
 from geoevents.validation.rules import RowRules
 from geoevents.validation.text import Text
@@ -238,9 +244,21 @@ class _Run:
                 rules, "fatalities", self.column("fatalities"), n, 0, None, None
             ),
         }
+        tags: np.ndarray | ArrowLists = self.slot("tags")
         for name in ("assoc_actors", "tags"):
             json_text = name in self.json_text
-            check_string_lists(rules, name, self.take(name), self.slot(name), json_text=json_text)
+            series = self.take(name)
+            lists = None
+            if self.arrow_text and series is not None:
+                # Arrow lists of text stay arrow lists: no Python list per row.
+                lists = check_string_lists_arrow(rules, name, series)
+            if lists is not None:
+                self.arrow[name] = pa.chunked_array([lists])
+                if name == "tags":
+                    tags = ArrowLists(lists)
+            else:
+                check_string_lists(rules, name, series, self.slot(name), json_text=json_text)
+            del series, lists
         json_text = "sources" in self.json_text
         sources = self.take("sources")
         arrow = None
@@ -253,7 +271,7 @@ class _Run:
             check_sources(rules, sources, self.slot("sources"), json_text=json_text)
         del sources, arrow
         self.return_memory()
-        check_across(rules, text, self.end_missing, self.slot("tags"))
+        check_across(rules, text, self.end_missing, tags)
         geoms = check_geometries(rules, self.geometry)
         frame = pd.DataFrame(self.block.T, columns=list(_OBJECT_COLUMNS), dtype=object, copy=False)
         for name in sorted(_DTYPES, key=schema.COLUMNS.index):

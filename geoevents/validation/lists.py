@@ -41,23 +41,42 @@ from geoevents.validation.text import (
 )
 from geoevents.validation.values import lone_surrogate
 
-__all__ = ["SOURCE_TYPE", "check_sources", "check_sources_arrow", "check_string_lists"]
+__all__ = [
+    "LIST_TYPE",
+    "SOURCE_TYPE",
+    "ArrowLists",
+    "check_sources",
+    "check_sources_arrow",
+    "check_string_lists",
+    "check_string_lists_arrow",
+]
 
 _SOURCE_KEYS = frozenset(schema.SOURCE_KEYS)
 #: The Arrow type of a checked ``sources`` column: a list of sources, one text per key.
+#: The Arrow type of a checked list-of-strings column.
+LIST_TYPE = pa.list_(pa.string())
 SOURCE_TYPE = pa.list_(pa.struct([(key, pa.string()) for key in schema.SOURCE_KEYS]))
 
 
 def check_string_lists(
-    rules: RowRules, name: str, series: pd.Series | None, out: np.ndarray, *, json_text: bool
+    rules: RowRules,
+    name: str,
+    series: pd.Series | None,
+    out: np.ndarray,
+    *,
+    json_text: bool,
+    rows: np.ndarray | None = None,
 ) -> None:
     """Check a list-of-strings field into ``out`` (one new list per row).
 
     ``json_text`` says that text values are JSON to decode first (as table stores keep lists).
+    ``rows``: the row numbers the problems name, when ``series`` holds only some rows.
     """
+    at = rows
 
     def confirm(rows: np.ndarray, values: np.ndarray) -> np.ndarray:
         """:meth:`RowRules.string_list` of each of these rows, in bulk."""
+        rows = rows if at is None else at[rows]
         missing = missing_of(values)
         shaped = ~missing & _fine_string_lists(values, sequences=True, unicode=False)
         bad = ~missing & ~shaped
@@ -84,6 +103,55 @@ def check_string_lists(
         out[flag] = confirm(flag, objects(series.iloc[flag].tolist(), len(flag)))
         return
     _list_field(name, series, out, json_text, GOOD_STRINGS, _fine_string_lists, None, confirm)
+
+
+def check_string_lists_arrow(rules: RowRules, name: str, series: pd.Series) -> pa.Array | None:
+    """Check a list-of-strings field held as an arrow list of text; return the checked lists
+    as a :data:`LIST_TYPE` array (a missing list is empty), or None for any other column
+    (then use :func:`check_string_lists`).
+
+    The same problems, in the same order, as :func:`check_string_lists`: arrow text is
+    Unicode text, so only the lists holding a null item need the per-row look.
+    """
+    if not _is_list_of_text(series.dtype):
+        return None
+    arr = pa.array(series.array)
+    arr = arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+    arr = arr.cast(LIST_TYPE)
+    arr = arr.fill_null(pa.scalar([], LIST_TYPE)) if arr.null_count else arr
+    items = arr.flatten()
+    if not items.null_count:
+        return arr
+    parents = pc.list_parent_indices(arr).to_numpy(zero_copy_only=False)
+    flag = np.unique(parents[items.is_null().to_numpy(zero_copy_only=False)])
+    out = np.empty(len(arr), dtype=object)
+    check_string_lists(
+        rules,
+        name,
+        series.iloc[flag].reset_index(drop=True),
+        out[: len(flag)],
+        json_text=False,
+        rows=flag,
+    )
+    at = np.arange(len(arr))
+    at[flag] = len(arr) + np.arange(len(flag))
+    confirmed = pa.array(out[: len(flag)].tolist(), type=LIST_TYPE)
+    return pa.concat_arrays([arr, confirmed]).take(pa.array(at))
+
+
+class ArrowLists:
+    """Python lists of the rows of an arrow list column, made only for the rows asked for
+    (``lists[rows]``), as the checks across fields read the tags of a few rows."""
+
+    def __init__(self, array: pa.Array):
+        self._array = array
+
+    def __len__(self) -> int:
+        return len(self._array)
+
+    def __getitem__(self, rows: np.ndarray) -> np.ndarray:
+        taken = self._array.take(pa.array(np.asarray(rows, dtype=np.int64)))
+        return objects(taken.to_pylist(), len(taken))
 
 
 def check_sources(
