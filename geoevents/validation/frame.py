@@ -78,7 +78,9 @@ def check_frame(
         Keep the free-text fields (:data:`ARROW_FIELDS`) that ``raw`` holds as arrow text as
         pandas ``ArrowDtype`` string columns in the result, instead of a Python ``str`` per
         row: the same values (None is null), for a reader whose caller only encodes them
-        (``geoevents map``). The problems reported are the same.
+        (``geoevents map``); and arrow lists of text (``assoc_actors``, ``tags``) and
+        ``sources`` given as arrow JSON text as arrow list columns
+        (``validation.lists.LIST_TYPE``, ``SOURCE_TYPE``). The problems reported are the same.
 
     Returns
     -------
