@@ -167,6 +167,46 @@
     };
   }
 
+  /**
+   * Ids split into a prefix, a number and its digits (render/numbered.py): row i's id is
+   * prefixes[codes[i] - 1] (code 0: no id) followed by the running sum of the changes up to
+   * i, written with digits[i] digits (zeros in front; 0 digits: no number). The same text
+   * as the data's, exactly.
+   */
+  function numberedColumn(desc, buffers) {
+    var codes = buffers[desc.codes];
+    var digits = buffers[desc.digits];
+    var prefixes = stringColumn(desc.prefixes, buffers);
+    var numbers = null;
+    var heads = null;
+    function id(i) {
+      var code = codes[i];
+      if (!code) return undefined;
+      if (numbers === null) {
+        var deltas = buffers[desc.data];
+        numbers = new Int32Array(deltas.length);
+        var sum = 0;
+        for (var r = 0; r < deltas.length; r++) numbers[r] = sum = (sum + deltas[r]) | 0;
+        heads = new Array(prefixes.size());
+        for (var k = 0; k < heads.length; k++) heads[k] = prefixes.get(k) || "";
+      }
+      var width = digits[i];
+      if (!width) return heads[code - 1];
+      var tail = String(numbers[i]);
+      while (tail.length < width) tail = "0" + tail;
+      return heads[code - 1] + tail;
+    }
+    return {
+      get: id,
+      /** Every id (undefined where missing), for the list and search. */
+      all: function () {
+        var out = new Array(codes.length);
+        for (var i = 0; i < codes.length; i++) out[i] = id(i);
+        return out;
+      }
+    };
+  }
+
   /** Column readers: get(i) returns the value of row i, or undefined when it is missing. */
   function makeColumn(desc, buffers, columns) {
     switch (desc.kind) {
@@ -188,6 +228,8 @@
         };
       case "str":
         return stringColumn(desc, buffers);
+      case "numbered":
+        return numberedColumn(desc, buffers);
       case "dict":
         var codes = buffers[desc.codes];
         var dictionary = stringColumn(desc.values, buffers);
@@ -246,7 +288,7 @@
     throw new Error("geoevents: unknown column kind " + desc.kind);
   }
 
-  var BUFFER_KEYS = ["data", "codes", "lengths"];
+  var BUFFER_KEYS = ["data", "codes", "lengths", "digits"];
 
   /**
    * A coordinate column as the float32 the page draws with (NaN where missing). The map embeds
