@@ -28,7 +28,7 @@ PREFIX_SHARE = 0.05
 
 # The shortest prefix followed by at most MAX_DIGITS ASCII digits up to the end; (?s): an id
 # may hold a line break.
-_SPLIT = r"(?s)^(?P<prefix>.*?)(?P<digits>[0-9]{0,%d})$" % MAX_DIGITS
+_SPLIT = rf"(?s)^(?P<prefix>.*?)(?P<digits>[0-9]{{0,{MAX_DIGITS}}})$"
 
 
 @dataclass
