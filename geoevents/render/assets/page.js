@@ -187,8 +187,9 @@
 
     function hitIndex() {
       if (!hits) {
-        page.project(GE.HIT_RADIUS + 1, false, drawer.hidden);
-        hits = GE.hitIndex(view.rows, view.xs, view.ys, view.count, view.width, view.height);
+        var reach = GE.hitReach(store);
+        page.project(Math.ceil(reach.max) + 1, false, drawer.hidden);
+        hits = GE.hitIndex(view.rows, view.xs, view.ys, view.count, view.width, view.height, n, reach);
       }
       return hits;
     }
@@ -394,13 +395,15 @@
         rows = page.rowsAt({ x: x, y: y });
       } else {
         // Out of view the index has nothing: look at every shown incident once.
+        var reach = GE.hitReach(store);
         var r2 = GE.HIT_RADIUS * GE.HIT_RADIUS;
         rows = [];
         for (var i = 0; i < n; i++) {
           if (!store.mask[i] || store.isShape[i] || (drawer.hidden && drawer.hidden(i))) continue;
           var dx = store.mx[i] * f.scale - f.x - x;
           var dy = store.my[i] * f.scale - f.y - y;
-          if (dx * dx + dy * dy <= r2) rows.push(i);
+          var d2 = dx * dx + dy * dy;
+          if (d2 <= r2 || (reach.of !== null && d2 <= reach.of[i] * reach.of[i])) rows.push(i);
         }
       }
       var ids = store.ids();
