@@ -79,12 +79,32 @@
     return days;
   }
 
+  /** Long text columns get their word index as soon as the text is decoded (bytes). */
+  GE.TEXT_INDEX_BYTES = 8 * 1024 * 1024;
+
+  var idleCall =
+    window.requestIdleCallback ||
+    function (fn) {
+      return setTimeout(fn, 20);
+    };
+
   function stringColumn(desc, buffers) {
     var offsets = null;
     var data = buffers[desc.data];
     var cache = {};
     var upper = null; // the whole column upper-cased (ASCII only), once searched
-    var index = null; // its words (GE.wordIndex), once a word is searched
+    var index = null; // its words (GE.wordIndex), once started
+
+    /** Build the word index in slices while the page is idle (up to 12 ms each). */
+    function indexSoon() {
+      offsets = offsets || offsetsOf(buffers[desc.lengths]);
+      index = GE.wordIndex(data, offsets);
+      var slice = function (deadline) {
+        var budget = deadline && deadline.timeRemaining ? Math.min(12, Math.max(4, deadline.timeRemaining())) : 12;
+        if (!index.build(performance.now() + budget)) idleCall(slice, { timeout: 500 });
+      };
+      idleCall(slice, { timeout: 500 });
+    }
     return {
       get: function (i) {
         offsets = offsets || offsetsOf(buffers[desc.lengths]);
@@ -105,6 +125,9 @@
        * search): a million summaries cost one scan, not a million decodes.
        */
       markContaining: function (up, into) {
+        // The word index first (textindex.js): once ready it has read every byte, so the
+        // column is ASCII, and it answers most needles without the upper-cased column.
+        if (up && index !== null && index.mark(up, into)) return true;
         if (upper === null) {
           offsets = offsets || offsetsOf(buffers[desc.lengths]);
           var whole = "";
@@ -119,14 +142,7 @@
         if (upper === false || !up) return false;
         // A needle of letters and digits: from the column's word index (textindex.js), made
         // in slices while the page is idle after the first such search (which scans).
-        if (index !== null && index.mark(up, into)) return true;
-        if (index === null && /^[A-Z0-9]+$/.test(up)) {
-          index = GE.wordIndex(data, offsets);
-          var slice = function () {
-            if (!index.build(performance.now() + 12)) setTimeout(slice, 20);
-          };
-          setTimeout(slice, 50);
-        }
+        if (index === null && /^[A-Z0-9]+$/.test(up)) indexSoon();
         var from = 0;
         var row = 0; // the matches come in order: the row holding one is found by walking on
         var pos;
@@ -141,9 +157,13 @@
         }
         return true;
       },
-      /** Its word index (textindex.js): null until a word is searched, ready when built. */
+      /** Its word index (textindex.js): null until started, ready when built. */
       wordIndex: function () {
         return index;
+      },
+      /** Start the word index now, for a column long enough that a scan is slow. */
+      prepare: function () {
+        if (index === null && data.length >= GE.TEXT_INDEX_BYTES) indexSoon();
       },
       /**
        * Every value (undefined where missing), for the list and search. ASCII text (one byte
@@ -383,6 +403,9 @@
     function columnsReady() {
       textNames.forEach(function (name) {
         cols[name] = makeColumn(meta.columns[name], buffers, meta.columns);
+        // Long text (summaries) is indexed while the page is idle, so that the first free
+        // text filter already finds its words' rows instead of scanning.
+        if (cols[name].prepare) cols[name].prepare();
       });
       store.textReady = true;
     }
