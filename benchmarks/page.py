@@ -191,6 +191,14 @@ ACTION_JS = {
     "filter (phrase)": "(n) => geoevents.filter({text: ['front line', 'looted shops', "
     "'2021-04-05'][n % 3]})",
     "filters cleared": "(n) => geoevents.clearFilters()",
+    "filters cleared after a pan": "(n) => geoevents.clearFilters()",
+}
+#: Run before an action, outside its trace: "clear all" after the map moved while filtered
+#: (what the projection and the stamps kept for the unfiltered view no longer applies).
+SETUP_JS = {
+    "filters cleared after a pan": "async (n) => { geoevents.filter({types: ['Battles']}); "
+    "Object.values(geoevents.maps)[0].map.panBy([n % 2 ? 60 : -60, 0], {animate: false}); "
+    "await new Promise((r) => setTimeout(r, 1500)); }",
 }
 WORD_INDEX_JS = """() => {
     const column = Object.values(geoevents.maps)[0].store.column("summary");
@@ -223,6 +231,8 @@ def cpu_times(browser: Any, page: Any, repeat: int) -> dict[str, list[float]]:
     out: dict[str, list[float]] = {}
     for n in range(repeat):
         for label, script in ACTION_JS.items():
+            if label in SETUP_JS:
+                page.evaluate(f"async () => {{ await ({SETUP_JS[label]})({n}); }}")
             page.evaluate(FRAME_JS)
             browser.start_tracing(page=page, categories=["toplevel", "devtools.timeline"])
             page.evaluate(f"async () => {{ await ({script})({n}); }}")
