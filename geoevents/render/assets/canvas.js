@@ -368,11 +368,12 @@
     // "Clear all" after the view moved while filtered: what each filtered category would
     // draw with all its rows shown is made ahead, one category per idle slice (its rows in
     // view, page.projectAll, then its stamps), so that clearing re-reads it as it does
-    // without the move.
+    // without the move. Only after a move: in the same view these are kept from before.
     var idle = window.requestIdleCallback || function (fn) {
       return setTimeout(fn, 50);
     };
     var ahead = null; // {at, margin, view, todo: categories left}
+    var drawnAt = ""; // the view (and margin) last drawn
 
     function aheadSlice() {
       if (!ahead || ahead.at !== distinct.at) return (ahead = null);
@@ -428,9 +429,12 @@
       drawer.mode = page.mode = view.count > DETAIL_MAX ? "stamps" : "symbols";
       page.drawnInView = view.count;
       var ctx = canvas.getContext("2d");
+      // Only a move loses what "clear all" re-reads: a change in the same view keeps it.
+      var moved = view.at !== drawnAt;
+      drawnAt = view.at;
       if (page.mode === "stamps") drawStamps(ctx, view);
       else drawSymbols(ctx, view);
-      if (page.mode === "stamps") prepareClear(view, margin);
+      if (page.mode === "stamps" && moved) prepareClear(view, margin);
     }
 
     var layer = new CanvasLayer(render);
