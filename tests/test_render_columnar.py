@@ -144,6 +144,18 @@ class Decoder:
                 self.column({**desc["values"], "kind": "str"}),
             )
             return lambda i: values(int(codes[i]) - 1) if codes[i] else None
+        if kind == "numbered":
+            codes, digits = self.arrays[desc["codes"]], self.arrays[desc["digits"]]
+            heads = self.column({**desc["prefixes"], "kind": "str"})
+            numbers = np.cumsum(self.arrays[desc["data"]].astype(np.int64))
+
+            def numbered(i: int) -> Any:
+                if not codes[i]:
+                    return None
+                tail = str(int(numbers[i])).zfill(int(digits[i])) if digits[i] else ""
+                return (heads(int(codes[i]) - 1) or "") + tail
+
+            return numbered
         offsets = np.concatenate([[0], np.cumsum(self.arrays[desc["lengths"]], dtype=np.int64)])
         if kind == "list":
             items = self.column(desc["items"])
@@ -283,7 +295,7 @@ def test_many_rows_use_dictionaries_and_narrow_types():
     )
     encoded = encode_incidents(gdf, np.zeros(n, dtype=np.int64))
     kinds = {name: desc["kind"] for name, desc in encoded.columns.items()}
-    assert kinds["actor1"] == "dict" and kinds["summary"] == "str" and kinds["id"] == "str"
+    assert kinds["actor1"] == "dict" and kinds["summary"] == "str" and kinds["id"] == "numbered"
     dtypes = {
         name: encoded.buffers[desc["data"]].dtype
         for name, desc in encoded.columns.items()
@@ -297,6 +309,42 @@ def test_many_rows_use_dictionaries_and_narrow_types():
         {k: v for k, v in r.items() if k != "point"} | {"point": sample[i]["point"]}
         for i, r in enumerate(expected_records(gdf.iloc[:50], [0] * 50))
     ]
+
+
+ODD_IDS = [
+    "NER0001",  # leading zeros
+    "0",
+    "007",
+    "SOM12",
+    "ABC1234567890",  # more digits than a number holds: the first stay in the prefix
+    "Ünï42",  # non-ASCII prefix
+    "٣٤",  # Arabic-Indic digits are not ASCII digits: all prefix
+    "plain",  # no number at all
+    "-5",
+    "1e3",
+    "NER0001",  # a repeated id
+    "NER999999999",
+    "NER2",
+]
+
+
+def test_odd_ids_split_into_prefix_and_number_and_back():
+    n = 400
+    ids = [f"NER{i:04d}" if i % 3 else f"SOM{i}" for i in range(n)]
+    ids[: len(ODD_IDS)] = ODD_IDS
+    rows = [{"id": value} for value in ids]
+    rows[50] = {"id": None}
+    rows[51] = {"id": "  "}  # blank: no id
+    encoded = encode_incidents(frame(rows), np.zeros(n, dtype=np.int64))
+    assert encoded.columns["id"]["kind"] == "numbered"
+    same_records(frame(rows))
+
+
+def test_ids_with_mostly_distinct_prefixes_stay_text():
+    rows = [{"id": f"{i:x}-{i * 7919 % 1000:03d}-event"} for i in range(300)]
+    encoded = encode_incidents(frame(rows), np.zeros(300, dtype=np.int64))
+    assert encoded.columns["id"]["kind"] == "str"
+    same_records(frame(rows))
 
 
 def test_dates_that_are_not_iso_stay_text():

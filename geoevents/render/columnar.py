@@ -33,6 +33,7 @@ import shapely
 from geoevents.io.csv import shape_wkt
 from geoevents.render import values
 from geoevents.render.coords import COORD_DIGITS
+from geoevents.render.numbered import split_numbered
 from geoevents.schema import FIELDS, SOURCE_KEYS
 
 __all__ = ["Buffer", "ColumnarIncidents", "encode_incidents"]
@@ -279,6 +280,22 @@ def _sources_column(out: ColumnarIncidents, cells: pd.Series) -> dict[str, Any]:
     entries = array.values.slice(offsets[0], offsets[-1] - offsets[0])
     keys = {key: _text_column(out, _text_array(entries.field(key))) for key in SOURCE_KEYS}
     return {"kind": "sources", "lengths": _add_counts(out, np.diff(offsets)), "keys": keys}
+
+
+def _id_column(out: ColumnarIncidents, array: pa.Array) -> dict[str, Any]:
+    """The ids: a prefix code, the number's change and its digits (``numbered.py``) when they
+    are a few prefixes plus numbers, as event ids mostly are; else a text column."""
+    split = split_numbered(array)
+    if split is None:
+        return _text_column(out, array)
+    dtype, numpy_dtype = _code_dtype(len(split.prefixes) + 1)
+    return {
+        "kind": "numbered",
+        "codes": out.add(dtype, split.codes.astype(numpy_dtype)),
+        "prefixes": _string_buffers(out, split.prefixes),
+        "data": out.add("i32", split.deltas),
+        "digits": out.add("u8", split.digits),
+    }
 
 
 # -- numbers and dates ------------------------------------------------------------------------
@@ -543,6 +560,9 @@ def encode_incidents(gdf: gpd.GeoDataFrame, codes: np.ndarray) -> ColumnarIncide
             continue
         elif spec.kind == "list[source]":
             out.columns[spec.name] = _sources_column(out, cells)
+            continue
+        if spec.name == "id":
+            out.columns["id"] = _id_column(out, _text_array(cells))
             continue
         out.columns[spec.name] = _text_column(out, _text_array(cells))
     out.date_span = _date_span(out, gdf)

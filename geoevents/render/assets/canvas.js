@@ -84,13 +84,14 @@
      * category): a stamp centred where the same stamp already was is left out (that later one
      * covers it).
      */
-    function distinctStamps(view, start, end, r) {
+    function distinctStamps(view, start, end, r, rows) {
       var width = view.width;
       var height = view.height;
       var out = [];
+      var from = rows || sorted;
       pass++;
       for (var j = end - 1; j >= start; j--) {
-        var i = sorted[j];
+        var i = from[j];
         var x = Math.round(view.xs[i]);
         var y = Math.round(view.ys[i]);
         var key = stampKey(i, r);
@@ -364,6 +365,55 @@
       drawSprites(ctx, list, made);
     }
 
+    // "Clear all" after the view moved while filtered: what each filtered category would
+    // draw with all its rows shown is made ahead, one category per idle slice (its rows in
+    // view, page.projectAll, then its stamps), so that clearing re-reads it as it does
+    // without the move. Only after a move: in the same view these are kept from before.
+    var idle = window.requestIdleCallback || function (fn) {
+      return setTimeout(fn, 50);
+    };
+    var ahead = null; // {at, margin, view, todo: categories left}
+    var drawnAt = ""; // the view (and margin) last drawn
+
+    function aheadSlice() {
+      if (!ahead || ahead.at !== distinct.at) return (ahead = null);
+      var on = store.inputs.categories;
+      var c = ahead.todo.pop();
+      if (c !== undefined) {
+        if (on[c] && !store.catAll[c] && !page.projectAll(c, ahead.margin)) return (ahead = null);
+        idle(aheadSlice);
+        return;
+      }
+      // Every category's rows as if all shown: stamps only if that many are drawn as stamps.
+      var total = 0;
+      var k = categories.length;
+      var lists = [];
+      for (c = 0; c < k; c++) {
+        lists[c] = on[c] ? page.projectAll(c, ahead.margin) : null;
+        if (on[c] && !lists[c]) return (ahead = null);
+        total += lists[c] ? lists[c].length : 0;
+      }
+      if (total > DETAIL_MAX && !store.sizes && seen) {
+        var r = total > DENSE_MIN ? 1 : 2;
+        for (c = 0; c < k; c++) {
+          if (!lists[c] || store.catAll[c] || distinct.all[c]) continue;
+          distinct.all[c] = distinctStamps(ahead.view, 0, lists[c].length, r, lists[c]);
+        }
+      }
+      ahead = null;
+    }
+
+    function prepareClear(view, margin) {
+      var todo = [];
+      for (var c = categories.length - 1; c >= 0; c--) {
+        if (store.inputs.categories[c] && !store.catAll[c]) todo.push(c);
+      }
+      if (!todo.length || !view.at) return;
+      var first = ahead === null;
+      ahead = { at: view.at, margin: margin, view: view, todo: todo };
+      if (first) idle(aheadSlice);
+    }
+
     /** Draw the shown incidents on the canvas (after every move and mask change). */
     function render(canvas) {
       var size = map.getSize();
@@ -379,8 +429,12 @@
       drawer.mode = page.mode = view.count > DETAIL_MAX ? "stamps" : "symbols";
       page.drawnInView = view.count;
       var ctx = canvas.getContext("2d");
+      // Only a move loses what "clear all" re-reads: a change in the same view keeps it.
+      var moved = view.at !== drawnAt;
+      drawnAt = view.at;
       if (page.mode === "stamps") drawStamps(ctx, view);
       else drawSymbols(ctx, view);
+      if (page.mode === "stamps" && moved) prepareClear(view, margin);
     }
 
     var layer = new CanvasLayer(render);

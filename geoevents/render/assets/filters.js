@@ -111,6 +111,41 @@
 
   // -- vectorised predicates ---------------------------------------------------------------
 
+  // A dictionary's values folded once per way of folding (tests by test.fold), for the next
+  // filter: a free-text filter tests tens of thousands of titles each time.
+  var folded = new WeakMap();
+
+  /**
+   * Which codes of a dictionary column (0 missing, k + 1 its kth value) pass test: a Uint8Array
+   * of size + 1, or null when none does (the caller then reads no row).
+   */
+  function passingCodes(column, test) {
+    var hit = new Uint8Array(column.size + 1);
+    var any = false;
+    var values = null;
+    if (test.fold) {
+      var byFold = folded.get(column.dictionary) || new Map();
+      folded.set(column.dictionary, byFold);
+      values = byFold.get(test.fold);
+      if (!values) {
+        byFold.set(test.fold, (values = new Array(column.size)));
+        for (var v = 0; v < column.size; v++) {
+          var raw = column.dictionary.get(v);
+          values[v] = raw === undefined ? undefined : test.fold(raw);
+        }
+      }
+    }
+    for (var k = 0; k < column.size; k++) {
+      if (values) {
+        if (values[k] !== undefined && values[k].indexOf(test.needle) >= 0) hit[k + 1] = any = 1;
+        continue;
+      }
+      var value = column.dictionary.get(k);
+      if (value !== undefined && test(value)) hit[k + 1] = any = 1;
+    }
+    return any ? hit : null;
+  }
+
   /** Rows (Uint8Array) whose value in a text column passes test(value); missing never does. */
   function textRows(store, name, test, into) {
     var n = store.n;
@@ -118,11 +153,8 @@
     var column = store.column(name);
     if (!column) return out;
     if (column.codes) {
-      var hit = new Uint8Array(column.size + 1);
-      for (var k = 0; k < column.size; k++) {
-        var value = column.dictionary.get(k);
-        if (value !== undefined && test(value)) hit[k + 1] = 1;
-      }
+      var hit = passingCodes(column, test);
+      if (hit === null) return out;
       var codes = column.codes;
       for (var i = 0; i < n; i++) if (hit[codes[i]]) out[i] = 1;
       return out;
@@ -141,20 +173,24 @@
     var out = into;
     var hit;
     if (items.codes) {
-      var distinct = new Uint8Array(items.size + 1);
-      for (var k = 0; k < items.size; k++) {
-        var value = items.dictionary.get(k);
-        if (value !== undefined && test(value)) distinct[k + 1] = 1;
+      var distinct = passingCodes(items, test);
+      if (distinct === null) return out; // no item passes: no row to read
+      var codes = items.codes;
+      for (var r = 0; r < n; r++) {
+        if (out[r]) continue;
+        for (var q = offsets[r]; q < offsets[r + 1]; q++) {
+          if (distinct[codes[q]]) {
+            out[r] = 1;
+            break;
+          }
+        }
       }
-      hit = function (j) {
-        return distinct[items.codes[j]] === 1;
-      };
-    } else {
-      hit = function (j) {
-        var v = items.get(j);
-        return v !== undefined && test(v);
-      };
+      return out;
     }
+    hit = function (j) {
+      var v = items.get(j);
+      return v !== undefined && test(v);
+    };
     for (var i = 0; i < n; i++) {
       if (out[i]) continue;
       for (var j = offsets[i]; j < offsets[i + 1]; j++) {
@@ -182,6 +218,14 @@
     return into;
   }
 
+  function upperCased(value) {
+    return value.toUpperCase();
+  }
+
+  function lowerCased(value) {
+    return value.toLowerCase();
+  }
+
   /** pandas' str.contains(case=False): the needle upper-cased in the value upper-cased. */
   function containsUpper(needle) {
     var up = needle.toUpperCase();
@@ -189,15 +233,20 @@
       return value.toUpperCase().indexOf(up) >= 0;
     };
     test.upper = up; // lets a long text column search itself whole (store.js markContaining)
+    test.fold = upperCased; // and a dictionary keep its values folded (passingCodes)
+    test.needle = up;
     return test;
   }
 
   /** Python's needle.lower() in value.lower(). */
   function containsLower(needle) {
     var low = needle.toLowerCase();
-    return function (value) {
+    var test = function (value) {
       return value.toLowerCase().indexOf(low) >= 0;
     };
+    test.fold = lowerCased;
+    test.needle = low;
+    return test;
   }
 
   function oneOf(values, lower) {

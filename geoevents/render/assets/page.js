@@ -127,6 +127,44 @@
       return view;
     };
 
+    /**
+     * The rows of category c in view (margin pixels around it, shapes left out) as they would
+     * be with all its rows shown: what page.project keeps for "clear all" (kept.all[c]). Made
+     * ahead, while the page is idle, after the view moved while c was filtered, so that
+     * clearing the filters then re-reads them. Returns them (an Int32Array), or null when the
+     * view has moved since (or was never projected with that margin).
+     */
+    page.projectAll = function (c, margin) {
+      var f = frame();
+      var size = map.getSize();
+      if ([f.scale, f.x, f.y, size.x, size.y].join(",") !== projectedAt) return null;
+      var kept = segments[margin + "|0"];
+      if (!kept) return null;
+      if (kept.all[c]) return kept.all[c];
+      var mx = store.mx;
+      var my = store.my;
+      var prec = store.prec;
+      var isShape = store.isShape;
+      var grouped = store.catRows;
+      var end = store.catStart[c + 1];
+      var found = new Int32Array(end - store.catStart[c]);
+      var count = 0;
+      for (var j = store.catStart[c]; j < end; j++) {
+        var i = grouped[j];
+        if (!prec[i] || isShape[i]) continue;
+        var x = mx[i] * f.scale - f.x;
+        if (x < -margin || x > size.x + margin) continue;
+        var y = my[i] * f.scale - f.y;
+        if (y < -margin || y > size.y + margin) continue;
+        // The same points projectCategory writes for this view (xs/ys are per row).
+        view.xs[i] = x;
+        view.ys[i] = y;
+        found[count++] = i;
+      }
+      kept.all[c] = found.slice(0, count);
+      return kept.all[c];
+    };
+
     /** Project category c's shown rows in view into view.rows from position start. */
     function projectCategory(c, margin, withShapes, skip, f, size, start) {
       var count = start;
@@ -187,8 +225,9 @@
 
     function hitIndex() {
       if (!hits) {
-        page.project(GE.HIT_RADIUS + 1, false, drawer.hidden);
-        hits = GE.hitIndex(view.rows, view.xs, view.ys, view.count, view.width, view.height);
+        var reach = GE.hitReach(store);
+        page.project(Math.ceil(reach.max) + 1, false, drawer.hidden);
+        hits = GE.hitIndex(view.rows, view.xs, view.ys, view.count, view.width, view.height, n, reach);
       }
       return hits;
     }
@@ -394,13 +433,15 @@
         rows = page.rowsAt({ x: x, y: y });
       } else {
         // Out of view the index has nothing: look at every shown incident once.
+        var reach = GE.hitReach(store);
         var r2 = GE.HIT_RADIUS * GE.HIT_RADIUS;
         rows = [];
         for (var i = 0; i < n; i++) {
           if (!store.mask[i] || store.isShape[i] || (drawer.hidden && drawer.hidden(i))) continue;
           var dx = store.mx[i] * f.scale - f.x - x;
           var dy = store.my[i] * f.scale - f.y - y;
-          if (dx * dx + dy * dy <= r2) rows.push(i);
+          var d2 = dx * dx + dy * dy;
+          if (d2 <= r2 || (reach.of !== null && d2 <= reach.of[i] * reach.of[i])) rows.push(i);
         }
       }
       var ids = store.ids();

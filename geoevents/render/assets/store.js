@@ -79,12 +79,32 @@
     return days;
   }
 
+  /** Long text columns get their word index as soon as the text is decoded (bytes). */
+  GE.TEXT_INDEX_BYTES = 8 * 1024 * 1024;
+
+  var idleCall =
+    window.requestIdleCallback ||
+    function (fn) {
+      return setTimeout(fn, 20);
+    };
+
   function stringColumn(desc, buffers) {
     var offsets = null;
     var data = buffers[desc.data];
     var cache = {};
     var upper = null; // the whole column upper-cased (ASCII only), once searched
-    var index = null; // its words (GE.wordIndex), once a word is searched
+    var index = null; // its words (GE.wordIndex), once started
+
+    /** Build the word index in slices while the page is idle (up to 12 ms each). */
+    function indexSoon() {
+      offsets = offsets || offsetsOf(buffers[desc.lengths]);
+      index = GE.wordIndex(data, offsets);
+      var slice = function (deadline) {
+        var budget = deadline && deadline.timeRemaining ? Math.min(12, Math.max(4, deadline.timeRemaining())) : 12;
+        if (!index.build(performance.now() + budget)) idleCall(slice, { timeout: 500 });
+      };
+      idleCall(slice, { timeout: 500 });
+    }
     return {
       get: function (i) {
         offsets = offsets || offsetsOf(buffers[desc.lengths]);
@@ -105,6 +125,9 @@
        * search): a million summaries cost one scan, not a million decodes.
        */
       markContaining: function (up, into) {
+        // The word index first (textindex.js): once ready it has read every byte, so the
+        // column is ASCII, and it answers most needles without the upper-cased column.
+        if (up && index !== null && index.mark(up, into)) return true;
         if (upper === null) {
           offsets = offsets || offsetsOf(buffers[desc.lengths]);
           var whole = "";
@@ -119,14 +142,7 @@
         if (upper === false || !up) return false;
         // A needle of letters and digits: from the column's word index (textindex.js), made
         // in slices while the page is idle after the first such search (which scans).
-        if (index !== null && index.mark(up, into)) return true;
-        if (index === null && /^[A-Z0-9]+$/.test(up)) {
-          index = GE.wordIndex(data, offsets);
-          var slice = function () {
-            if (!index.build(performance.now() + 12)) setTimeout(slice, 20);
-          };
-          setTimeout(slice, 50);
-        }
+        if (index === null && /^[A-Z0-9]+$/.test(up)) indexSoon();
         var from = 0;
         var row = 0; // the matches come in order: the row holding one is found by walking on
         var pos;
@@ -141,9 +157,13 @@
         }
         return true;
       },
-      /** Its word index (textindex.js): null until a word is searched, ready when built. */
+      /** Its word index (textindex.js): null until started, ready when built. */
       wordIndex: function () {
         return index;
+      },
+      /** Start the word index now, for a column long enough that a scan is slow. */
+      prepare: function () {
+        if (index === null && data.length >= GE.TEXT_INDEX_BYTES) indexSoon();
       },
       /**
        * Every value (undefined where missing), for the list and search. ASCII text (one byte
@@ -162,6 +182,46 @@
           if (end === start) out[i] = undefined;
           else out[i] = ascii ? whole.substring(start, end) : this.get(i);
         }
+        return out;
+      }
+    };
+  }
+
+  /**
+   * Ids split into a prefix, a number and its digits (render/numbered.py): row i's id is
+   * prefixes[codes[i] - 1] (code 0: no id) followed by the running sum of the changes up to
+   * i, written with digits[i] digits (zeros in front; 0 digits: no number). The same text
+   * as the data's, exactly.
+   */
+  function numberedColumn(desc, buffers) {
+    var codes = buffers[desc.codes];
+    var digits = buffers[desc.digits];
+    var prefixes = stringColumn(desc.prefixes, buffers);
+    var numbers = null;
+    var heads = null;
+    function id(i) {
+      var code = codes[i];
+      if (!code) return undefined;
+      if (numbers === null) {
+        var deltas = buffers[desc.data];
+        numbers = new Int32Array(deltas.length);
+        var sum = 0;
+        for (var r = 0; r < deltas.length; r++) numbers[r] = sum = (sum + deltas[r]) | 0;
+        heads = new Array(prefixes.size());
+        for (var k = 0; k < heads.length; k++) heads[k] = prefixes.get(k) || "";
+      }
+      var width = digits[i];
+      if (!width) return heads[code - 1];
+      var tail = String(numbers[i]);
+      while (tail.length < width) tail = "0" + tail;
+      return heads[code - 1] + tail;
+    }
+    return {
+      get: id,
+      /** Every id (undefined where missing), for the list and search. */
+      all: function () {
+        var out = new Array(codes.length);
+        for (var i = 0; i < codes.length; i++) out[i] = id(i);
         return out;
       }
     };
@@ -188,6 +248,8 @@
         };
       case "str":
         return stringColumn(desc, buffers);
+      case "numbered":
+        return numberedColumn(desc, buffers);
       case "dict":
         var codes = buffers[desc.codes];
         var dictionary = stringColumn(desc.values, buffers);
@@ -246,7 +308,7 @@
     throw new Error("geoevents: unknown column kind " + desc.kind);
   }
 
-  var BUFFER_KEYS = ["data", "codes", "lengths"];
+  var BUFFER_KEYS = ["data", "codes", "lengths", "digits"];
 
   /**
    * A coordinate column as the float32 the page draws with (NaN where missing). The map embeds
@@ -341,6 +403,9 @@
     function columnsReady() {
       textNames.forEach(function (name) {
         cols[name] = makeColumn(meta.columns[name], buffers, meta.columns);
+        // Long text (summaries) is indexed while the page is idle, so that the first free
+        // text filter already finds its words' rows instead of scanning.
+        if (cols[name].prepare) cols[name].prepare();
       });
       store.textReady = true;
     }

@@ -4,9 +4,11 @@
  * letters and digits only lies, wherever it occurs, inside one word (a longest run of ASCII
  * letters and digits), so the rows holding it are the rows of the words holding it: the
  * distinct words (a few thousand to a few hundred thousand) are searched, then their rows
- * marked. The selection is the scan's, exactly (store.js markContaining); any other needle
- * is left to the scan. Built from the column's bytes after the first such filter (which
- * scans), in slices while the page is idle (store.js): about 2-3 s of CPU at a million.
+ * marked. A needle with a space or punctuation is searched only in the rows of its rarest
+ * run of letters and digits. The selection is the scan's, exactly (store.js markContaining);
+ * a needle the index cannot narrow enough is left to the scan. Built from the column's bytes
+ * in slices while the page is idle (store.js: once the text is decoded for a long column,
+ * else after the first filter of a word): about 2-3 s of CPU at a million.
  */
 (function () {
   "use strict";
@@ -20,12 +22,18 @@
   // A word in more than 1 row in DENSE rows keeps its rows as a bitset (n / 8 bytes), not a
   // list (4 bytes a row): the words of every summary ("in", "on", "were") cost little.
   var DENSE = 32;
+  // Per byte: the byte as the scan compares it (ASCII letters upper-cased).
+  var UPPER = new Uint8Array(256);
+  for (b = 0; b < 256; b++) UPPER[b] = b >= 97 && b <= 122 ? b - 32 : b;
+  // A phrase is searched row by row (in JS) only in at most 1 row in PHRASE_SHARE: past
+  // that, the native scan of the whole column is quicker.
+  var PHRASE_SHARE = 32;
 
   /**
    * The word index of an ASCII column: data its bytes, offsets[i] .. offsets[i + 1] row i's.
-   * Its build(until) reads rows until that time; once it returns true (index.ready),
-   * mark(up, into) sets into[i] = 1 for the rows containing up (upper case) and returns
-   * true, or returns false when up is not letters and digits only (the caller scans).
+   * Its build(until) reads rows until that time; once it returns true (index.ready, or
+   * index.failed: a byte that is not ASCII), mark(up, into) sets into[i] = 1 for the rows
+   * containing up (upper case) and returns true, or returns false (the caller scans).
    */
   GE.wordIndex = function (data, offsets) {
     var n = offsets.length - 1;
@@ -102,6 +110,12 @@
         var start = -1;
         var h = 0;
         for (var p = offsets[row]; p <= end; p++) {
+          if (p < end && data[p] > 127) {
+            // Not ASCII: the scan's rule there is row by row (store.js), not this index's.
+            index.failed = true;
+            rowWords = rowEnds = last = null;
+            return true;
+          }
           var c = p < end ? WORD[data[p]] : 0;
           if (c !== 0) {
             if (start < 0) {
@@ -167,46 +181,127 @@
       ready: false,
       /** Bytes the index holds once ready (the lists, the bitsets, the words' places). */
       bytes: 0,
-      /** Build on until the time until (performance.now()); true once ready. */
+      /** True when the column turned out not to be ASCII: the index is never ready. */
+      failed: false,
+      /** Build on until the time until (performance.now()); true once ready (or failed). */
       build: function (until) {
-        if (!index.ready && readRows(until)) sortRows();
-        return index.ready;
+        if (!index.ready && !index.failed && readRows(until) && !index.failed) sortRows();
+        return index.ready || index.failed;
       },
       mark: function (up, into) {
-        if (!index.ready || !NEEDLE.test(up)) return false;
-        if (text === null) {
+        if (!index.ready) return false;
+        if (!NEEDLE.test(up)) return phrase(up, into);
+        if (text === null) wordTexts();
+        // The words holding up; when their rows would cost more to mark than a scan (a short
+        // needle in most words), the caller scans.
+        var found = wordsHolding(up);
+        if (found.cost > 4 * n) return false;
+        markWords(found, into);
+        return true;
+      }
+    };
+
+    function wordTexts() {
+      if (text === null) {
           text = new Array(words);
           var decoder = new TextDecoder();
           for (var v = 0; v < words; v++) {
             text[v] = decoder.decode(data.subarray(wordAt[v], wordAt[v] + wordLen[v])).toUpperCase();
-          }
         }
-        // The words holding up; when their rows would cost more to mark than a scan (a short
-        // needle in most words), the caller scans.
-        var found = [];
-        var cost = 0;
-        for (var u = 0; u < words; u++) {
-          if (text[u].indexOf(up) < 0) continue;
-          found.push(u);
-          cost += bitsets[u] ? n : starts[u + 1] - starts[u];
-        }
-        if (cost > 4 * n) return false;
-        for (var f = 0; f < found.length; f++) {
-          u = found[f];
-          var bits = bitsets[u];
-          if (bits) {
-            for (var q = 0; q < bits.length; q++) {
-              var byte = bits[q];
-              if (!byte) continue;
-              for (var s = 0; s < 8; s++) if (byte & (1 << s)) into[(q << 3) + s] = 1;
-            }
-            continue;
-          }
-          for (var j = starts[u]; j < starts[u + 1]; j++) into[rows[j]] = 1;
-        }
-        return true;
       }
-    };
+    }
+
+    /** The words holding up (letters and digits), and what marking their rows costs. */
+    function wordsHolding(up) {
+      var found = [];
+      found.cost = 0;
+      for (var u = 0; u < words; u++) {
+        if (text[u].indexOf(up) < 0) continue;
+        found.push(u);
+        found.cost += bitsets[u] ? n : starts[u + 1] - starts[u];
+      }
+      return found;
+    }
+
+    /** into[row] = 1 for the rows of the words found. */
+    function markWords(found, into) {
+      for (var f = 0; f < found.length; f++) {
+        var u = found[f];
+        var bits = bitsets[u];
+        if (bits) {
+          for (var q = 0; q < bits.length; q++) {
+            var byte = bits[q];
+            if (!byte) continue;
+            for (var s = 0; s < 8; s++) if (byte & (1 << s)) into[(q << 3) + s] = 1;
+          }
+          continue;
+        }
+        for (var j = starts[u]; j < starts[u + 1]; j++) into[rows[j]] = 1;
+      }
+    }
+
+    var candidates = null;
+    var others = null;
+    /**
+     * A needle with a space or punctuation: each of its runs of letters and digits lies in a
+     * word of every row that holds it, so only the rows holding its rarest run (and, when
+     * that is common, its next two) can hold it; each is then searched byte by byte (upper
+     * case, as the scan compares). False (the caller scans) when the needle has no such run,
+     * is not ASCII, or has too many candidates for that to beat a scan.
+     */
+    function phrase(up, into) {
+      var bytes = new Uint8Array(up.length);
+      for (var b = 0; b < up.length; b++) {
+        var code = up.charCodeAt(b);
+        if (code > 127) return false;
+        bytes[b] = code;
+      }
+      var runs = up.split(/[^A-Z0-9]+/).filter(Boolean);
+      if (!runs.length) return false;
+      wordTexts();
+      var order = runs.map(wordsHolding).sort(function (a, b) {
+        return a.cost - b.cost;
+      });
+      if (order[0].cost > 4 * n) return false;
+      candidates = candidates || new Uint8Array(n);
+      markWords(order[0], candidates);
+      var row;
+      // Common runs ("the market"): only the rows that hold the next runs too.
+      for (var k = 1; k < Math.min(order.length, 3) && order[0].cost > n / PHRASE_SHARE; k++) {
+        if (order[k].cost > 4 * n) break;
+        others = others || new Uint8Array(n);
+        markWords(order[k], others);
+        for (row = 0; row < n; row++) candidates[row] &= others[row];
+        others.fill(0);
+      }
+      var count = 0;
+      for (row = 0; row < n; row++) count += candidates[row];
+      if (count > n / PHRASE_SHARE) {
+        candidates.fill(0);
+        return false;
+      }
+      // Each candidate row searched byte by byte for the needle's first byte (either case),
+      // then the rest (in int32 positions: the loop stays on small integers).
+      var len = bytes.length | 0;
+      var high = bytes[0] | 0;
+      var low = high >= 65 && high <= 90 ? high + 32 : high;
+      for (row = 0; row < n; row++) {
+        if (!candidates[row]) continue;
+        candidates[row] = 0;
+        var last = (offsets[row + 1] - len) | 0;
+        for (var p = offsets[row] | 0; p <= last; p = (p + 1) | 0) {
+          var c = data[p];
+          if (c !== high && c !== low) continue;
+          var t = 1;
+          while (t < len && UPPER[data[(p + t) | 0]] === bytes[t]) t = (t + 1) | 0;
+          if (t === len) {
+            into[row] = 1;
+            break;
+          }
+        }
+      }
+      return true;
+    }
     return index;
   };
 })();
