@@ -129,7 +129,7 @@ def test_the_list_sorts_and_a_row_opens_its_incident(context, built):
     expected = list(ranked.sort_values(["_f", "_row"], ascending=[False, True])["id"])
     expected += list(gdf.loc[~present, "id"])
     assert page.evaluate("geoevents.list()") == expected
-    assert page.locator(".ge-list-count").inner_text() == f"{N} of {N} shown"
+    assert page.locator(".ge-list-count").inner_text() == f"{N:,} of {N:,} shown"
     first = page.locator(".ge-list-row").first
     chosen = first.get_attribute("data-id")
     assert chosen == expected[0]

@@ -232,7 +232,8 @@ def test_a_click_on_a_hexagon_lists_its_incidents(context, built):
     scope = page.locator(".ge-list-scope")
     assert top["cell"] in scope.inner_text()
     assert (
-        page.locator(".ge-list-count").inner_text() == f"{len(expected)} here, of {len(gdf)} shown"
+        page.locator(".ge-list-count").inner_text()
+        == f"{len(expected):,} here, of {len(gdf):,} shown"
     )
     # The way back: every shown incident again.
     page.locator(".ge-list-scope-back").click()

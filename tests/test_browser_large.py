@@ -100,7 +100,8 @@ def test_large_map_draws_every_incident_offline(context, built):
         N,
         N,
     ]
-    assert opened.page.locator(".ge-visible-count").inner_text() == f"{N} of {N} incidents shown"
+    counter = opened.page.locator(".ge-visible-count").inner_text()
+    assert counter == f"{N:,} of {N:,} incidents shown"
     counts = built["gdf"]["event_type"].value_counts()
     legend = opened.page.locator(".ge-legend").inner_text()
     for name, count in counts.items():
@@ -140,7 +141,8 @@ def test_timeline_applies_the_overlap_rule(context, built):
     expected = overlaps(gdf, start, end)
     assert 0 < expected < N
     assert opened.state("(s) => s.visibleCount()") == expected
-    assert page.locator(".ge-visible-count").inner_text() == f"{expected} of {N} incidents shown"
+    counter = page.locator(".ge-visible-count").inner_text()
+    assert counter == f"{expected:,} of {N:,} incidents shown"
     # The same rule, row by row: every visible incident overlaps, every hidden one does not.
     shown = opened.state(
         "(s) => { const out = []; for (let i = 0; i < s.count; i++) out.push(s.isVisible(i)); "

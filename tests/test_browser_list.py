@@ -175,16 +175,16 @@ def test_list_follows_a_toggle_and_a_timeline_step(context, maps):
     opened = listed(context, maps["seed"])
     page = opened.page
     total = len(maps["seed_records"])
-    assert count_text(opened) == f"{total} of {total} shown"
+    assert count_text(opened) == f"{total:,} of {total:,} shown"
     page.evaluate("geoevents.toggle('Strategic developments', false)")
     shown = page.evaluate("geoevents.visible()")
     assert sorted(page.evaluate(LIST)) == sorted(shown)
-    assert count_text(opened) == f"{len(shown)} of {total} shown"
+    assert count_text(opened) == f"{len(shown):,} of {total:,} shown"
     move_timeline(page, "2017-10-01", "2017-10-31")
     shown_now = page.evaluate("geoevents.visible()")
     assert 0 < len(shown_now) < len(shown)
     assert page.evaluate(LIST) == expected_order(maps["seed_records"], shown_now, "date", False)
-    assert count_text(opened) == f"{len(shown_now)} of {total} shown"
+    assert count_text(opened) == f"{len(shown_now):,} of {total:,} shown"
     rendered = page.locator(".ge-list-row:visible").evaluate_all(SHOWN_ROW_IDS)
     assert rendered == page.evaluate(LIST)[: len(rendered)]
     page.evaluate(HIDE_ALL)

@@ -74,6 +74,6 @@ def draw_caption(
 
     n = len(gdf)
     fig.text(x, 0.945, title, fontproperties=font(16, bold=True))
-    subtitle = f"{date_range(gdf)} · {n} incident{'s' if n != 1 else ''}{note}"
+    subtitle = f"{date_range(gdf)} · {n:,} incident{'s' if n != 1 else ''}{note}"
     fig.text(x, 0.905, subtitle, fontproperties=font(10), color="#333333")
     fig.text(x, 0.03, source_line(source), fontproperties=font(7.5), color="#555555")

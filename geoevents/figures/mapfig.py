@@ -155,7 +155,7 @@ def _legend(ax: Axes, order: list[str], colors: dict, counts: dict, by: str) -> 
             markersize=8,
             markerfacecolor=colors[name],
             markeredgecolor="white",
-            label=f"{name} ({counts[name]})",
+            label=f"{name} ({counts[name]:,})",
         )
         for name in order
     ]

@@ -178,7 +178,7 @@
       var low = 1;
       bounds.forEach(function (bound, j) {
         var at = bounds.length === 1 ? cfg.colors.length - 1 : Math.round((j * (cfg.colors.length - 1)) / (bounds.length - 1));
-        out.push({ color: cfg.colors[at], label: low === bound ? String(bound) : low + "\u2013" + bound, upTo: bound });
+        out.push({ color: cfg.colors[at], label: low === bound ? GE.countText(bound) : GE.countText(low) + "\u2013" + GE.countText(bound), upTo: bound });
         low = bound + 1;
       });
       return out;
@@ -358,8 +358,8 @@
       countryRows.slice(0, COUNTRY_ROWS).forEach(function (row) {
         var tr = el("tr");
         tr.appendChild(el("td", "ge-hex-country", row.country || row.iso3));
-        tr.appendChild(el("td", null, String(row.count)));
-        tr.appendChild(el("td", null, String(row.previous)));
+        tr.appendChild(el("td", null, GE.countText(row.count)));
+        tr.appendChild(el("td", null, GE.countText(row.previous)));
         var cell = el("td", "ge-hex-change");
         var swatch = el("span", "ge-swatch ge-hex-swatch");
         swatch.style.backgroundColor = cfg.changeColors[row.change];
@@ -403,9 +403,9 @@
         }
         var level = state.drawn.level;
         var n = level.counts[k + 1];
-        var parts = [n + (n === 1 ? " incident" : " incidents")];
-        parts.push(level.deaths[k + 1] + " deaths reported");
-        if (state.window) parts.push(GE.changeClass(n, level.previous[k + 1], cfg.change) + " (" + level.previous[k + 1] + " before)");
+        var parts = [GE.countText(n) + (n === 1 ? " incident" : " incidents")];
+        parts.push(GE.countText(level.deaths[k + 1]) + " deaths reported");
+        if (state.window) parts.push(GE.changeClass(n, level.previous[k + 1], cfg.change) + " (" + GE.countText(level.previous[k + 1]) + " before)");
         tooltip = tooltip || L.tooltip({ direction: "top", offset: [0, -4] });
         tooltip.setLatLng(event.latlng).setContent(el("div", "ge-hex-tip", parts.join(" \u00b7 ")));
         if (!map.hasLayer(tooltip)) map.openTooltip(tooltip);
