@@ -64,6 +64,7 @@ def maps(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         "seed": build_map(seed, timeline=True, heatmap=True, tiles="none"),
         "canvas": build_map(seed, timeline=True, tiles="none", engine="large"),
         "hostile": build_map(hostile, timeline=True, tiles="none"),
+        "hex": build_map(seed, timeline=True, tiles="none", view="both"),
     }
     out: dict[str, Any] = {name: save_map(m, folder / f"{name}.html") for name, m in built.items()}
     _, codes = categorize(seed["event_type"].tolist(), "event_type")
@@ -408,6 +409,26 @@ def test_no_control_covers_another(context, maps, width, height):
         assert_no_overlap(opened, width, height)
     page.locator(".ge-search-input").fill("a")
     assert page.locator(".ge-search-result").count() > 5
+    assert_no_overlap(opened, width, height)
+    assert opened.errors == []
+
+
+@pytest.mark.parametrize(("width", "height"), [(390, 844), (1280, 800)])
+def test_the_open_hexagon_box_covers_no_control(context, maps, width, height):
+    """The hexagon view's box, open, with a cell listed, beside every other control."""
+    opened = listed(context, maps["hex"], width=width, height=height)
+    page = opened.page
+    top = page.evaluate("geoevents.hexes()[0]")
+    page.evaluate("(cell) => geoevents.selectCell(cell)", top["cell"])
+    page.evaluate("document.querySelector('.ge-hexbox').open = true")
+    names = assert_no_overlap(opened, width, height)
+    assert any("ge-hexbox" in name for name in names)
+    if width < 640:
+        page.locator(".ge-list-toggle").click()  # the sheet up, the box still clear of it
+        names = assert_no_overlap(opened, width, height)
+        assert any("ge-hexbox" in name for name in names)
+    # Every box open at once (legend, panel, time control, filters...): still apart.
+    page.evaluate("document.querySelectorAll('details.ge-box').forEach((b) => { b.open = true; })")
     assert_no_overlap(opened, width, height)
     assert opened.errors == []
 

@@ -96,6 +96,7 @@
       tl.v0 = Math.round(v0);
       tl.v1 = Math.round(v0 + span);
       chooseUnit();
+      if (page.saveState) page.saveState(); // the permalink keeps the axis
     }
 
     /** Zoom by factor (below 1 zooms in) around a day (default the window's middle). */
@@ -152,6 +153,7 @@
       parts.unit.value = unit;
       chooseUnit();
       tl.draw();
+      if (page.saveState) page.saveState();
     };
 
     // -- counting -------------------------------------------------------------------------
