@@ -154,7 +154,7 @@ def test_filters_select_what_list_selects_and_counts_follow(context, built):
         assert {name: shown for name, (shown, _) in counts.items() if shown} == types.to_dict()
         labels = page.locator(".leaflet-control-layers-overlays label").all_inner_texts()
         for name, (count, total) in counts.items():
-            assert any(f"{name} ({count} / {total})" in label for label in labels), labels
+            assert any(f"{name} ({count:,} / {total:,})" in label for label in labels), labels
     page.evaluate("geoevents.clearFilters()")
     name = next(iter(totals))
     page.evaluate("(name) => geoevents.toggle(name, false)", name)

@@ -79,7 +79,7 @@ def colour_pixels(opened: MapPage, hex_colour: str) -> int:
 def checkbox(opened: MapPage, name: str, count: int) -> Any:
     """The layer-control checkbox of a category (its label says "shown / total")."""
     labels = opened.page.locator(".leaflet-control-layers-overlays label").all_inner_texts()
-    pattern = re.compile(rf"{re.escape(name)} \(\d+ / {count}\)")
+    pattern = re.compile(rf"{re.escape(name)} \([\d,]+ / {count:,}\)")
     index = next(i for i, label in enumerate(labels) if pattern.fullmatch(label.strip()))
     return opened.page.locator(".leaflet-control-layers-overlays input").nth(index)
 
@@ -105,9 +105,9 @@ def test_large_map_draws_every_incident_offline(context, built):
     counts = built["gdf"]["event_type"].value_counts()
     legend = opened.page.locator(".ge-legend").inner_text()
     for name, count in counts.items():
-        assert re.search(rf"{re.escape(name)}\s+{count} / {count}", legend)
+        assert re.search(rf"{re.escape(name)}\s+{count:,} / {count:,}", legend)
     precision = built["gdf"]["geo_precision"].value_counts()
-    assert re.search(rf"exact place\s+{precision[1]}", legend)
+    assert re.search(rf"exact place\s+{precision[1]:,}", legend)
     opened.page.close()
 
 
