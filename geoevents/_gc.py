@@ -6,7 +6,7 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-__all__ = ["gc_paused"]
+__all__ = ["gc_frozen", "gc_paused"]
 
 
 @contextmanager
@@ -25,3 +25,19 @@ def gc_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+@contextmanager
+def gc_frozen() -> Iterator[None]:
+    """Keep the cyclic garbage collector off every object alive now, for the block.
+
+    A store just read is millions of lists and dicts that live until the command ends: left
+    to the collector, its first full collections walk them all again (about half a second
+    at a million incidents, paid by whatever allocates next). Frozen, they are never walked;
+    they are still freed as usual once unreferenced.
+    """
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()

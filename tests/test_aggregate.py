@@ -205,3 +205,60 @@ def test_cells_in_bulk_are_h3s_own_cell_of_each_point():
             for x, y in zip(shapely.get_x(points), shapely.get_y(points), strict=True)
         ]
         assert hex_cells(gdf, resolution).tolist() == expected
+
+
+def test_cell_polygons_in_bulk_are_h3s_boundaries():
+    """The polygons built in whole arrays are each cell's boundary, counter-clockwise, in one
+    piece across the antimeridian; pentagons and cells cut by icosahedron edges included."""
+    from shapely.geometry import Polygon
+    from shapely.geometry.polygon import orient
+
+    from geoevents.aggregation import cell_polygons
+
+    cells = sorted({c for r in h3.get_res0_cells() for c in h3.cell_to_children(r, 1)})
+    assert any(h3.is_pentagon(c) for c in cells)
+    for cell, shape in zip(cells, cell_polygons(cells), strict=True):
+        ring = [(lon, lat) for lat, lon in h3.cell_to_boundary(cell)]
+        if max(x for x, _ in ring) - min(x for x, _ in ring) > 180:
+            ring = [(x + 360 if x < 0 else x, y) for x, y in ring]
+        assert shape.wkt == orient(Polygon(ring), sign=1.0).wkt
+    assert cell_polygons([]) == []
+
+
+def test_dates_count_windows_as_the_date_filter_does(gdf):
+    """Windows on date ranks select what filter_incidents' date filter selects, open ends and
+    spans included; bounds are the first date_start and the last date_end."""
+    from geoevents.aggregation.dates import incident_dates
+
+    dates = incident_dates(gdf)
+    for window in [OCT, previous_window(OCT), (dt.date(2017, 10, 2), dt.date(2017, 10, 2))]:
+        mine = gdf[dates.within(window)]["id"].tolist()
+        kept = geoevents.filter_incidents(gdf, start=window[0], end=window[1])["id"].tolist()
+        assert mine == kept
+    assert dates.bounds() == ("2016-01-01", "2017-10-14")
+    assert dates.bounds(np.zeros(len(gdf), dtype=bool)) == (None, None)
+
+
+def test_country_keys_merge_missing_and_given_unknown():
+    from geoevents.aggregation.build import aggregate_parts
+
+    gdf = gpd.GeoDataFrame(
+        {
+            "iso3": ["IRQ", None, "(unknown)", "IRQ", "SYR"],
+            "country": [None, "?", None, "Iraq", "Syria"],
+            "fatalities": pd.array([1, None, 2, 3, None], dtype="Int64"),
+            "date_start": ["2017-10-01"] * 5,
+            "date_end": ["2017-10-01", "2017-10-03", None, "2017-10-02", "2017-10-01"],
+        },
+        geometry=gpd.points_from_xy([44] * 5, [35] * 5),
+        crs="EPSG:4326",
+    )
+    parts = aggregate_parts(gdf, "country")
+    table = parts.table
+    assert table.index.tolist() == ["(unknown)", "IRQ", "SYR"]
+    assert table["incidents"].tolist() == [2, 2, 1]
+    assert table["fatalities"].tolist() == [2, 4, 0]
+    assert table["unreported"].tolist() == [1, 0, 1]
+    assert table["last_date"].tolist() == ["2017-10-03", "2017-10-02", "2017-10-01"]
+    # The first name given, skipping missing ones.
+    assert parts.names.to_dict() == {"(unknown)": "?", "IRQ": "Iraq", "SYR": "Syria"}

@@ -129,7 +129,7 @@ def test_the_list_sorts_and_a_row_opens_its_incident(context, built):
     expected = list(ranked.sort_values(["_f", "_row"], ascending=[False, True])["id"])
     expected += list(gdf.loc[~present, "id"])
     assert page.evaluate("geoevents.list()") == expected
-    assert page.locator(".ge-list-count").inner_text() == f"{N} of {N} shown"
+    assert page.locator(".ge-list-count").inner_text() == f"{N:,} of {N:,} shown"
     first = page.locator(".ge-list-row").first
     chosen = first.get_attribute("data-id")
     assert chosen == expected[0]
@@ -154,7 +154,7 @@ def test_filters_select_what_list_selects_and_counts_follow(context, built):
         assert {name: shown for name, (shown, _) in counts.items() if shown} == types.to_dict()
         labels = page.locator(".leaflet-control-layers-overlays label").all_inner_texts()
         for name, (count, total) in counts.items():
-            assert any(f"{name} ({count} / {total})" in label for label in labels), labels
+            assert any(f"{name} ({count:,} / {total:,})" in label for label in labels), labels
     page.evaluate("geoevents.clearFilters()")
     name = next(iter(totals))
     page.evaluate("(name) => geoevents.toggle(name, false)", name)

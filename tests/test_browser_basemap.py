@@ -71,7 +71,10 @@ def maps(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     assert result.exit_code == 0, result.output
     sized = points([(1, d) for d in DEATHS])
     precise = points([(1, 3), (2, 3), (3, 3)])
+    europe = points([(1, 1)] * 3)
+    europe["geometry"] = [Point(2.35, 48.85), Point(-0.12, 51.5), Point(13.4, 52.5)]
     built = {
+        "europe": build_map(europe),
         "osm": build_map(sized, tiles="osm"),
         "dark": build_map(sized, style="dark", heatmap=True),
         "sized_vector": build_map(sized, size_by="fatalities", engine="classic"),
@@ -152,6 +155,17 @@ def assert_no_overlap(opened: MapPage) -> None:
         for b in boxes[i + 1 :]:
             apart = a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1]
             assert apart, (a, b)
+
+
+def test_at_low_zoom_the_big_capitals_win_the_space(context, maps):
+    """London and Paris lost to their countries' names while Vaduz had room (issue 17)."""
+    opened = open_map(context, maps["europe"], width=1280, height=800)
+    for zoom in (3, 4, 5):
+        show(opened, 49.0, 5.0, zoom)
+        names = {label["name"] for label in opened.state(LABELS)}
+        assert {"London", "Paris", "Berlin"} <= names, (zoom, names)
+        assert "Vaduz" not in names, zoom
+        assert_no_overlap(opened)
 
 
 def test_labels_are_never_over_a_popup_and_catch_no_clicks(context, maps):

@@ -232,7 +232,8 @@ def test_a_click_on_a_hexagon_lists_its_incidents(context, built):
     scope = page.locator(".ge-list-scope")
     assert top["cell"] in scope.inner_text()
     assert (
-        page.locator(".ge-list-count").inner_text() == f"{len(expected)} here, of {len(gdf)} shown"
+        page.locator(".ge-list-count").inner_text()
+        == f"{len(expected):,} here, of {len(gdf):,} shown"
     )
     # The way back: every shown incident again.
     page.locator(".ge-list-scope-back").click()
@@ -243,4 +244,45 @@ def test_a_click_on_a_hexagon_lists_its_incidents(context, built):
     assert page.locator(".ge-hexbox").is_hidden()
     assert page.evaluate("geoevents.view('both')") == "both"
     assert opened.errors == []
+    page.close()
+
+
+def test_the_permalink_reopens_the_same_hexagon_view(context, built):
+    """The view, colouring, fixed resolution, listed cell and closed box of the hexagon view,
+    and the time control's axis, unit and playback, come back from the link (a reload)."""
+    opened = _listed(context, built["map"])
+    page = opened.page
+    page.evaluate("geoevents.playback({window: 'week', accumulate: true, speed: 4})")
+    page.evaluate("geoevents.histogram({unit: 'month', view: ['2018-01-01', '2019-06-30']})")
+    assert page.evaluate("geoevents.view('both')") == "both"
+    page.evaluate("geoevents.hexColour('deaths')")
+    page.evaluate("geoevents.hexResolution(5)")
+    top = page.evaluate("geoevents.hexes(5)[0]")
+    page.evaluate("(cell) => geoevents.selectCell(cell)", top["cell"])
+    page.evaluate("document.querySelector('.ge-hexbox').open = false")
+    page.wait_for_function("geoevents.state().hex.box === false")
+    saved = page.evaluate("geoevents.state()")
+    assert saved["hex"] == {
+        "view": "both", "colour": "deaths", "resolution": 5, "cell": top["cell"], "box": False,
+    }  # fmt: skip
+    assert saved["time"]["unit"] == "month"
+    assert saved["time"]["playback"] == {"window": "week", "accumulate": True, "speed": 4}
+    page.wait_for_function(
+        "() => JSON.stringify(geoevents.stateFromHash(location.hash)) === "
+        "JSON.stringify(geoevents.state())"
+    )
+    listed = sorted(page.evaluate("geoevents.list()"))
+    again = context.new_page()
+    again.set_viewport_size({"width": 1200, "height": 800})
+    again.goto(page.url)
+    again.wait_for_function(LISTED, timeout=30_000)
+    again.wait_for_function("(c) => (geoevents.state().hex || {}).cell === c", arg=top["cell"])
+    restored = again.evaluate("geoevents.state()")
+    assert restored["hex"] == saved["hex"]
+    assert restored["time"] == saved["time"]
+    assert restored["range"] == saved["range"]
+    assert sorted(again.evaluate("geoevents.list()")) == listed
+    assert again.locator(".ge-hexbox").evaluate("(box) => box.open") is False
+    assert again.evaluate("geoevents.hexColour()") == "deaths"
+    again.close()
     page.close()

@@ -79,7 +79,7 @@ def colour_pixels(opened: MapPage, hex_colour: str) -> int:
 def checkbox(opened: MapPage, name: str, count: int) -> Any:
     """The layer-control checkbox of a category (its label says "shown / total")."""
     labels = opened.page.locator(".leaflet-control-layers-overlays label").all_inner_texts()
-    pattern = re.compile(rf"{re.escape(name)} \(\d+ / {count}\)")
+    pattern = re.compile(rf"{re.escape(name)} \([\d,]+ / {count:,}\)")
     index = next(i for i, label in enumerate(labels) if pattern.fullmatch(label.strip()))
     return opened.page.locator(".leaflet-control-layers-overlays input").nth(index)
 
@@ -100,13 +100,14 @@ def test_large_map_draws_every_incident_offline(context, built):
         N,
         N,
     ]
-    assert opened.page.locator(".ge-visible-count").inner_text() == f"{N} of {N} incidents shown"
+    counter = opened.page.locator(".ge-visible-count").inner_text()
+    assert counter == f"{N:,} of {N:,} incidents shown"
     counts = built["gdf"]["event_type"].value_counts()
     legend = opened.page.locator(".ge-legend").inner_text()
     for name, count in counts.items():
-        assert re.search(rf"{re.escape(name)}\s+{count} / {count}", legend)
+        assert re.search(rf"{re.escape(name)}\s+{count:,} / {count:,}", legend)
     precision = built["gdf"]["geo_precision"].value_counts()
-    assert re.search(rf"exact place\s+{precision[1]}", legend)
+    assert re.search(rf"exact place\s+{precision[1]:,}", legend)
     opened.page.close()
 
 
@@ -140,7 +141,8 @@ def test_timeline_applies_the_overlap_rule(context, built):
     expected = overlaps(gdf, start, end)
     assert 0 < expected < N
     assert opened.state("(s) => s.visibleCount()") == expected
-    assert page.locator(".ge-visible-count").inner_text() == f"{expected} of {N} incidents shown"
+    counter = page.locator(".ge-visible-count").inner_text()
+    assert counter == f"{expected:,} of {N:,} incidents shown"
     # The same rule, row by row: every visible incident overlaps, every hidden one does not.
     shown = opened.state(
         "(s) => { const out = []; for (let i = 0; i < s.count; i++) out.push(s.isVisible(i)); "

@@ -64,6 +64,7 @@ def maps(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         "seed": build_map(seed, timeline=True, heatmap=True, tiles="none"),
         "canvas": build_map(seed, timeline=True, tiles="none", engine="large"),
         "hostile": build_map(hostile, timeline=True, tiles="none"),
+        "hex": build_map(seed, timeline=True, tiles="none", view="both"),
     }
     out: dict[str, Any] = {name: save_map(m, folder / f"{name}.html") for name, m in built.items()}
     _, codes = categorize(seed["event_type"].tolist(), "event_type")
@@ -175,16 +176,16 @@ def test_list_follows_a_toggle_and_a_timeline_step(context, maps):
     opened = listed(context, maps["seed"])
     page = opened.page
     total = len(maps["seed_records"])
-    assert count_text(opened) == f"{total} of {total} shown"
+    assert count_text(opened) == f"{total:,} of {total:,} shown"
     page.evaluate("geoevents.toggle('Strategic developments', false)")
     shown = page.evaluate("geoevents.visible()")
     assert sorted(page.evaluate(LIST)) == sorted(shown)
-    assert count_text(opened) == f"{len(shown)} of {total} shown"
+    assert count_text(opened) == f"{len(shown):,} of {total:,} shown"
     move_timeline(page, "2017-10-01", "2017-10-31")
     shown_now = page.evaluate("geoevents.visible()")
     assert 0 < len(shown_now) < len(shown)
     assert page.evaluate(LIST) == expected_order(maps["seed_records"], shown_now, "date", False)
-    assert count_text(opened) == f"{len(shown_now)} of {total} shown"
+    assert count_text(opened) == f"{len(shown_now):,} of {total:,} shown"
     rendered = page.locator(".ge-list-row:visible").evaluate_all(SHOWN_ROW_IDS)
     assert rendered == page.evaluate(LIST)[: len(rendered)]
     page.evaluate(HIDE_ALL)
@@ -408,6 +409,26 @@ def test_no_control_covers_another(context, maps, width, height):
         assert_no_overlap(opened, width, height)
     page.locator(".ge-search-input").fill("a")
     assert page.locator(".ge-search-result").count() > 5
+    assert_no_overlap(opened, width, height)
+    assert opened.errors == []
+
+
+@pytest.mark.parametrize(("width", "height"), [(390, 844), (1280, 800)])
+def test_the_open_hexagon_box_covers_no_control(context, maps, width, height):
+    """The hexagon view's box, open, with a cell listed, beside every other control."""
+    opened = listed(context, maps["hex"], width=width, height=height)
+    page = opened.page
+    top = page.evaluate("geoevents.hexes()[0]")
+    page.evaluate("(cell) => geoevents.selectCell(cell)", top["cell"])
+    page.evaluate("document.querySelector('.ge-hexbox').open = true")
+    names = assert_no_overlap(opened, width, height)
+    assert any("ge-hexbox" in name for name in names)
+    if width < 640:
+        page.locator(".ge-list-toggle").click()  # the sheet up, the box still clear of it
+        names = assert_no_overlap(opened, width, height)
+        assert any("ge-hexbox" in name for name in names)
+    # Every box open at once (legend, panel, time control, filters...): still apart.
+    page.evaluate("document.querySelectorAll('details.ge-box').forEach((b) => { b.open = true; })")
     assert_no_overlap(opened, width, height)
     assert opened.errors == []
 

@@ -183,12 +183,23 @@ def assert_live_counts(opened: MapPage, categories: list[dict], shown: list[int]
     counts = live_counts(opened)
     pairs = [[n, c["count"]] for n, c in zip(shown, categories, strict=True)]
     assert counts["api"] == {c["name"]: p for c, p in zip(categories, pairs, strict=True)}
-    assert counts["legend"] == counts["panel"] == [f"{a} / {b}" for a, b in pairs]
+    assert counts["legend"] == counts["panel"] == [f"{a:,} / {b:,}" for a, b in pairs]
     assert counts["labels"][: len(categories)] == [
-        f"{c['name']} ({a} / {b})" for c, (a, b) in zip(categories, pairs, strict=True)
+        f"{c['name']} ({a:,} / {b:,})" for c, (a, b) in zip(categories, pairs, strict=True)
     ]
     total = sum(c["count"] for c in categories)
-    assert counts["total"] == f"Shown: {sum(shown)} of {total} incidents"
+    assert counts["total"] == f"Shown: {sum(shown):,} of {total:,} incidents"
+
+
+def test_counts_are_written_with_thousands_separators(context, maps):
+    """What a reader sees says "12,345 of 1,000,000"; what the API returns stays a number."""
+    opened = open_map(context, maps["seed"])
+    written = opened.page.evaluate(
+        "() => [0, 7, 999, 1000, 12345, 1000000, 1234567890].map(geoevents.countText)"
+    )
+    assert written == ["0", "7", "999", "1,000", "12,345", "1,000,000", "1,234,567,890"]
+    assert all(isinstance(pair[0], int) for pair in opened.state("(s) => s.counts()").values())
+    assert isinstance(opened.state("(s) => s.visibleCount()"), int)
 
 
 def test_unchecking_a_category_removes_its_incidents(context, maps):
@@ -318,7 +329,7 @@ def test_timeline_hides_incidents_outside_the_chosen_range(context, maps):
     assert page.locator(".ge-range-end").inner_text() == end
     assert (
         page.locator(".ge-visible-count").inner_text()
-        == f"{len(expected)} of {len(records)} incidents shown"
+        == f"{len(expected):,} of {len(records):,} incidents shown"
     )
     shown_points = [r for r in drawn_points(records) if overlaps(r, start, end)]
     assert page.locator("path.ge-incident").count() == len(shown_points)

@@ -259,7 +259,7 @@ def test_a_week_can_be_selected_in_the_seed_span_with_the_mouse(context, maps):
     expected = sorted(r["id"] for r in json.loads(listed.stdout))
     assert expected and sorted(opened.state(VISIBLE_IDS)) == expected
     assert page.locator(".ge-visible-count").inner_text() == (
-        f"{len(expected)} of {whole_count(opened)} incidents shown"
+        f"{len(expected):,} of {whole_count(opened):,} incidents shown"
     )
     # The zoom buttons, and "All" back to the whole span.
     page.locator(".ge-time-fit").click()

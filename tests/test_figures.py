@@ -159,3 +159,48 @@ def test_cli_figure_and_stats_plot(run, tmp_path):
     assert stats.stdout.splitlines()[-2].split() == ["total", "10", "13", "7"]
     assert f"{plot}: month counts of 10 incidents" in stats.stderr
     assert plot.read_text(encoding="utf-8").startswith("<?xml")
+
+
+def test_a_figure_does_not_import_folium(tmp_path):
+    """The figures share the map's rules (symbols, colours) but not its folium (a second)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, geoevents\n"
+        "from geoevents.figures import figure\n"
+        f"figure(geoevents.load({str(TEN)!r}), {str(tmp_path / 'a.png')!r}, dpi=20)\n"
+        "assert 'folium' not in sys.modules, 'folium was imported'\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_categories_and_place_labels_by_distinct_value():
+    import geopandas as gpd
+    import pandas as pd
+
+    from geoevents.figures.labels import label_places
+    from geoevents.figures.style import category_codes
+
+    gdf = gpd.GeoDataFrame(
+        {
+            "event_type": ["Riots", None, "Battles", "", "Riots", "Battles"],
+            "actor": ["b", "a", None, "a", 5, "b"],
+            "tags": [["x"], [], ["y"], ["x"], [], []],
+            "location": ["Mosul", "  ", "Erbil", "Erbil", None, "Mosul"],
+        },
+        geometry=gpd.points_from_xy([1, 2, 3, 4, 5, 6], [0, 0, 0, 0, 0, 0]),
+    )
+    codes, order = category_codes(gdf, "event_type")
+    assert order == ["Battles", "Riots", "(unknown)"]  # ACLED's order, the unknown last
+    assert [order[c] for c in codes] == [
+        "Riots", "(unknown)", "Battles", "(unknown)", "Riots", "Battles",
+    ]  # fmt: skip
+    codes, order = category_codes(gdf, "actor")
+    assert order == ["a", "b", "(unknown)"]
+    assert [order[c] for c in codes] == ["b", "a", "(unknown)", "a", "(unknown)", "b"]
+    codes, order = category_codes(gdf, "tags")  # lists are no category
+    assert order == ["(unknown)"] and codes.tolist() == [0] * 6
+    # Most incidents first, ties by name; each at its first point; blank names left out.
+    assert label_places(gdf) == [("Erbil", 3.0, 0.0), ("Mosul", 1.0, 0.0)]
+    assert label_places(gdf.assign(location=pd.Series([None] * 6, dtype=object))) == []

@@ -8,7 +8,11 @@ import json
 import pytest
 
 from geoevents.errors import UsageError
+from geoevents.render import labels
 from geoevents.render.labels import (
+    ADMIN1_WEIGHT,
+    CAPITAL_WEIGHT,
+    COUNTRY_WEIGHT,
     EXTENT_MARGIN,
     KINDS,
     BasemapLabels,
@@ -17,6 +21,12 @@ from geoevents.render.labels import (
 )
 
 IRAQ = [[29.0, 38.8], [37.4, 48.6]]
+
+
+def weight(place):
+    fixed = {"country": COUNTRY_WEIGHT, "admin1": ADMIN1_WEIGHT}
+    scale = CAPITAL_WEIGHT if place.kind == "capital" else 1
+    return fixed.get(place.kind, place.priority * scale)
 
 
 def names(places, kind=None):
@@ -49,8 +59,8 @@ def test_smaller_places_and_divisions_only_near_the_incidents():
 
 def test_labels_come_in_priority_order_with_zooms_falling_with_population():
     places = label_places(IRAQ)
-    ranks = [KINDS.index(p.kind) for p in places]
-    assert ranks == sorted(ranks)
+    weights = [weight(p) for p in places]
+    assert weights == sorted(weights, reverse=True)
     cities = [p for p in places if p.kind == "city"]
     populations = [p.priority for p in cities]
     assert populations == sorted(populations, reverse=True)
@@ -64,10 +74,43 @@ def test_the_label_block_is_small_even_for_the_whole_world():
     assert len(data.encode("utf-8")) < 2_000_000  # the issue's budget: 10 MB
     decoded = json.loads(data)
     assert decoded["style"] == "dark" and decoded["kinds"] == list(KINDS)
-    assert decoded["places"][0][5] == KINDS.index("country")
+    # The heaviest first: a capital of millions, then (by weight) the countries.
+    assert decoded["places"][0][5] == KINDS.index("capital")
+    assert KINDS.index("country") in {row[5] for row in decoded["places"][:200]}
 
 
 def test_an_unknown_style_names_the_choices():
     assert check_style("dark") == "dark"
     with pytest.raises(UsageError, match="choose one of: light, dark"):
         check_style("sepia")
+
+
+def test_big_capitals_win_over_countries_and_countries_over_tiny_capitals():
+    """Where labels overlap the page keeps the first: London and Paris (capitals of millions)
+    and Istanbul come before the country names, which come before Vaduz and Monaco."""
+    order = [p.name for p in label_places([[41.0, -1.0], [52.0, 29.0]])]
+    countries = [order.index(n) for n in ("United Kingdom", "France", "Germany", "Turkey")]
+    for name in ("London", "Paris", "Berlin", "Istanbul"):
+        assert order.index(name) < min(countries), name
+    for name in ("Vaduz", "Monaco", "Andorra la Vella"):
+        assert order.index(name) > max(countries), name
+    assert order.index("Birmingham") > order.index("London")
+
+
+def test_the_places_are_read_once_a_version_and_a_bad_cache_is_rebuilt(tmp_path, monkeypatch):
+    monkeypatch.setenv("GEOEVENTS_CACHE_DIR", str(tmp_path))
+    built = labels._built_cities()
+    path = labels._cities_cache()
+    assert path is not None and path.parent == tmp_path
+    labels._write_cached(path, built)
+    assert labels._read_cached(path) == built  # the same places, bit for bit
+    # A file that is not ours, or is cut short, is ignored (and rebuilt by _cities).
+    for text in ("{}", path.read_text(encoding="utf-8")[:1000], '{"name": [1]}'):
+        path.write_text(text, encoding="utf-8")
+        assert labels._read_cached(path) is None
+    columns = json.loads(labels.json.dumps({f: [] for f in labels.Place._fields}))
+    columns["lat"] = ["1.0"]
+    path.write_text(json.dumps(columns), encoding="utf-8")
+    assert labels._read_cached(path) is None
+    monkeypatch.setenv("GEOEVENTS_CACHE_DIR", "none")
+    assert labels._cities_cache() is None

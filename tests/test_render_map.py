@@ -93,7 +93,7 @@ def test_panel_states_title_count_dates_filters_source_and_version(incidents):
     described = describe_map(build_map(incidents, title="Kirkuk, October 2017", info=info))
     panel = dict(described["panel"][1:])
     assert described["title"] == "Kirkuk, October 2017"
-    assert described["panel"][0] == ("", f"{len(incidents)} incidents")
+    assert described["panel"][0] == ("", f"{len(incidents):,} incidents")
     first = incidents["date_start"].min()
     last = incidents["date_end"].fillna(incidents["date_start"]).max()
     assert panel["Dates"] == f"{first} to {last}"

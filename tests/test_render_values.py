@@ -197,3 +197,13 @@ def test_the_map_draws_event_types_in_the_figures_colour_blind_safe_colours():
     # test_figures checks these stay apart under simulated colour blindness.
     assert EVENT_TYPE_COLORS == FIGURE_EVENT_COLORS
     assert not set(PALETTE[len(EVENT_TYPES) :]) & set(EVENT_TYPE_COLORS.values())
+
+
+def test_precision_codes_of_a_column_are_each_values_code():
+    from geoevents.render.symbols import precision_codes
+
+    odd = [1, 2, 3.0, 4, 0, "x", None, True, 2.5, float("nan"), -3]
+    expected = [precision_code(v) for v in odd]
+    assert precision_codes(odd).tolist() == expected
+    column = pd.Series([1, 2, 3, 7, None, 0], dtype="Int64")
+    assert precision_codes(column).tolist() == [1, 2, 3, 3, 1, 1]

@@ -11,11 +11,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from geoevents.aggregation.change import MIN_COUNT, change_classes
-from geoevents.aggregation.hexes import DEFAULT_RESOLUTION, cell_polygons, hex_cells
+from geoevents.aggregation.dates import IncidentDates, incident_dates
+from geoevents.aggregation.hexes import DEFAULT_RESOLUTION, cell_codes, cell_polygons
 from geoevents.aggregation.windows import Window, previous_window
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
+    import numpy as np
     import pandas as pd
 
 __all__ = [
@@ -29,6 +31,9 @@ __all__ = [
 
 AGGREGATE_BY = ("hex", "country")
 
+#: The key of incidents without an ``iso3``.
+UNKNOWN_ISO3 = "(unknown)"
+
 #: The columns after the key (``cell``, or ``iso3`` and ``country``), before ``geometry``.
 AGGREGATE_COLUMNS = (
     "incidents",
@@ -41,42 +46,71 @@ AGGREGATE_COLUMNS = (
 )
 
 
-def _keys(gdf: gpd.GeoDataFrame, by: str, resolution: int) -> pd.Series:
+def _keys(gdf: gpd.GeoDataFrame, by: str, resolution: int) -> tuple[np.ndarray, list[str]]:
+    """Each incident's key (an index into the second value), and the keys: H3 cells (sorted),
+    or ``iso3`` codes (``(unknown)`` for none)."""
+    import numpy as np
     import pandas as pd
 
     if by == "hex":
-        return pd.Series(hex_cells(gdf, resolution), index=gdf.index, dtype=object)
-    return gdf["iso3"].astype("object").fillna("(unknown)")
+        cells, codes = cell_codes(gdf, resolution)
+        return codes, cells
+    codes, uniques = pd.factorize(gdf["iso3"], use_na_sentinel=True)
+    given = [*(str(code) for code in uniques.tolist()), UNKNOWN_ISO3]  # -1 is the last
+    # Number the codes again, in order: "(unknown)" may also be given as a code.
+    keys, where = np.unique(np.array(given, dtype=object), return_inverse=True)
+    return where.reshape(-1)[codes], keys.tolist()
 
 
-def _in_window(gdf: gpd.GeoDataFrame, window: Window) -> gpd.GeoDataFrame:
-    from geoevents.criteria import Criteria
-    from geoevents.filters import filter_incidents
-
-    return filter_incidents(gdf, Criteria(start=window[0], end=window[1]))
-
-
-def _counts(gdf: gpd.GeoDataFrame, keys: pd.Series) -> pd.DataFrame:
+def _labelled(values: np.ndarray, labels: list[str], present: np.ndarray) -> pd.Series:
+    """``values`` of the keys ``present`` (indexes into ``labels``), indexed by their labels."""
+    import numpy as np
     import pandas as pd
 
-    frame = pd.DataFrame(
-        {
-            "key": keys.to_numpy(),
-            "fatalities": gdf["fatalities"].astype("Int64").to_numpy(),
-            "date_start": gdf["date_start"].astype("object").to_numpy(),
-            "date_end": gdf["date_end"].fillna(gdf["date_start"]).astype("object").to_numpy(),
-        }
-    )
-    grouped = frame.groupby("key", sort=True)
-    return pd.DataFrame(
-        {
-            "incidents": grouped.size(),
-            "fatalities": grouped["fatalities"].sum(min_count=0).astype("int64"),
-            "unreported": grouped["fatalities"].apply(lambda s: int(s.isna().sum())),
-            "first_date": grouped["date_start"].min(),
-            "last_date": grouped["date_end"].max(),
-        }
-    )
+    index = pd.Index(np.array(labels, dtype=object)[present], dtype=object)
+    return pd.Series(values[present], index=index)
+
+
+def _counts(
+    keys: np.ndarray, fatalities: np.ndarray, dates: IncidentDates, labels: list[str]
+) -> pd.DataFrame:
+    """Incidents, fatalities, unreported, first and last date per key with an incident.
+
+    ``fatalities`` is float64 with NaN where unreported; ``keys`` and ``dates`` are those of
+    the same incidents.
+    """
+    import numpy as np
+    import pandas as pd
+
+    groups = len(labels)
+    unknown = np.isnan(fatalities)
+    incidents = np.bincount(keys, minlength=groups)
+    # Float sums of whole numbers are exact up to 2**53 deaths.
+    summed = np.bincount(keys, weights=np.where(unknown, 0.0, fatalities), minlength=groups)
+    unreported = np.bincount(keys[unknown], minlength=groups)
+    first, last = dates.group_bounds(keys, groups)
+    present = np.flatnonzero(incidents)
+    columns = {
+        "incidents": incidents,
+        "fatalities": np.rint(summed).astype("int64"),
+        "unreported": unreported,
+        "first_date": np.array(first, dtype=object),
+        "last_date": np.array(last, dtype=object),
+    }
+    return pd.DataFrame({k: _labelled(v, labels, present) for k, v in columns.items()})
+
+
+def _first_names(gdf: gpd.GeoDataFrame, keys: np.ndarray, labels: list[str]) -> pd.Series:
+    """The first ``country`` the incidents give each ``iso3`` key, in store order."""
+    import numpy as np
+    import pandas as pd
+
+    codes, names = pd.factorize(gdf["country"], use_na_sentinel=True)
+    named = np.flatnonzero(codes >= 0)
+    found, first = np.unique(keys[named], return_index=True)
+    given = np.array(names.tolist(), dtype=object)
+    index = pd.Index(np.array(labels, dtype=object)[found], dtype=object)
+    return pd.Series(given[codes[named[first]]], index=index, dtype=object)
 
 
 def _country_shapes(iso3: list[str]) -> tuple[list[object], list[str | None]]:
@@ -127,15 +161,20 @@ def aggregate_parts(
 
     if by not in AGGREGATE_BY:
         raise UsageError(f"cannot aggregate by {by!r}; use one of {', '.join(AGGREGATE_BY)}")
-    current = gdf if window is None else _in_window(gdf, window)
-    table = _counts(current, _keys(current, by, resolution))
+    import numpy as np
+
+    keys, labels = _keys(gdf, by, resolution)
+    dates = incident_dates(gdf)
+    fatalities = gdf["fatalities"].astype("Float64").to_numpy(dtype="float64", na_value=np.nan)
     previous = None
-    if window is not None:
-        before = _in_window(gdf, previous_window(window))
-        previous = _keys(before, by, resolution).value_counts()
-    names = None
-    if by == "country":
-        names = gdf.groupby(gdf["iso3"].astype("object").fillna("(unknown)"))["country"].first()
+    if window is None:
+        table = _counts(keys, fatalities, dates, labels)
+    else:
+        now = dates.within(window)
+        table = _counts(keys[now], fatalities[now], dates.take(now), labels)
+        counted = np.bincount(keys[dates.within(previous_window(window))], minlength=len(labels))
+        previous = _labelled(counted, labels, np.flatnonzero(counted))
+    names = _first_names(gdf, keys, labels) if by == "country" else None
     return AggregateParts(table, previous, names)
 
 

@@ -92,25 +92,29 @@ def cell_codes(
     """
     import h3
     import numpy as np
+    import pandas as pd
     from h3ronpy.vector import coordinates_to_cells
 
     check_resolution(resolution)
     lon, lat = incident_points(gdf)
     # One call for every distinct position: h3ronpy runs H3 over whole arrays (h3's own Python
     # API is one call per point, about 4 s a million here), and many incidents share a place
-    # (a town, a region's centre), so the distinct positions are often far fewer.
-    places, where = np.unique(lon + 1j * lat, return_inverse=True)
+    # (a town, a region's centre), so the distinct positions are often far fewer. Distinct
+    # values by hashing (pandas), not sorting: sorting a million values cost more than H3.
+    where, places = pd.factorize(lon + 1j * lat)
     place_ids = np.asarray(
         coordinates_to_cells(
             np.ascontiguousarray(places.imag), np.ascontiguousarray(places.real), resolution
         ),
         dtype=np.uint64,
     )
-    ids = place_ids[where.reshape(-1)]
-    distinct, codes = np.unique(ids, return_inverse=True)
+    found, distinct = pd.factorize(place_ids)
     # Cell ids of one resolution are hex strings of one length: numeric order is text order.
-    cells = [h3.int_to_str(cell) for cell in distinct.tolist()]
-    return cells, codes.reshape(-1).astype(np.int64)
+    order = np.argsort(distinct, kind="stable")
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    cells = [h3.int_to_str(cell) for cell in distinct[order].tolist()]
+    return cells, rank[found][where] if len(where) else np.zeros(0, dtype=np.int64)
 
 
 def hex_cells(gdf: gpd.GeoDataFrame, resolution: int = DEFAULT_RESOLUTION) -> np.ndarray:
@@ -134,25 +138,25 @@ def hex_cells(gdf: gpd.GeoDataFrame, resolution: int = DEFAULT_RESOLUTION) -> np
     return np.array(cells, dtype=object)[codes] if len(codes) else np.array([], dtype=object)
 
 
-def _unwrapped(ring: list[tuple[float, float]]) -> list[tuple[float, float]]:
-    """Lon/lat of a cell boundary, with cells across the antimeridian kept in one piece."""
-    lons = [lon for lon, _ in ring]
-    if max(lons) - min(lons) > 180:
-        ring = [(lon + 360 if lon < 0 else lon, lat) for lon, lat in ring]
-    return ring
-
-
 def cell_polygons(cells: list[str] | np.ndarray) -> list[Polygon]:
     """Return each H3 cell as a shapely polygon in lon/lat, exterior ring counter-clockwise.
 
     A cell across the antimeridian gets longitudes beyond 180 rather than being split.
     """
     import h3
-    from shapely.geometry import Polygon
-    from shapely.geometry.polygon import orient
+    import numpy as np
+    import shapely
 
-    out = []
-    for cell in cells:
-        ring = _unwrapped([(lon, lat) for lat, lon in h3.cell_to_boundary(cell)])
-        out.append(orient(Polygon(ring), sign=1.0))
-    return out
+    rings = [h3.cell_to_boundary(cell) for cell in cells]
+    out = np.empty(len(rings), dtype=object)
+    # Built in whole arrays, one per ring length (hexagons 6, pentagons 5, more for cells cut
+    # by an icosahedron edge): a Polygon at a time cost most of an aggregate's writing.
+    sizes = np.array([len(ring) for ring in rings], dtype=np.int64)
+    for size in np.unique(sizes).tolist():
+        rows = np.flatnonzero(sizes == size)
+        latlon = np.array([rings[i] for i in rows], dtype="float64").reshape(len(rows), size, 2)
+        lon, lat = latlon[..., 1], latlon[..., 0]
+        wraps = (lon.max(axis=1) - lon.min(axis=1)) > 180
+        lon = np.where(wraps[:, None] & (lon < 0), lon + 360, lon)
+        out[rows] = shapely.polygons(np.stack([lon, lat], axis=-1))
+    return list(shapely.orient_polygons(out)) if len(out) else []

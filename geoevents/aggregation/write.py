@@ -39,24 +39,61 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _rows(gdf: gpd.GeoDataFrame) -> list[dict[str, Any]]:
-    columns = [c for c in gdf.columns if c != gdf.geometry.name]
+def _values(column: Any) -> list[Any]:
+    """A column as :func:`_plain` gives its cells: whole numpy columns at once, others (text,
+    nullable numbers) cell by cell."""
+    import numpy as np
+    import pandas as pd
+
+    values = column.to_numpy()
+    if values.dtype.kind in "iub":
+        return values.tolist()
+    if values.dtype.kind == "f":
+        return [None if np.isnan(v) else v for v in values.tolist()]
+    # Text or None nearly always: only other cells go through _plain.
+    missing = pd.isna(values).tolist()
     return [
-        {c: _plain(v) for c, v in zip(columns, values, strict=True)}
-        for values in gdf[columns].itertuples(index=False, name=None)
+        None if gone else v if isinstance(v, str) else _plain(v)
+        for v, gone in zip(values.tolist(), missing, strict=True)
     ]
 
 
-def _geojson(gdf: gpd.GeoDataFrame, path: Path) -> None:
+def _rows(gdf: gpd.GeoDataFrame) -> list[dict[str, Any]]:
+    columns = [c for c in gdf.columns if c != gdf.geometry.name]
+    cells = [_values(gdf[c]) for c in columns]
+    return [dict(zip(columns, values, strict=True)) for values in zip(*cells, strict=True)]
+
+
+def _features(gdf: gpd.GeoDataFrame) -> list[dict[str, Any] | None]:
+    """Each shape as GeoJSON: polygons without holes from whole coordinate arrays (the hexagons
+    are all such), anything else by shapely's ``mapping``; None for no shape."""
+    import numpy as np
+    import shapely
     from shapely.geometry import mapping
 
+    shapes = np.asarray(gdf.geometry.values, dtype=object)
+    out: list[dict[str, Any] | None] = [None] * len(shapes)
+    simple = (shapely.get_type_id(shapes) == 3) & (shapely.get_num_interior_rings(shapes) == 0)
+    rows = np.flatnonzero(simple)
+    if len(rows):
+        coords = shapely.get_coordinates(shapes[rows]).tolist()
+        ends = np.cumsum(shapely.get_num_coordinates(shapes[rows])).tolist()
+        begin = 0
+        for row, end in zip(rows.tolist(), ends, strict=True):
+            # Tuples, as mapping() gives them: json writes both as arrays.
+            ring = tuple(tuple(xy) for xy in coords[begin:end])
+            out[row] = {"type": "Polygon", "coordinates": (ring,)}
+            begin = end
+    for row in np.flatnonzero(~simple).tolist():
+        shape = shapes[row]
+        out[row] = None if shape is None else mapping(shape)
+    return out
+
+
+def _geojson(gdf: gpd.GeoDataFrame, path: Path) -> None:
     features = [
-        {
-            "type": "Feature",
-            "properties": props,
-            "geometry": None if shape is None else mapping(shape),
-        }
-        for props, shape in zip(_rows(gdf), gdf.geometry, strict=True)
+        {"type": "Feature", "properties": props, "geometry": shape}
+        for props, shape in zip(_rows(gdf), _features(gdf), strict=True)
     ]
     doc = {"type": "FeatureCollection", "features": features}
     path.write_text(json.dumps(doc, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -65,18 +102,23 @@ def _geojson(gdf: gpd.GeoDataFrame, path: Path) -> None:
 def _csv(gdf: gpd.GeoDataFrame, path: Path) -> None:
     import csv
 
+    import numpy as np
+    import shapely
+
     rows = _rows(gdf)
-    centres = gdf.geometry.representative_point()
+    shapes = np.asarray(gdf.geometry.values, dtype=object)
+    drawn = ~shapely.is_missing(shapes)
+    centres = shapely.point_on_surface(shapes)
+    # Python's round, not numpy's: numpy's can differ in the last digit written.
+    lons = [round(x, 6) for x in shapely.get_x(centres).tolist()]
+    lats = [round(y, 6) for y in shapely.get_y(centres).tolist()]
+    wkts = shapely.to_wkt(shapes, rounding_precision=-1).tolist()
     columns = [*(c for c in gdf.columns if c != gdf.geometry.name), "lon", "lat", "wkt"]
     with path.open("w", encoding="utf-8", newline="") as out:
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(columns)
-        for row, shape, centre in zip(rows, gdf.geometry, centres, strict=True):
-            place = (
-                ["", "", ""]
-                if shape is None
-                else [round(centre.x, 6), round(centre.y, 6), shape.wkt]
-            )
+        for row, there, lon, lat, wkt in zip(rows, drawn, lons, lats, wkts, strict=True):
+            place = [lon, lat, wkt] if there else ["", "", ""]
             writer.writerow([*("" if v is None else v for v in row.values()), *place])
 
 

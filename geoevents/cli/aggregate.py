@@ -115,15 +115,25 @@ def command(
             current = _current(criteria, span)
             selected = pool_on.refine(current, allow_empty=False).count
             table = pool_on.aggregate(by, resolution, span, min_count)
+        write_aggregates(table, output, overwrite=force)
     else:
+        from geoevents._gc import gc_frozen
+        from geoevents.aggregation.dates import incident_dates
+
         gdf = load_store(path, skip_invalid=skip_invalid)
-        pool = filter_incidents(gdf, pool_criteria)
-        first = str(pool["date_start"].min()) if len(pool) else None
-        last = str(pool["date_end"].fillna(pool["date_start"]).max()) if len(pool) else None
-        span = _span(criteria, window, first, last)
-        selected = len(filter_incidents(gdf, _current(criteria, span), allow_empty=False))
-        table = aggregate(pool, by, resolution=resolution, window=span, min_count=min_count)
-    write_aggregates(table, output, overwrite=force)
+        with gc_frozen():
+            pool = gdf if pool_criteria.is_empty() else filter_incidents(gdf, pool_criteria)
+            dated = window is not None or criteria.start is not None or criteria.end is not None
+            # The data's first and last dates close an open window; only then are they needed.
+            first, last = incident_dates(pool).bounds() if dated and len(pool) else (None, None)
+            span = _span(criteria, window, first, last)
+            table = aggregate(pool, by, resolution=resolution, window=span, min_count=min_count)
+            selected = int(table["incidents"].sum())
+            if not selected or (span is None and dated):
+                # Nothing counted, or a range beyond the data: the filter names what emptied it.
+                current = _current(criteria, span)
+                selected = len(filter_incidents(gdf, current, allow_empty=False))
+            write_aggregates(table, output, overwrite=force)
     what = f"{len(table)} cells (H3 resolution {resolution})" if by == "hex" else None
     what = what or f"{len(table)} countr{'y' if len(table) == 1 else 'ies'}"
     window_text = f", window {span[0]} to {span[1]}" if span else ""

@@ -9,7 +9,7 @@ import click
 
 from geoevents.cli.options import filter_options, force_option, input_argument, skip_invalid_option
 from geoevents.cli.output import counted
-from geoevents.cli.reading import select
+from geoevents.cli.reading import load_store
 from geoevents.criteria import Criteria
 from geoevents.figures.style import FIGURE_SIZES
 
@@ -63,10 +63,16 @@ def command(
     Example:
       geoevents figure output/oct-2017.png --start 2017-10 --end 2017-10 --size a4
     """
+    from geoevents._gc import gc_frozen
     from geoevents.figures import figure
     from geoevents.figures.save import figure_format
+    from geoevents.filters import filter_incidents
 
     figure_format(out)
-    gdf = select(path, criteria, skip_invalid)
-    figure(gdf, out, title=title, source=path, by=by, size=size, overwrite=force)
+    gdf = load_store(path, skip_invalid=skip_invalid)
+    with gc_frozen():
+        # Without filters, no copy of the whole store (filter_incidents copies what it keeps).
+        if not criteria.is_empty() or not len(gdf):
+            gdf = filter_incidents(gdf, criteria, allow_empty=False)
+        figure(gdf, out, title=title, source=path, by=by, size=size, overwrite=force)
     click.echo(f"{out}: {counted(len(gdf))}", err=True)

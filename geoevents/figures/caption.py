@@ -20,10 +20,11 @@ SHA_PREFIX = 12
 
 def date_range(gdf: gpd.GeoDataFrame) -> str:
     """``"2017-10-04 to 2020-01-01"``: the first ``date_start`` to the last ``date_end``."""
-    if not len(gdf):
+    from geoevents.aggregation.dates import incident_dates
+
+    first, last = incident_dates(gdf).bounds() if len(gdf) else (None, None)
+    if first is None or last is None:
         return "no dates"
-    first = str(gdf["date_start"].min())
-    last = str(gdf["date_end"].fillna(gdf["date_start"]).max())
     return first if first == last else f"{first} to {last}"
 
 
@@ -73,6 +74,6 @@ def draw_caption(
 
     n = len(gdf)
     fig.text(x, 0.945, title, fontproperties=font(16, bold=True))
-    subtitle = f"{date_range(gdf)} · {n} incident{'s' if n != 1 else ''}{note}"
+    subtitle = f"{date_range(gdf)} · {n:,} incident{'s' if n != 1 else ''}{note}"
     fig.text(x, 0.905, subtitle, fontproperties=font(10), color="#333333")
     fig.text(x, 0.03, source_line(source), fontproperties=font(7.5), color="#555555")

@@ -41,17 +41,17 @@ def counts_figure(
     from geoevents.figures.caption import draw_caption
     from geoevents.figures.style import (
         RC,
-        categories_of,
+        category_codes,
         category_colors,
         figure_size,
         font,
         side_legend,
     )
-    from geoevents.render.legend import field_title
+    from geoevents.render.symbols import field_title
     from geoevents.stats import IMPRECISE, period_counts
 
     table = period_counts(gdf, by, category)
-    _, order = categories_of(gdf, category)
+    _, order = category_codes(gdf, category)
     table = table[order]
     colors = category_colors(order)
     periods = [p for p in table.index if p != IMPRECISE]

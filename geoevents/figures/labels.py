@@ -21,25 +21,31 @@ def label_places(gdf: gpd.GeoDataFrame, limit: int = MAX_LABELS) -> list[tuple[s
     """
     if "location" not in gdf or not len(gdf):
         return []
+    import numpy as np
     import pandas as pd
     import shapely
 
-    names = pd.Series(gdf["location"].astype("object").to_numpy())
-    named = names.map(lambda n: isinstance(n, str) and bool(n.strip()), na_action="ignore")
-    keep = named.fillna(False).to_numpy(dtype=bool)
-    if not keep.any():
+    # By distinct name, not row by row: a million incidents name a few thousand places.
+    # pandas numbers the names in the order they first appear.
+    try:
+        codes, uniques = pd.factorize(gdf["location"], use_na_sentinel=True)
+    except TypeError:  # unhashable cells (lists): they name no place
+        located = gdf["location"].map(lambda n: n if isinstance(n, str) else None)
+        codes, uniques = pd.factorize(located, use_na_sentinel=True)
+    names = uniques.tolist()
+    named = np.array([isinstance(n, str) and bool(n.strip()) for n in names], dtype=bool)
+    if not named.any():
         return []
-    # Whole columns, not a loop over a million rows: the count of each name and the row where
-    # it first appears (its point is the label's place).
-    kept = names[keep].reset_index(drop=True)
-    rows = keep.nonzero()[0]
-    counts = kept.value_counts(sort=False)
-    first = pd.Series(rows, index=kept.to_numpy()).groupby(level=0, sort=False).first()
-    ranked = sorted(counts.index, key=lambda n: (-counts[n], n))[: limit * 3]
-    points = shapely.point_on_surface(gdf.geometry.values[[int(first[n]) for n in ranked]])
+    kept = codes >= 0
+    counts = np.bincount(codes[kept], minlength=len(names))
+    _, first = np.unique(codes, return_index=True)
+    first = first[-len(names) :]  # the sentinel -1 sorts first; drop it
+    ranked = sorted(np.flatnonzero(named).tolist(), key=lambda k: (-counts[k], names[k]))
+    ranked = ranked[: limit * 3]
+    points = shapely.point_on_surface(np.asarray(gdf.geometry.values)[first[ranked]])
     return [
-        (n, float(x), float(y))
-        for n, x, y in zip(ranked, shapely.get_x(points), shapely.get_y(points), strict=True)
+        (names[k], float(x), float(y))
+        for k, x, y in zip(ranked, shapely.get_x(points), shapely.get_y(points), strict=True)
     ]
 
 

@@ -15,6 +15,7 @@ from geoevents.figures.style import DPI
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
+    import numpy as np
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
@@ -81,38 +82,31 @@ def _draw_areas(ax: Axes, x, y, color: str, code: int) -> None:
     )
 
 
-def _draw_incidents(ax: Axes, gdf: gpd.GeoDataFrame, values: list[str], colors: dict) -> None:
+def _draw_incidents(ax: Axes, gdf: gpd.GeoDataFrame, cats: np.ndarray, colors: dict) -> None:
+    """Each category's shapes, then its points (least precise first), as one collection per
+    category and symbol: whole arrays, never a Python call per incident."""
     import numpy as np
     import shapely
 
-    from geoevents.render.legend import precision_code
+    from geoevents.render.symbols import precision_codes
 
-    geometry = gdf.geometry.values
+    geometry = np.asarray(gdf.geometry.values)
     is_point = shapely.get_type_id(geometry) == 0
-    codes = np.array([precision_code(v) for v in gdf["geo_precision"].astype("object")])
-    cats = np.array(values, dtype=object)
+    codes = precision_codes(gdf["geo_precision"])
+    # NaN for anything but a point; only the points' are used.
+    xs, ys = shapely.get_x(geometry), shapely.get_y(geometry)
     size = _marker_size(len(gdf))
     areas = int((is_point & (codes > 1)).sum()) <= AREA_MAX
-    for name, color in colors.items():
-        mine = cats == name
-        shapes = gdf[mine & ~is_point]
-        for code in (1, 2, 3):
-            rows = shapes[codes[mine & ~is_point] == code]
-            if len(rows):
-                rows.plot(
-                    ax=ax,
-                    color=color,
-                    facecolor=color if rows.geom_type.str.contains("Polygon").any() else "none",
-                    alpha=0.6,
-                    linewidth=2,
-                    linestyle="-" if code == 1 else "--",
-                    zorder=4,
-                )
+    shaped = not is_point.all()
+    for index, color in enumerate(colors.values()):
+        mine = cats == index
+        if shaped:
+            _draw_shapes(ax, gdf, mine & ~is_point, codes, color)
         for code in (3, 2, 1):  # exact places on top
-            rows = mine & is_point & (codes == code)
-            if not rows.any():
+            rows = np.flatnonzero(mine & is_point & (codes == code))
+            if not len(rows):
                 continue
-            x, y = shapely.get_x(geometry[rows]), shapely.get_y(geometry[rows])
+            x, y = xs[rows], ys[rows]
             if code > 1 and areas:
                 _draw_areas(ax, x, y, color, code)
             ax.scatter(
@@ -128,11 +122,29 @@ def _draw_incidents(ax: Axes, gdf: gpd.GeoDataFrame, values: list[str], colors: 
             )
 
 
+def _draw_shapes(
+    ax: Axes, gdf: gpd.GeoDataFrame, mask: np.ndarray, codes: np.ndarray, color: str
+) -> None:
+    """A category's lines and areas, solid for precision 1 and dashed otherwise."""
+    for code in (1, 2, 3):
+        rows = gdf[mask & (codes == code)]
+        if len(rows):
+            rows.plot(
+                ax=ax,
+                color=color,
+                facecolor=color if rows.geom_type.str.contains("Polygon").any() else "none",
+                alpha=0.6,
+                linewidth=2,
+                linestyle="-" if code == 1 else "--",
+                zorder=4,
+            )
+
+
 def _legend(ax: Axes, order: list[str], colors: dict, counts: dict, by: str) -> None:
     from matplotlib.lines import Line2D
 
     from geoevents.figures.style import side_legend
-    from geoevents.render.legend import field_title
+    from geoevents.render.symbols import field_title
 
     handles = [
         Line2D(
@@ -143,7 +155,7 @@ def _legend(ax: Axes, order: list[str], colors: dict, counts: dict, by: str) -> 
             markersize=8,
             markerfacecolor=colors[name],
             markeredgecolor="white",
-            label=f"{name} ({counts[name]})",
+            label=f"{name} ({counts[name]:,})",
         )
         for name in order
     ]
@@ -179,6 +191,7 @@ def map_figure(
     Parameters are those of :func:`figure`, without the output.
     """
     import matplotlib
+    import numpy as np
     from matplotlib.figure import Figure
 
     from geoevents.borders import countries
@@ -186,13 +199,15 @@ def map_figure(
     from geoevents.figures.caption import draw_caption
     from geoevents.figures.labels import add_place_labels
     from geoevents.figures.scalebar import add_scale_bar
-    from geoevents.figures.style import RC, categories_of, category_colors, figure_size
+    from geoevents.figures.style import RC, category_codes, category_colors, figure_size
 
     if not len(gdf):
         raise EmptySelectionError("there are no incidents to draw")
-    values, order = categories_of(gdf, by)
-    colors = {name: category_colors(order)[name] for name in order}
-    counts = {name: values.count(name) for name in order}
+    cats, order = category_codes(gdf, by)
+    given = category_colors(order)
+    colors = {name: given[name] for name in order}
+    tally = np.bincount(cats, minlength=len(order)).tolist()
+    counts = dict(zip(order, tally, strict=True))
     with matplotlib.rc_context(RC):
         fig = Figure(figsize=figure_size(size))
         ax = fig.add_axes(_MAP_BOX)
@@ -210,7 +225,7 @@ def map_figure(
         ax.set_yticks([])
         for spine in ax.spines.values():
             spine.set_color(_BORDER)
-        _draw_incidents(ax, gdf, values, colors)
+        _draw_incidents(ax, gdf, cats, colors)
         add_place_labels(ax, gdf)
         add_scale_bar(ax)
         _legend(ax, order, colors, counts, by)

@@ -20,6 +20,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Iterable
 
     import geopandas as gpd
+    import numpy as np
     from matplotlib.font_manager import FontProperties
 
 __all__ = [
@@ -28,7 +29,7 @@ __all__ = [
     "FIGURE_PALETTE",
     "FIGURE_SIZES",
     "RC",
-    "categories_of",
+    "category_codes",
     "category_colors",
     "figure_size",
     "font",
@@ -68,6 +69,9 @@ RC: dict[str, object] = {
 }
 
 _FONTS = Path("fonts") / "ttf"
+
+#: The category of an incident without one.
+UNKNOWN = "(unknown)"
 
 
 def figure_size(size: str | tuple[float, float]) -> tuple[float, float]:
@@ -138,20 +142,35 @@ def category_colors(names: Iterable[str]) -> dict[str, str]:
     from geoevents.render.palette import UNKNOWN_COLOR, assign_colors
 
     names = list(names)
-    known = [n for n in names if n != "(unknown)"]
+    known = [n for n in names if n != UNKNOWN]
     colors = assign_colors(known, fixed=FIGURE_EVENT_COLORS, palette=FIGURE_PALETTE)
     if len(known) < len(names):
-        colors["(unknown)"] = UNKNOWN_COLOR
+        colors[UNKNOWN] = UNKNOWN_COLOR
     return colors
 
 
-def categories_of(gdf: gpd.GeoDataFrame, by: str) -> tuple[list[str], list[str]]:
-    """The category of each incident, and the categories in legend order.
+def category_codes(gdf: gpd.GeoDataFrame, by: str) -> tuple[np.ndarray, list[str]]:
+    """The category of each incident (an index into the second value), and the categories in
+    legend order.
 
-    Event types in the ACLED order, other values sorted, a missing value ``(unknown)`` last.
+    Event types in the ACLED order, other values sorted, a missing value (or anything but a
+    non-empty string) ``(unknown)`` last. The column is classified by its distinct values, not
+    row by row: a million incidents have a handful of categories.
     """
-    values = [v if isinstance(v, str) and v else "(unknown)" for v in gdf[by].astype("object")]
-    present = set(values)
+    import numpy as np
+    import pandas as pd
+
+    column = gdf[by]
+    try:
+        codes, uniques = pd.factorize(column, use_na_sentinel=True)
+    except TypeError:  # unhashable cells (lists): they are no category
+        codes, uniques = pd.factorize(column.map(lambda v: v if isinstance(v, str) else None))
+    names = [v if isinstance(v, str) and v else UNKNOWN for v in uniques.tolist()]
+    present = set(names) | ({UNKNOWN} if (codes < 0).any() else set())
     order = [t for t in EVENT_TYPES if t in present] if by == "event_type" else []
-    order += sorted(present - set(order) - {"(unknown)"})
-    return values, order + (["(unknown)"] if "(unknown)" in present else [])
+    order += sorted(present - set(order) - {UNKNOWN})
+    order += [UNKNOWN] if UNKNOWN in present else []
+    where = {name: i for i, name in enumerate(order)}
+    # One more slot for the missing values' sentinel (-1 indexes the last element).
+    lookup = np.array([*(where[name] for name in names), where.get(UNKNOWN, 0)], dtype=np.int64)
+    return lookup[codes], order

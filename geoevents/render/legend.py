@@ -7,29 +7,10 @@ from folium.template import Template
 from geoevents.render.categories import Category
 from geoevents.render.elements import VerbatimMacroElement
 from geoevents.render.embed import script_json
+from geoevents.render.symbols import field_title, precision_code
 from geoevents.schema import GEO_PRECISIONS
 
 __all__ = ["Legend", "field_title", "precision_code"]
-
-
-def field_title(field: str) -> str:
-    """Return a field name as a heading: ``event_type`` -> ``Event type``."""
-    words = field.replace("_", " ")
-    return words[:1].upper() + words[1:]
-
-
-def precision_code(value: object) -> int:
-    """The symbol an incident gets: 2 or 3 as given, a larger number 3, anything else 1.
-
-    Mirrors ``GE.precisionOf`` in ``assets/styles.js`` and the precision codes of
-    ``columnar.py``; out-of-range codes are drawn as the least precise rather than as an
-    exact pin.
-    """
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return 1
-    if value in (2, 3):
-        return int(value)
-    return 3 if value > 3 else 1
 
 
 class Legend(VerbatimMacroElement):

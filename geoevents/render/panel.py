@@ -15,7 +15,8 @@ TILES_LABEL = "Tiles"
 
 
 def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+    # Thousands by commas, as the page writes its live counts (GE.countText in controls.js).
+    return f"{n:,} {word}" if n == 1 else f"{n:,} {word}s"
 
 
 def panel_lines(

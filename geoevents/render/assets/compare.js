@@ -89,7 +89,7 @@
         GE.dayIso(tl.lo) + " to " + GE.dayIso(tl.hi) + " against " + GE.dayIso(result.window[0]) + " to " + GE.dayIso(result.window[1]);
       names.forEach(function (name, k) {
         var pair = result.counts[name];
-        rows[k].counts.textContent = pair[0] + " vs " + pair[1];
+        rows[k].counts.textContent = GE.countText(pair[0]) + " vs " + GE.countText(pair[1]);
         rows[k].change.textContent = GE.changeText(pair[0], pair[1]);
         rows[k].item.dataset.change = pair[0] > pair[1] ? "up" : pair[0] < pair[1] ? "down" : "same";
       });

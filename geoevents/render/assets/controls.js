@@ -24,8 +24,16 @@
     return details;
   }
 
+  /**
+   * A count as a reader reads it: "1,234,567" (thousands by commas, whatever the browser's
+   * locale, so every page and test reads the same). The page API keeps returning numbers.
+   */
+  GE.countText = function (n) {
+    return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  };
+
   function countText(pair) {
-    return pair[0] + " / " + pair[1];
+    return GE.countText(pair[0]) + " / " + GE.countText(pair[1]);
   }
 
   /** Each category's name with its live count, "Battles (3 / 8)": the layer-control label. */
@@ -79,7 +87,7 @@
         var item = el("li", "ge-legend-item ge-precision-" + entry.code);
         item.appendChild(GE.styles.precisionSymbol(entry.code));
         item.appendChild(el("span", "ge-legend-name", entry.label));
-        item.appendChild(el("span", "ge-legend-count", String(entry.count)));
+        item.appendChild(el("span", "ge-legend-count", GE.countText(entry.count)));
         symbols.appendChild(item);
       });
       legend.appendChild(symbols);
@@ -139,7 +147,7 @@
       return counter;
     });
     function update() {
-      total.textContent = "Shown: " + page.visibleCount() + " of " + page.count + " incidents";
+      total.textContent = "Shown: " + GE.countText(page.visibleCount()) + " of " + GE.countText(page.count) + " incidents";
       var counts = page.counts();
       page.meta.categories.forEach(function (category, k) {
         rows[k].textContent = countText(counts[category.name]);

@@ -41,6 +41,12 @@
     var layer = new GE.HexCanvas({ shown: shown, draw: draw });
     var box = GE.hexBox(page, { setMode: setMode, setPoints: setPoints });
     page.hexConfig = cfg;
+    var ready = null; // resolved once the cells are decoded (hexStart)
+    /** Ask the permalink to write the fragment again (the view, colouring or cell changed). */
+    function saved() {
+      if (page.saveState) page.saveState();
+    }
+    box.root.addEventListener("toggle", saved);
 
     // -- counting -----------------------------------------------------------------------
 
@@ -178,7 +184,7 @@
       var low = 1;
       bounds.forEach(function (bound, j) {
         var at = bounds.length === 1 ? cfg.colors.length - 1 : Math.round((j * (cfg.colors.length - 1)) / (bounds.length - 1));
-        out.push({ color: cfg.colors[at], label: low === bound ? String(bound) : low + "\u2013" + bound, upTo: bound });
+        out.push({ color: cfg.colors[at], label: low === bound ? GE.countText(bound) : GE.countText(low) + "\u2013" + GE.countText(bound), upTo: bound });
         low = bound + 1;
       });
       return out;
@@ -300,6 +306,7 @@
         });
       }
       box.points.checked = on;
+      saved();
     }
 
     function shown(on) {
@@ -326,6 +333,7 @@
       box.radios[mode].checked = true;
       redraw();
       renderBox();
+      saved();
     }
 
     var countryRows = [];
@@ -358,8 +366,8 @@
       countryRows.slice(0, COUNTRY_ROWS).forEach(function (row) {
         var tr = el("tr");
         tr.appendChild(el("td", "ge-hex-country", row.country || row.iso3));
-        tr.appendChild(el("td", null, String(row.count)));
-        tr.appendChild(el("td", null, String(row.previous)));
+        tr.appendChild(el("td", null, GE.countText(row.count)));
+        tr.appendChild(el("td", null, GE.countText(row.previous)));
         var cell = el("td", "ge-hex-change");
         var swatch = el("span", "ge-swatch ge-hex-swatch");
         swatch.style.backgroundColor = cfg.changeColors[row.change];
@@ -403,9 +411,9 @@
         }
         var level = state.drawn.level;
         var n = level.counts[k + 1];
-        var parts = [n + (n === 1 ? " incident" : " incidents")];
-        parts.push(level.deaths[k + 1] + " deaths reported");
-        if (state.window) parts.push(GE.changeClass(n, level.previous[k + 1], cfg.change) + " (" + level.previous[k + 1] + " before)");
+        var parts = [GE.countText(n) + (n === 1 ? " incident" : " incidents")];
+        parts.push(GE.countText(level.deaths[k + 1]) + " deaths reported");
+        if (state.window) parts.push(GE.changeClass(n, level.previous[k + 1], cfg.change) + " (" + GE.countText(level.previous[k + 1]) + " before)");
         tooltip = tooltip || L.tooltip({ direction: "top", offset: [0, -4] });
         tooltip.setLatLng(event.latlng).setContent(el("div", "ge-hex-tip", parts.join(" \u00b7 ")));
         if (!map.hasLayer(tooltip)) map.openTooltip(tooltip);
@@ -433,9 +441,11 @@
         cleared: function () {
           if (state.selected && state.selected.level === level && state.selected.k === k) state.selected = null;
           redraw();
+          saved();
         }
       });
       redraw();
+      saved();
       return level.counts[target];
     }
 
@@ -523,6 +533,46 @@
       return state.mode;
     };
 
+    /**
+     * What the permalink keeps of the hexagon view: {view, colour, resolution (fixed, or null:
+     * by zoom), cell (the one listed, or null), box (whether its box is open)}.
+     */
+    page.hexState = function () {
+      var selected = state.selected && page.listScope ? state.selected : null;
+      return {
+        view: currentView(),
+        colour: state.mode,
+        resolution: state.pinned,
+        cell: selected ? selected.level.id(selected.k) : null,
+        box: box.root.open
+      };
+    };
+
+    /** Restore what hexState() returned (a promise, once the cells are decoded). */
+    page.setHexState = function (s) {
+      s = s || {};
+      return (ready || Promise.resolve()).then(function () {
+        if (typeof s.view === "string" && ["points", "hex", "both"].indexOf(s.view) >= 0) page.view(s.view);
+        if (typeof s.colour === "string" && MODES[s.colour]) setMode(s.colour);
+        if (s.resolution === null || typeof s.resolution === "number") {
+          try {
+            page.hexResolution(s.resolution);
+          } catch (error) {
+            page.hexResolution(null); // a resolution this map does not carry: by zoom
+          }
+        }
+        if (typeof s.box === "boolean") box.root.open = s.box;
+        if (typeof s.cell === "string" && s.cell && state.on) {
+          try {
+            page.selectCell(s.cell);
+          } catch (error) {
+            return null; // no incident of this map in that cell: nothing to list
+          }
+        }
+        return page.hexState();
+      });
+    };
+
     /** A promise of the change per country: [{iso3, country, count, previous, change}]. */
     page.changeByCountry = function () {
       return store.text.then(function () {
@@ -550,7 +600,7 @@
           if (typeof f === "number") fatalities[i] = f;
         }
       });
-      return Promise.all([Promise.all(decoded), deaths]).then(function (made) {
+      ready = Promise.all([Promise.all(decoded), deaths]).then(function (made) {
         state.levels = made[0];
         state.window = windowOf();
         state.level = levelFor();
@@ -578,6 +628,7 @@
         if (cfg.view !== "both") setPoints(cfg.view !== "hex");
         redraw();
       });
+      return ready;
     };
     return layer;
   };

@@ -96,6 +96,7 @@
       tl.v0 = Math.round(v0);
       tl.v1 = Math.round(v0 + span);
       chooseUnit();
+      if (page.saveState) page.saveState(); // the permalink keeps the axis
     }
 
     /** Zoom by factor (below 1 zooms in) around a day (default the window's middle). */
@@ -152,6 +153,7 @@
       parts.unit.value = unit;
       chooseUnit();
       tl.draw();
+      if (page.saveState) page.saveState();
     };
 
     // -- counting -------------------------------------------------------------------------
@@ -325,16 +327,16 @@
       put(parts.length, "textContent", " (" + days + (days === 1 ? " day)" : " days)"));
       if (document.activeElement !== parts.from) put(parts.from, "value", lo);
       if (document.activeElement !== parts.to) put(parts.to, "value", hi);
-      put(parts.counter, "textContent", page.visibleCount() + " of " + page.drawnCount() + " incidents shown");
+      put(parts.counter, "textContent", GE.countText(page.visibleCount()) + " of " + GE.countText(page.drawnCount()) + " incidents shown");
       var imprecise = 0;
       if (tl.ready) for (var c = 0; c < tl.imprecise.length; c++) imprecise += tl.imprecise[c];
-      put(parts.imprecise, "textContent", imprecise + " imprecise");
+      put(parts.imprecise, "textContent", GE.countText(imprecise) + " imprecise");
       put(
         parts.imprecise,
         "title",
-        imprecise + " shown incidents have dates (span or precision) that do not fall within one " + tl.unit + ": they are in no bar"
+        GE.countText(imprecise) + " shown incidents have dates (span or precision) that do not fall within one " + tl.unit + ": they are in no bar"
       );
-      put(parts.scale, "textContent", top ? "max " + top + " per " + tl.unit : "");
+      put(parts.scale, "textContent", top ? "max " + GE.countText(top) + " per " + tl.unit : "");
       put(parts.unitNow, "textContent", tl.unitChoice === "auto" ? "(" + tl.unit + ")" : "");
     };
 

@@ -249,7 +249,7 @@
     /** After a change of the mask: rebuild now, or (a large map) once the map is drawn. */
     function changed() {
       if (store.n < DEFER_MIN) return rebuild();
-      counter.textContent = store.shown + " of " + page.count + " shown";
+      counter.textContent = GE.countText(store.shown) + " of " + GE.countText(page.count) + " shown";
       if (stale) return;
       stale = true;
       idle(fresh, { timeout: 200 });
@@ -278,8 +278,8 @@
         node.row = -1;
       });
       counter.textContent = page.listScope
-        ? rows.length + " here, of " + store.shown + " shown"
-        : rows.length + " of " + page.count + " shown";
+        ? GE.countText(rows.length) + " here, of " + GE.countText(store.shown) + " shown"
+        : GE.countText(rows.length) + " of " + GE.countText(page.count) + " shown";
       empty.textContent = rows.length ? "" : "No incidents shown";
       empty.style.display = rows.length ? "none" : "";
       GE.SORT_KEYS.forEach(function (key) {

@@ -1,6 +1,8 @@
 /* geoevents map runtime: the permalink. The URL fragment (#geoevents=...) holds what the page
- * shows: the view (center, zoom), the date range, the filters, the categories switched off and
- * the open incident. Opening the file with that fragment (from file:// too) restores it. The
+ * shows: the view (center, zoom), the date range, the filters, the categories switched off,
+ * the open incident, the time control's axis, unit and playback settings, and the hexagon
+ * view (points / hexagons / both, the colouring, a fixed resolution, the listed cell, whether
+ * its box is open). Opening the file with that fragment (from file:// too) restores it. The
  * fragment is only read and written here, in the page: nothing is sent anywhere.
  */
 (function () {
@@ -57,10 +59,44 @@
           .map(function (c) {
             return c.name;
           }),
-        open: page.openedRow >= 0 && page.popup && page.popup.isOpen() ? store.id(page.openedRow) : null
+        open: page.openedRow >= 0 && page.popup && page.popup.isOpen() ? store.id(page.openedRow) : null,
+        time: timeState(),
+        hex: page.hexState ? page.hexState() : null
       };
       return state;
     };
+
+    /** The time control's axis (first and last day in view), unit and playback settings. */
+    function timeState() {
+      var tl = page.timeline;
+      if (!tl || !tl.ready) return null;
+      var out = { axis: [GE.dayIso(tl.v0), GE.dayIso(tl.v1 - 1)], unit: tl.unitChoice };
+      if (tl.playbackState) {
+        var p = tl.playbackState();
+        out.playback = { window: p.window, accumulate: p.accumulate, speed: p.speed };
+      }
+      return out;
+    }
+
+    /** Playback's settings first: a new window length moves the range, set after them. */
+    function restorePlayback(time) {
+      if (!time || !page.timeline || !page.playback || !time.playback) return;
+      var p = time.playback;
+      var options = {};
+      if (typeof p.window === "number" || typeof p.window === "string") options.window = p.window;
+      if (typeof p.accumulate === "boolean") options.accumulate = p.accumulate;
+      if (typeof p.speed === "number") options.speed = p.speed;
+      page.playback(options);
+    }
+
+    /** The axis and unit after the range (moving the brush may move the axis). */
+    function restoreAxis(time) {
+      if (!time || !page.histogram) return;
+      var options = {};
+      if (Array.isArray(time.axis) && time.axis.length === 2) options.view = [String(time.axis[0]), String(time.axis[1])];
+      if (typeof time.unit === "string") options.unit = time.unit;
+      page.histogram(options);
+    }
 
     /** Restore a state (as state() returns it); a promise, resolved once it is shown. */
     page.setState = function (s) {
@@ -75,15 +111,29 @@
       });
       var range = Array.isArray(s.range) && s.range.length === 2 ? [String(s.range[0]), String(s.range[1])] : null;
       var filters = s.filters && typeof s.filters === "object" ? s.filters : {};
+      var time = s.time && typeof s.time === "object" ? s.time : null;
+      try {
+        restorePlayback(time);
+      } catch (error) {
+        // Settings this page refuses (a link edited by hand): keep its own.
+      }
       return page
         .filter(filters)
         .then(function () {
           page.timeRange(range);
           if (!range && page.timeline) page.timeline.setDates("0001-01-01", "9999-12-31");
+          try {
+            restoreAxis(time);
+          } catch (error) {
+            // An unknown unit: the page keeps its own.
+          }
           var view = s.view || {};
           if (Array.isArray(view.center) && isFinite(view.center[0]) && isFinite(view.center[1]) && isFinite(view.zoom)) {
             map.setView([+view.center[0], +view.center[1]], +view.zoom, { animate: false });
           }
+          return s.hex && typeof s.hex === "object" && page.setHexState ? page.setHexState(s.hex) : null;
+        })
+        .then(function () {
           if (typeof s.open === "string" && s.open) {
             var row = store.rowOf(s.open);
             if (row >= 0 && store.mask[row]) return page.openRow(row);
@@ -117,6 +167,8 @@
     }
     page.onChange(write);
     map.on("moveend", write);
+    /** For the page's other parts: their state changed (hexview.js, histogram.js, playback.js). */
+    page.saveState = write;
 
     function addCopyButton() {
       var form = page.filterForm;

@@ -154,6 +154,7 @@
       }
       if (changed) reset();
       show();
+      if (page.saveState) page.saveState(); // the permalink keeps the settings
       return state();
     }
 
@@ -277,6 +278,7 @@
       return [GE.dayIso(tl.lo), GE.dayIso(tl.hi)];
     };
     page.playback = playback;
+    tl.playbackState = state;
     show();
   };
 })();

@@ -250,7 +250,7 @@
         item.setAttribute("role", "option");
         if (match.type === "place") {
           item.appendChild(el("span", "ge-search-label", match.place));
-          item.appendChild(el("span", "ge-search-detail", "Place \u00b7 " + (match.count === 1 ? "1 incident" : match.count + " incidents")));
+          item.appendChild(el("span", "ge-search-detail", "Place \u00b7 " + (match.count === 1 ? "1 incident" : GE.countText(match.count) + " incidents")));
         } else {
           item.appendChild(el("span", "ge-search-label", match.title || "(no title)"));
           item.appendChild(el("span", "ge-search-detail", match.id));
