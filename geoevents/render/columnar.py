@@ -20,6 +20,7 @@ with ``textContent``.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -238,19 +239,30 @@ def _text_column(out: ColumnarIncidents, array: pa.Array) -> dict[str, Any]:
 _LIST_TYPE = pa.list_(pa.string())
 
 
-def _list_column(out: ColumnarIncidents, cells: pd.Series) -> dict[str, Any]:
-    """A list-of-text column: offsets into one flattened text column."""
-    if isinstance(cells.dtype, pd.ArrowDtype) and cells.dtype.pyarrow_dtype == _LIST_TYPE:
-        # Checked in arrow memory (validation.lists.check_string_lists_arrow): as it is.
+def _arrow_lists(
+    cells: pd.Series, arrow_type: pa.DataType, per_value: Callable[[Any], Any]
+) -> pa.Array:
+    """A list column as one contiguous Arrow array, a missing list an empty one.
+
+    An Arrow column of that type is taken as it is; Python values are converted whole, or value
+    by value through ``per_value`` (the reading rule) when Arrow refuses them whole.
+    """
+    if isinstance(cells.dtype, pd.ArrowDtype) and cells.dtype.pyarrow_dtype == arrow_type:
         array = pa.array(cells.array)
         array = array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
     else:
         try:
-            array = pa.array(cells, type=_LIST_TYPE, from_pandas=True)
-        except (pa.ArrowInvalid, pa.ArrowTypeError):
-            array = pa.array([values.text_list(v) for v in cells], type=_LIST_TYPE)
+            array = pa.array(cells, type=arrow_type, from_pandas=True)
+        except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError):
+            array = pa.array([per_value(v) for v in cells], type=arrow_type)
     array = array.fill_null([]) if array.null_count else array
-    array = pa.concat_arrays([array]) if array.offset else array
+    return pa.concat_arrays([array]) if array.offset else array
+
+
+def _list_column(out: ColumnarIncidents, cells: pd.Series) -> dict[str, Any]:
+    """A list-of-text column: offsets into one flattened text column."""
+    # Arrow lists were checked in arrow memory (validation.lists.check_string_lists_arrow).
+    array = _arrow_lists(cells, _LIST_TYPE, values.text_list)
     offsets = array.offsets.to_numpy().astype("<i4")
     items = _text_array(array.values.slice(offsets[0], offsets[-1] - offsets[0]))
     return {
@@ -265,17 +277,8 @@ _SOURCE_TYPE = pa.list_(pa.struct([(key, pa.string()) for key in SOURCE_KEYS]))
 
 def _sources_column(out: ColumnarIncidents, cells: pd.Series) -> dict[str, Any]:
     """Sources: offsets into flattened source entries, one text column per source key."""
-    if isinstance(cells.dtype, pd.ArrowDtype) and cells.dtype.pyarrow_dtype == _SOURCE_TYPE:
-        # Checked in arrow memory (validation.lists.check_sources_arrow): taken as it is.
-        array = pa.array(cells.array)
-        array = array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
-    else:
-        try:
-            array = pa.array(cells, type=_SOURCE_TYPE, from_pandas=True)
-        except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError):
-            array = pa.array([values.sources(v) for v in cells], type=_SOURCE_TYPE)
-    array = array.fill_null([]) if array.null_count else array
-    array = pa.concat_arrays([array]) if array.offset else array
+    # Arrow sources were checked in arrow memory (validation.lists.check_sources_arrow).
+    array = _arrow_lists(cells, _SOURCE_TYPE, values.sources)
     offsets = array.offsets.to_numpy().astype("<i4")
     entries = array.values.slice(offsets[0], offsets[-1] - offsets[0])
     keys = {key: _text_column(out, _text_array(entries.field(key))) for key in SOURCE_KEYS}
