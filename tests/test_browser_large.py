@@ -123,7 +123,7 @@ def test_unchecking_a_category_removes_its_incidents(context, built):
     assert (
         opened.page.locator(".ge-visible-count")
         .inner_text()
-        .startswith(f"{N - counts[battles]} of {N}")
+        .startswith(f"{N - counts[battles]:,} of {N:,}")
     )
     checkbox(opened, battles, counts[battles]).check()
     assert opened.state("(s) => s.visibleCount()") == N
