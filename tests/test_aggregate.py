@@ -225,6 +225,21 @@ def test_cell_polygons_in_bulk_are_h3s_boundaries():
     assert cell_polygons([]) == []
 
 
+def test_cell_rings_are_the_polygons_open_rings():
+    """The map's hexagon boundaries (cell_rings) are the polygons' exterior rings without the
+    closing vertex, a cell around a pole and cells across the antimeridian included."""
+    from geoevents.aggregation.hexes import cell_polygons, cell_rings
+
+    cells = sorted({c for r in h3.get_res0_cells() for c in h3.cell_to_children(r, 1)})
+    sizes, coords = cell_rings(cells)
+    starts = np.concatenate([[0], np.cumsum(sizes)])
+    for k, shape in enumerate(cell_polygons(cells)):
+        ring = np.asarray(shape.exterior.coords)[:-1]
+        assert sizes[k] == len(ring)
+        assert coords[starts[k] : starts[k + 1]].tolist() == ring.tolist()
+    assert [len(a) for a in cell_rings([])] == [0, 0]
+
+
 def test_dates_count_windows_as_the_date_filter_does(gdf):
     """Windows on date ranks select what filter_incidents' date filter selects, open ends and
     spans included; bounds are the first date_start and the last date_end."""

@@ -20,6 +20,7 @@ __all__ = [
     "RESOLUTIONS",
     "cell_codes",
     "cell_polygons",
+    "cell_rings",
     "check_resolution",
     "hex_cells",
     "incident_points",
@@ -138,25 +139,61 @@ def hex_cells(gdf: gpd.GeoDataFrame, resolution: int = DEFAULT_RESOLUTION) -> np
     return np.array(cells, dtype=object)[codes] if len(codes) else np.array([], dtype=object)
 
 
-def cell_polygons(cells: list[str] | np.ndarray) -> list[Polygon]:
-    """Return each H3 cell as a shapely polygon in lon/lat, exterior ring counter-clockwise.
+def cell_rings(cells: list[str] | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return each H3 cell's boundary as an open ring in lon/lat, counter-clockwise.
 
-    A cell across the antimeridian gets longitudes beyond 180 rather than being split.
+    Returns
+    -------
+    sizes : numpy.ndarray
+        The number of vertices of each cell's ring (int64): 6 for a hexagon, 5 for a pentagon,
+        more for a cell cut by an icosahedron edge.
+    coords : numpy.ndarray
+        The rings' vertices one after another, shape ``(sizes.sum(), 2)``, lon then lat; the
+        closing vertex is not repeated. A cell across the antimeridian gets longitudes beyond
+        180 rather than being split.
     """
     import h3
     import numpy as np
     import shapely
 
     rings = [h3.cell_to_boundary(cell) for cell in cells]
-    out = np.empty(len(rings), dtype=object)
-    # Built in whole arrays, one per ring length (hexagons 6, pentagons 5, more for cells cut
-    # by an icosahedron edge): a Polygon at a time cost most of an aggregate's writing.
     sizes = np.array([len(ring) for ring in rings], dtype=np.int64)
+    starts = np.concatenate([[0], np.cumsum(sizes)])
+    coords = np.zeros((int(starts[-1]), 2), dtype="float64")
+    # Whole arrays, one per ring length: a ring at a time in Python cost most of an
+    # aggregate's writing and of a map's hexagon boundaries.
     for size in np.unique(sizes).tolist():
         rows = np.flatnonzero(sizes == size)
         latlon = np.array([rings[i] for i in rows], dtype="float64").reshape(len(rows), size, 2)
         lon, lat = latlon[..., 1], latlon[..., 0]
         wraps = (lon.max(axis=1) - lon.min(axis=1)) > 180
         lon = np.where(wraps[:, None] & (lon < 0), lon + 360, lon)
-        out[rows] = shapely.polygons(np.stack([lon, lat], axis=-1))
-    return list(shapely.orient_polygons(out)) if len(out) else []
+        # Turned round where GEOS finds a ring clockwise (its test, not a shoelace: they
+        # differ for a cell around a pole), as GEOS turns a closed ring round: the first
+        # vertex stays first, the rest reversed.
+        ccw = shapely.is_ccw(shapely.linearrings(np.stack([lon, lat], axis=-1)))
+        order = np.where(
+            ~ccw[:, None],
+            np.concatenate([[0], np.arange(size - 1, 0, -1)])[None, :],
+            np.arange(size)[None, :],
+        )
+        lon = np.take_along_axis(lon, order, axis=1)
+        lat = np.take_along_axis(lat, order, axis=1)
+        at = (starts[rows][:, None] + np.arange(size)[None, :]).reshape(-1)
+        coords[at, 0], coords[at, 1] = lon.reshape(-1), lat.reshape(-1)
+    return sizes, coords
+
+
+def cell_polygons(cells: list[str] | np.ndarray) -> list[Polygon]:
+    """Return each H3 cell as a shapely polygon in lon/lat, exterior ring counter-clockwise.
+
+    A cell across the antimeridian gets longitudes beyond 180 rather than being split.
+    """
+    import numpy as np
+    import shapely
+
+    sizes, coords = cell_rings(cells)
+    if not len(sizes):
+        return []
+    rings = shapely.linearrings(coords, indices=np.repeat(np.arange(len(sizes)), sizes))
+    return list(shapely.polygons(rings))

@@ -127,16 +127,10 @@ def hex_resolutions(resolution: int = DEFAULT_RESOLUTION, count: int = 0) -> tup
 
 def _boundaries(cells: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """Vertex counts (uint8) and lat/lon pairs (float32) of each cell's boundary."""
-    from geoevents.aggregation.hexes import cell_polygons
+    from geoevents.aggregation.hexes import cell_rings
 
-    sizes = np.zeros(len(cells), dtype="<u1")
-    parts: list[np.ndarray] = []
-    for k, polygon in enumerate(cell_polygons(cells)):
-        ring = np.asarray(polygon.exterior.coords)[:-1]  # lon, lat; the closing vertex dropped
-        sizes[k] = len(ring)
-        parts.append(ring[:, ::-1].reshape(-1))
-    verts = np.concatenate(parts) if parts else np.zeros(0)
-    return sizes, verts.astype("<f4")
+    sizes, coords = cell_rings(cells)
+    return sizes.astype("<u1"), coords[:, ::-1].reshape(-1).astype("<f4")
 
 
 def add_hex_cells(
