@@ -47,7 +47,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         ],
     )
     assert result.exit_code == 0, result.output
-    assert f"{N} incidents" in result.output
+    assert f"{N:,} incidents" in result.output
     return {"gdf": gdf, "map": out}
 
 

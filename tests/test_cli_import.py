@@ -21,7 +21,7 @@ def test_import_ucdp_to_every_format(run, tmp_path):
     out = tmp_path / "ucdp.parquet"
     result = run("import", "ucdp", GED, "-o", out)
     assert result.exit_code == 0, result.output
-    assert result.stdout == f"{out}: 3194 incidents\n"
+    assert result.stdout == f"{out}: 3,194 incidents\n"
     assert "3,194 of 3,194 rows imported" in result.stderr
     gdf = geoevents.load(out)
     assert len(gdf) == 3194

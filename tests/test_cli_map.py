@@ -154,7 +154,7 @@ def test_invalid_rows_in_a_large_store_are_named_and_skipped_only_on_request(run
 
     result = run("map", store, "-o", out, "--tiles", "none", "--skip-invalid")
     assert result.exit_code == 0, result.output
-    assert result.stdout == f"{out}: 29997 incidents\n"
+    assert result.stdout == f"{out}: 29,997 incidents\n"
     assert "skipped 3 invalid incident(s)" in result.stderr
     assert f'"{g1234}"' in result.stderr and f'"{g20000}"' in result.stderr
 

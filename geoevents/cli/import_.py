@@ -154,7 +154,7 @@ def command(
     if output:
         refuse_unreadable(result.incidents, dest)
         write_incidents(result.incidents, dest, overwrite=force, inputs=[src])
-        click.echo(f"{dest}: {len(result.incidents)} incidents")
+        click.echo(f"{dest}: {output_module.counted(len(result.incidents))}")
     else:
         added, updated, kept = merge_incidents(dest, result.incidents, inputs=[src])
         click.echo(f"{dest}: {added} added, {updated} updated, {kept} kept (stored copy newer)")

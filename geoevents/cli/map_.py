@@ -239,7 +239,7 @@ def command(
     check_map_size(len(gdf), path, max_points=max_points)
     large = len(gdf) >= LARGE_ENGINE_MIN
     if large:
-        progress(f"{path}: {len(gdf)} incidents read in {time.perf_counter() - started:.1f} s")
+        progress(f"{path}: {counted(len(gdf))} read in {time.perf_counter() - started:.1f} s")
     info = MapInfo(
         source_name=Path(path).name,
         sha256=sha256,

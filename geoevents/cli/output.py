@@ -63,8 +63,9 @@ def show_progress() -> bool:
 
 
 def counted(count: int, noun: str = "incident") -> str:
-    """``"1 incident"``, ``"6 incidents"``."""
-    return f"{count} {noun}{'s' if count != 1 else ''}"
+    """``"1 incident"``, ``"6 incidents"``, ``"29,997 incidents"`` (thousands separated, as the
+    map page counts)."""
+    return f"{count:,} {noun}{'s' if count != 1 else ''}"
 
 
 def echo_json(value: Any) -> None:

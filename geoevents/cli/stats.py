@@ -12,7 +12,7 @@ from geoevents.cli.options import (
     scheduler_option,
     skip_invalid_option,
 )
-from geoevents.cli.output import csv_text, echo_json, table_text
+from geoevents.cli.output import counted, csv_text, echo_json, table_text
 from geoevents.cli.reading import select
 from geoevents.criteria import Criteria
 from geoevents.stats import PERIODS, STATS_BY
@@ -106,4 +106,4 @@ def command(
         from geoevents.figures import plot_counts
 
         plot_counts(gdf, plot, by=by, source=path, size=size, overwrite=force)
-        click.echo(f"{plot}: {by} counts of {len(gdf)} incidents", err=True)
+        click.echo(f"{plot}: {by} counts of {counted(len(gdf))}", err=True)
