@@ -36,3 +36,21 @@ def test_stats_table_and_csv(run):
     assert table[2].split() == ["Iraq", "3", "0", "3"]
     text = run("stats", SMALL, "--by", "year", "--format", "csv").stdout
     assert text.splitlines()[:2] == ["year,incidents,fatalities,unreported", "2017,4,9,2"]
+
+
+def test_stats_table_separates_thousands_and_csv_json_stay_plain(run, tmp_path):
+    """People read the table: 1,250 incidents and 2,500 fatalities; programs read CSV and JSON,
+    which keep plain numbers."""
+    from incident_maker import incident, write_store
+
+    store = write_store(
+        tmp_path / "many.geojson",
+        [incident(f"m-{k}", "2017-10-16", fatalities=2) for k in range(1250)],
+    )
+    table = run("stats", str(store), "--by", "country").stdout.splitlines()
+    assert table[2].split() == ["Iraq", "1,250", "2,500", "0"]
+    assert table[-1].split() == ["total", "1,250", "2,500", "0"]
+    csv_lines = run("stats", str(store), "--by", "country", "--format", "csv").stdout
+    assert csv_lines.splitlines()[1] == "Iraq,1250,2500,0"
+    rows = json.loads(run("stats", str(store), "--by", "country", "--format", "json").stdout)
+    assert rows == [{"country": "Iraq", "incidents": 1250, "fatalities": 2500, "unreported": 0}]
