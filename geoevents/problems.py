@@ -485,8 +485,8 @@ class ValidationReport:
         src = printable(f"{self.source}: ") if self.source else ""
         ne, nw = self._counts["error"], self._counts["warning"]
         return (
-            f"{src}{ne} error{'s' if ne != 1 else ''}, {nw} warning{'s' if nw != 1 else ''} "
-            f"in {self.count} feature{'s' if self.count != 1 else ''}"
+            f"{src}{ne:,} error{'s' if ne != 1 else ''}, {nw:,} warning{'s' if nw != 1 else ''} "
+            f"in {self.count:,} feature{'s' if self.count != 1 else ''}"
         )
 
 

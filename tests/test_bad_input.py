@@ -377,7 +377,7 @@ def test_a_csv_of_two_thousand_columns_validates_with_a_short_report(run, tmp_pa
     assert result.exit_code == 0, result.output[-500:]
     lines = result.stdout.splitlines()
     assert len(lines) == 7 and f"... and {n - 5:,} more with the same problem" in lines[5]
-    assert lines[-1].endswith(f"0 errors, {n} warnings in 1 feature")
+    assert lines[-1].endswith(f"0 errors, {n:,} warnings in 1 feature")
 
 
 def test_a_hundred_thousand_empty_features_validate_with_a_short_report(run, tmp_path):
@@ -397,7 +397,7 @@ def test_a_hundred_thousand_empty_features_validate_with_a_short_report(run, tmp
         lines.count(f"{path}: ... and 99,995 more with the same problem (--all lists every one)")
         == 5
     )
-    assert lines[-1] == f"invalid: {path}: 500000 errors, 0 warnings in 100000 features"
+    assert lines[-1] == f"invalid: {path}: 500,000 errors, 0 warnings in 100,000 features"
 
 
 # -- issue 14: what validation can enforce of the coding rules ----------------------------------

@@ -353,6 +353,27 @@ def test_timeline_hides_incidents_outside_the_chosen_range(context, maps):
 # --- clusters and heat map -------------------------------------------------------------------
 
 
+def test_a_cluster_bubble_counts_with_thousands_separators(context, tmp_path):
+    """1,200 battles around Kirkuk, zoomed out: one bubble reading "1,200", as the legend and
+    the counts read, not "1200"."""
+    from incident_maker import incident, write_store
+
+    features = [
+        incident(f"k-{k}", "2017-10-16", lonlat=(44.39 + (k % 40) * 1e-4, 35.47 + (k // 40) * 1e-4))
+        for k in range(1200)
+    ]
+    gdf = read_incidents(write_store(tmp_path / "kirkuk.geojson", features))
+    opened = open_map(
+        context, save_map(build_map(gdf, cluster=True, tiles="none"), tmp_path / "k.html")
+    )
+    opened.state("(s) => s.map.setView([35.47, 44.39], 6, {animate: false})")
+    bubbles = opened.page.locator(".ge-cluster")
+    bubbles.first.wait_for()
+    assert bubbles.all_inner_texts() == ["1,200"]
+    assert opened.errors == []
+    opened.page.close()
+
+
 def test_clusters_and_heat_map_follow_the_category_toggles(context, maps):
     opened = open_map(context, maps["cluster"])
     page = opened.page

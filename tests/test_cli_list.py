@@ -102,3 +102,17 @@ def test_list_csv_quotes_formula_text_but_not_numbers(run, tmp_path):
     assert titles == ['\'=HYPERLINK("http://x")', "'-2+3", "'@SUM(A1)"]
     assert rows[3]["summary"] == "'\tTab"
     assert (rows[0]["lon"], rows[0]["lat"]) == ("-44.5", "-35.25")
+
+
+def test_list_table_separates_thousands_and_csv_stays_plain(run, tmp_path):
+    """The table is read by people (2,500 deaths, as `stats` and the page count); CSV keeps the
+    plain number programs read."""
+    from incident_maker import incident, write_store
+
+    store = write_store(
+        tmp_path / "one.geojson", [incident("big-1", "2017-10-16", fatalities=2500)]
+    )
+    row = run("list", str(store)).stdout.splitlines()[2]
+    assert "2,500" in row.split()
+    (rec,) = csv.DictReader(io.StringIO(run("list", str(store), "--format", "csv").stdout))
+    assert rec["fatalities"] == "2500"

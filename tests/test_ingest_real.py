@@ -171,4 +171,4 @@ def test_ged191_import_names_the_six_misplaced_points(run, tmp_path: Path) -> No
     assert "3,194 of 3,194 rows imported (ucdp-ged), 0 rejected, 18 warnings" in imported.stderr
     checked = run("validate", "--all", store)
     assert checked.stdout.count(" km outside ") == 6
-    assert "0 errors, 18 warnings in 3194 features" in checked.stdout
+    assert "0 errors, 18 warnings in 3,194 features" in checked.stdout

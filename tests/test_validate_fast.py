@@ -816,7 +816,7 @@ def test_a_report_of_many_warnings_writes_none_until_read(monkeypatch):
     assert written == []
     assert len(report.warnings) == len(report.problems) == n and len(report.errors) == 0
     assert report.ok and bool(report.warnings)
-    assert report.summary() == f"far: 0 errors, {n} warnings in {n} features"
+    assert report.summary() == f"far: 0 errors, {n:,} warnings in {n:,} features"
     assert written == []
     # What stays after the run is the report (the table is dropped): arrays, ~13 MB here;
     # 200,000 written Problem objects with their texts would take several times that.

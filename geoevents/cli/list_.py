@@ -37,7 +37,7 @@ def _row(r: dict[str, Any]) -> tuple[Any, ...]:
         r["date_start"] if same_day else f"{r['date_start']}..{r['date_end']}",
         r["event_type"],
         ", ".join(v for v in (r["location"], r["iso3"] or r["country"]) if v),
-        "n/r" if r["fatalities"] is None else str(r["fatalities"]),
+        "n/r" if r["fatalities"] is None else r["fatalities"],
         r["title"],
     )
 

@@ -9,6 +9,7 @@ import csv
 import io
 import json
 import logging
+import numbers
 import os
 import sys
 from collections.abc import Sequence
@@ -133,8 +134,12 @@ def csv_text(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
 
 
 def table_text(rows: Sequence[Sequence[Any]], headers: Sequence[str], right: set[int]) -> str:
-    """An aligned text table: columns in ``right`` (positions) right-aligned, None as blank."""
-    cells = [[("" if v is None else str(v)) for v in r] for r in rows]
+    """An aligned text table for people to read.
+
+    Columns in ``right`` (positions) are right-aligned, None is blank and whole numbers carry
+    thousands separators, as the map page counts (CSV and JSON stay plain for programs).
+    """
+    cells = [[_cell_text(v) for v in r] for r in rows]
     widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
     widths[-1] = min(widths[-1], LAST_COLUMN_MAX)
 
@@ -148,3 +153,12 @@ def table_text(rows: Sequence[Sequence[Any]], headers: Sequence[str], right: set
     lines = [fmt(headers), fmt(["-" * w for w in widths])]
     lines += [fmt(r) for r in cells]
     return "\n".join(lines)
+
+
+def _cell_text(value: Any) -> str:
+    """A table cell: blank for None, an integer with thousands separators, else ``str``."""
+    if value is None:
+        return ""
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        return f"{int(value):,}"
+    return str(value)

@@ -98,9 +98,7 @@ def command(
     else:
         totals = with_total(table, by).to_dict("records")
         right = set(range(1, len(table.columns)))
-        # Read by people: whole numbers with thousands separators (CSV and JSON stay plain).
-        rows = [[_readable(v) for v in r.values()] for r in totals]
-        click.echo(table_text(rows, list(table.columns), right))
+        click.echo(table_text([list(r.values()) for r in totals], list(table.columns), right))
     if note:
         # Under the table it belongs to; apart from CSV and JSON, which programs read.
         click.echo(note, err=fmt != "table")
@@ -109,12 +107,3 @@ def command(
 
         plot_counts(gdf, plot, by=by, source=path, size=size, overwrite=force)
         click.echo(f"{plot}: {by} counts of {counted(len(gdf))}", err=True)
-
-
-def _readable(value: object) -> object:
-    """A table cell: an integer with thousands separators, anything else as it is."""
-    import numbers
-
-    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
-        return f"{int(value):,}"
-    return value

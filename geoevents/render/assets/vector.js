@@ -17,8 +17,8 @@
             return !marker.geoeventsHalo;
           }).length
         : cluster.getChildCount();
-      var size = count < 10 ? 30 : count < 100 ? 36 : 44;
-      var bubble = GE.el("div", "ge-cluster", String(count));
+      var size = count < 10 ? 30 : count < 100 ? 36 : count < 1000 ? 44 : 52;
+      var bubble = GE.el("div", "ge-cluster", GE.countText(count));
       bubble.style.backgroundColor = color;
       return L.divIcon({ html: bubble, className: "ge-cluster-icon", iconSize: L.point(size, size) });
     };
