@@ -1,9 +1,14 @@
-"""The group: every command's help, `python -m geoevents`, --version."""
+"""The group: every command's help, `python -m geoevents`, --version, the early end."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+
+import pytest
+from click.testing import CliRunner
+from helpers import SEED_STORE
 
 import geoevents
 from geoevents.cli import cli
@@ -23,3 +28,52 @@ def test_python_dash_m_and_version():
     )
     assert out.returncode == 0
     assert out.stdout.strip() == f"geoevents, version {geoevents.__version__}"
+
+
+# An exit handler runs at a normal end of the interpreter, not at an early one.
+_ENTRY = (
+    "import atexit, sys; atexit.register(lambda: print('unwound', file=sys.stderr)); "
+    "from geoevents.cli import main; sys.argv = ['geoevents', *sys.argv[1:]]; main()"
+)
+
+
+def _console(*args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    command = [sys.executable, "-c", _ENTRY, *args]
+    return subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+
+
+@pytest.mark.parametrize(
+    ("args", "out", "said"),
+    [
+        (["map", "{store}", "-o", "{out}"], "m.html", "stdout"),
+        (["aggregate", "{store}", "-o", "{out}"], "a.csv", "stderr"),
+        (["figure", "{out}", "{store}"], "f.png", "stderr"),
+        (["list", "{store}", "--format", "csv"], None, "stdout"),
+    ],
+    ids=["map", "aggregate", "figure", "list"],
+)
+def test_the_console_entry_ends_as_soon_as_a_command_completes(tmp_path, args, out, said):
+    """A completed command ends the process at once (no second spent freeing a million
+    incidents), its output flushed, exit status 0, and what it wrote is what the library
+    writes in a test's own process (where CliRunner's process goes on)."""
+    fill = {"store": str(SEED_STORE), "out": str(tmp_path / (out or "-"))}
+    done = _console(*[a.format(**fill) for a in args])
+    assert done.returncode == 0, done.stderr
+    assert "unwound" not in done.stderr
+    assert (done.stdout if said == "stdout" else done.stderr).strip()  # flushed before the end
+    fill["out"] = str(tmp_path / f"inside-{out}")
+    result = CliRunner().invoke(cli, [a.format(**fill) for a in args])
+    assert result.exit_code == 0, result.output
+    if out:
+        assert (tmp_path / out).read_bytes() == (tmp_path / f"inside-{out}").read_bytes()
+    else:
+        assert done.stdout == result.stdout
+
+
+def test_a_failing_command_ends_as_usual_with_its_exit_status(tmp_path):
+    """The early end is for completed commands: one that fails unwinds, exit status non-zero."""
+    done = _console("map", str(tmp_path / "missing.geojson"), "-o", str(tmp_path / "m.html"))
+    assert done.returncode != 0
+    assert "unwound" in done.stderr
+    assert not (tmp_path / "m.html").exists()

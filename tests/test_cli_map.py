@@ -207,38 +207,3 @@ def test_style_and_size_by_reach_the_page(run, tmp_path):
     assert '"style":"dark"' in html and '"sizeBy":"fatalities"' in html
     bad = run("map", SMALL, "-o", out, "--size-by", "title")
     assert bad.exit_code == 2 and "'title' is not 'fatalities'" in bad.stderr
-
-
-def test_the_console_entry_ends_as_soon_as_the_map_is_written(tmp_path):
-    """`python -m geoevents map` ends the process once the map is written (no time spent
-    freeing the incidents), with its output flushed and exit status 0; the page is the one
-    the library builds in a test's own process."""
-    import os
-    import subprocess
-    import sys
-
-    from click.testing import CliRunner
-
-    from geoevents.cli import cli
-
-    out = tmp_path / "m.html"
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
-    # An exit handler runs at a normal end of the interpreter, not at an early one.
-    code = (
-        "import atexit, sys; atexit.register(lambda: print('unwound', file=sys.stderr)); "
-        "from geoevents.cli import main; sys.argv = ['geoevents', *sys.argv[1:]]; main()"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", code, "map", str(SEED_STORE), "-o", str(out)],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    assert "unwound" not in done.stderr
-    assert done.stdout.strip().endswith("incidents")  # flushed before the process ended
-    inside = tmp_path / "inside.html"
-    result = CliRunner().invoke(cli, ["map", str(SEED_STORE), "-o", str(inside)])
-    assert result.exit_code == 0, result.output  # CliRunner: the test's process goes on
-    assert out.read_bytes() == inside.read_bytes()

@@ -16,8 +16,11 @@ import geoevents
 HEAVY = ("geopandas", "pandas", "shapely", "pyarrow", "folium", "pyproj", "h3", "matplotlib")
 
 #: Runs the command line in a fresh interpreter, then prints the heavy modules it imported.
+#: The console entry's os._exit once a command completes is kept from ending the probe first.
 PROBE = """
 import json, runpy, sys
+import geoevents.cli
+geoevents.cli.exit_when_done = lambda: None
 sys.argv = ["geoevents", *json.loads(sys.argv[1])]
 try:
     runpy.run_module("geoevents", run_name="__main__", alter_sys=True)

@@ -32,7 +32,7 @@ from geoevents.cli import (
     stats,
     validate,
 )
-from geoevents.cli.options import exit_when_done, with_flags
+from geoevents.cli.options import end_when_done, exit_when_done, with_flags
 from geoevents.cli.output import set_up_logging
 from geoevents.errors import GeoeventsError
 
@@ -40,11 +40,12 @@ __all__ = ["cli", "main"]
 
 
 class _Group(click.Group):
-    """Maps every :class:`GeoeventsError` to one line on stderr and its exit code."""
+    """Maps every :class:`GeoeventsError` to one line on stderr and its exit code; a command
+    that completes ends the console entry's process at once."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
         except GeoeventsError as exc:
             message = with_flags(exc)
             if exc.exit_code == 2:
@@ -52,6 +53,10 @@ class _Group(click.Group):
             if message:  # no message: the command has printed the report itself (validate)
                 click.echo(f"Error: {message}", err=True)
             ctx.exit(exc.exit_code)
+        # Its output is complete (written, echoed): not a second spent freeing a million
+        # incidents' objects on the way out. A no-op under CliRunner and in notebooks.
+        end_when_done()
+        return result
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})

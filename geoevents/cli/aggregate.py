@@ -134,8 +134,8 @@ def command(
                 current = _current(criteria, span)
                 selected = len(filter_incidents(gdf, current, allow_empty=False))
             write_aggregates(table, output, overwrite=force)
-    what = f"{len(table)} cells (H3 resolution {resolution})" if by == "hex" else None
-    what = what or f"{len(table)} countr{'y' if len(table) == 1 else 'ies'}"
+    what = f"{counted(len(table), 'cell')} (H3 resolution {resolution})" if by == "hex" else None
+    what = what or f"{len(table):,} countr{'y' if len(table) == 1 else 'ies'}"
     window_text = f", window {span[0]} to {span[1]}" if span else ""
     click.echo(f"{output}: {what}, {counted(selected)}{window_text}", err=True)
 

@@ -11,7 +11,6 @@ import click
 
 from geoevents.aggregation.hexes import DEFAULT_RESOLUTION
 from geoevents.cli.options import (
-    end_when_done,
     filter_options,
     force_option,
     input_argument,
@@ -267,4 +266,3 @@ def command(
         size = dest.stat().st_size / 1e6
         progress(f"{dest}: {size:.1f} MB written in {time.perf_counter() - started:.1f} s in all")
     click.echo(f"{dest}: {counted(len(gdf))}")
-    end_when_done()  # the map is written: not a second spent freeing the incidents
