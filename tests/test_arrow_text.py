@@ -228,3 +228,27 @@ def test_the_map_command_reads_arrow_text(tmp_path, monkeypatch):
             formats, "read_incidents", lambda path, **kwargs: read(path, incidents=True)
         )
     assert asked == [True] and pages[0] == pages[1]
+
+
+def test_a_lazy_arrow_column_gives_the_values_of_any_rows_across_chunks():
+    """Rows asked of a column in several chunks, in any order, repeated, none at all, and rows
+    whose text was not kept, give what the Python strings give."""
+    import numpy as np
+
+    from geoevents.validation.text import Text
+
+    values = ["a", None, "b", "c", "", "é", None, "d", "e"]
+    chunked = pa.chunked_array(
+        [
+            pa.array(values[:3]),
+            pa.array([], pa.string()),
+            pa.array(values[3:7]),
+            pa.array(values[7:]),
+        ]
+    )
+    lazy = Text.of_arrow(chunked, lazy=True)
+    for rows in ([], [0], [8, 0, 3, 3, 5], list(range(9))[::-1], np.array([2, 7])):
+        assert lazy.at(np.asarray(rows, dtype=np.int64)).tolist() == [values[r] for r in rows]
+    kept = lazy.keep(np.array([v not in (None, "c") for v in values]), None)
+    assert kept.at(np.arange(9)).tolist() == [None if v == "c" else v for v in values]
+    assert lazy.at(4) == ""
