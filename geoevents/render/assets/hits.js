@@ -107,42 +107,51 @@
       return merged;
     }
 
-    return {
-      query: function (x, y) {
-        var r2 = GE.HIT_RADIUS * GE.HIT_RADIUS;
-        var cx = Math.floor((x + margin) / cell);
-        var cy = Math.floor((y + margin) / cell);
-        var size = 0;
-        var ends = [];
-        for (var gy = cy - span; gy <= cy + span; gy++) {
-          if (gy < 0 || gy >= lines) continue;
-          for (var gx = cx - span; gx <= cx + span; gx++) {
-            if (gx < 0 || gx >= cols) continue;
-            var g = gy * cols + gx;
-            var from = size;
-            if (found.length < size + starts[g + 1] - starts[g]) {
-              var bigger = new Int32Array(2 * (size + starts[g + 1] - starts[g]));
-              bigger.set(found.subarray(0, size));
-              found = bigger;
-            }
-            for (var k = starts[g]; k < starts[g + 1]; k++) {
-              var dx = itemX[k] - x;
-              var dy = itemY[k] - y;
-              var d2 = dx * dx + dy * dy;
-              if (d2 <= r2 || (itemR !== null && d2 <= itemR[k] * itemR[k])) found[size++] = items[k];
-            }
-            if (size > from) ends.push(size);
+    /** The rows hit at (x, y), in store order: a view of a buffer the next query reuses. */
+    function hit(x, y) {
+      var r2 = GE.HIT_RADIUS * GE.HIT_RADIUS;
+      var cx = Math.floor((x + margin) / cell);
+      var cy = Math.floor((y + margin) / cell);
+      var size = 0;
+      var ends = [];
+      for (var gy = cy - span; gy <= cy + span; gy++) {
+        if (gy < 0 || gy >= lines) continue;
+        for (var gx = cx - span; gx <= cx + span; gx++) {
+          if (gx < 0 || gx >= cols) continue;
+          var g = gy * cols + gx;
+          var from = size;
+          if (found.length < size + starts[g + 1] - starts[g]) {
+            var bigger = new Int32Array(2 * (size + starts[g + 1] - starts[g]));
+            bigger.set(found.subarray(0, size));
+            found = bigger;
           }
+          for (var k = starts[g]; k < starts[g + 1]; k++) {
+            var dx = itemX[k] - x;
+            var dy = itemY[k] - y;
+            var d2 = dx * dx + dy * dy;
+            if (d2 <= r2 || (itemR !== null && d2 <= itemR[k] * itemR[k])) found[size++] = items[k];
+          }
+          if (size > from) ends.push(size);
         }
-        // Each cell's run is in store order: one run is the answer, more are merged.
-        // (Past a dozen runs, as around large sized symbols, a native sort is quicker.)
-        var sorted = found;
-        if (ends.length > 12) sorted = found.slice(0, size).sort();
-        else if (ends.length > 1) sorted = merge(ends, ends.length);
-        var out = new Array(size);
-        for (var m = 0; m < size; m++) out[m] = sorted[m];
-        return out;
       }
+      // Each cell's run is in store order: one run is the answer, more are merged.
+      // (Past a dozen runs, as around large sized symbols, a native sort is quicker.)
+      var sorted = found;
+      if (ends.length > 12) sorted = found.slice(0, size).sort();
+      else if (ends.length > 1) sorted = merge(ends, ends.length);
+      return sorted.subarray(0, size);
+    }
+
+    return {
+      /** The rows hit at (x, y), as a plain array the caller keeps. */
+      query: function (x, y) {
+        var rows = hit(x, y);
+        var out = new Array(rows.length);
+        for (var m = 0; m < rows.length; m++) out[m] = rows[m];
+        return out;
+      },
+      /** The same rows as a typed view, valid until the next query (nothing copied). */
+      view: hit
     };
   };
 })();
