@@ -400,7 +400,7 @@
     var tooltip = null;
     var pending = false;
     function pointsUnder(point) {
-      return !page.pointsOff && page.rowsAt(point).length > 0;
+      return !page.pointsOff && page.anyAt(point);
     }
 
     function hover(event) {

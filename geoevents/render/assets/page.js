@@ -237,6 +237,11 @@
       return hitIndex().query(point.x, point.y);
     };
 
+    /** Whether anything shown is under a container point (nothing copied: hovers ask often). */
+    page.anyAt = function (point) {
+      return hitIndex().view(point.x, point.y).length > 0;
+    };
+
     // -- the mask --------------------------------------------------------------------------
 
     function categoriesOn() {
