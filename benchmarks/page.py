@@ -26,8 +26,8 @@ at()
     The first call after a change (it builds the hit grid of the incidents in view) and the
     next ones (they read it), at incidents in view.
 word index
-    When, after navigation, the summaries' word index (built while the page is idle once the
-    text is decoded) is ready; every timed run waits for it.
+    When, after navigation, the summaries' word index and their upper-cased chunks (built
+    while the page is idle once the text is decoded) are ready; every timed run waits for them.
 open(id)
     The first call (no id index yet) and later ones, for ids of rows spread over the store.
 scroll
@@ -204,7 +204,9 @@ SETUP_JS = {
 WORD_INDEX_JS = """() => {
     const column = Object.values(geoevents.maps)[0].store.column("summary");
     const index = column && column.wordIndex ? column.wordIndex() : null;
-    return index === null || index.ready;
+    // (A map made before the chunks, textscan.js, has no textChunks: its index alone.)
+    const chunks = column && column.textChunks ? column.textChunks() : { ready: true };
+    return index === null || (index.ready && (index.failed || (chunks !== null && chunks.ready)));
 }"""
 FRAME_JS = "() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)))"
 
@@ -288,7 +290,8 @@ def main(argv: list[str] | None = None) -> int:
     load = os.getloadavg()
     print(f"{figures['rows']} incidents, {figures['shown']} shown; load average {load[0]:.2f}")
     print(f"ready {ready:.2f} s after navigation; list filled at {listed:.2f} s")
-    print(f"summaries' word index ready {figures['word_index_s']:.1f} s after navigation")
+    ready_s = figures["word_index_s"]
+    print(f"summaries' word index and chunks ready {ready_s:.1f} s after navigation")
     for label in (
         "toggle",
         "timeline step",

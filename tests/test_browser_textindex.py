@@ -1,6 +1,8 @@
 """The free-text filter's word index (assets/textindex.js) selects what ``geoevents list --text``
 selects: on a generated map whose summaries hold markup, quotes, joined words and digits, for
-needles the index answers (letters and digits) and ones left to the scan (anything else)."""
+needles the index answers (letters and digits) and ones left to the scan (anything else); a
+phrase's candidate rows searched in the column's upper-cased chunks (assets/textscan.js, here
+chunks of about 1,000 bytes, so hundreds of them) and byte by byte select the same rows."""
 
 from __future__ import annotations
 
@@ -65,6 +67,8 @@ def test_the_word_index_selects_what_list_selects(store_and_map: tuple[Path, Pat
     with offline_context() as context:
         opened = open_map(context, html)
         page: Any = opened.page
+        # Small chunks: hundreds of chunk boundaries for the scans and the phrases below.
+        page.evaluate("geoevents.TEXT_CHUNK_BYTES = 1000")
         page.evaluate("geoevents.filter({text: 'market'})")  # scans, then builds the index
         page.wait_for_function(INDEX, timeout=30_000)
         for needle in NEEDLES:
@@ -78,5 +82,54 @@ def test_the_word_index_selects_what_list_selects(store_and_map: tuple[Path, Pat
             ["super-market", "mar ket apart", "Markets; 2019", "</script><script>"],
         )
         assert answered == [True, True, True, True]
+        # Each phrase the index answers: the same rows from the chunks and byte by byte.
+        both = page.evaluate(
+            "(ts) => { const s = Object.values(geoevents.maps)[0].store;"
+            " const column = s.column('summary');"
+            " const index = column.wordIndex(); const scan = column.textChunks();"
+            " const rows = (t, chunks) => { const into = new Uint8Array(s.n);"
+            "   const ok = index.mark(t.toUpperCase(), into, chunks);"
+            "   return ok ? Array.from(into.keys()).filter((i) => into[i]) : null; };"
+            " return {chunks: scan.count(),"
+            "   rows: ts.map((t) => [rows(t, scan), rows(t, null)])}; }",
+            NEEDLES,
+        )
+        assert both["chunks"] > 100
+        for needle, (chunked, bytewise) in zip(NEEDLES, both["rows"], strict=True):
+            if chunked is not None and bytewise is not None:
+                assert chunked == bytewise, needle
+        assert sum(chunked is not None for chunked, _ in both["rows"]) >= 12
         assert page.evaluate("window.__pwned === undefined")
+        assert not opened.errors
+
+
+def test_a_long_column_is_indexed_and_chunked_while_the_page_is_idle(
+    tmp_path: Path,
+) -> None:
+    # Summaries of 3,000 characters: 9 MB, past the 8 MB at which the page builds the word
+    # index and then the upper-cased chunks (about 2 MB each) while idle, before any filter.
+    gdf = synthetic.incidents(3000, seed=9)
+    filler = " ".join(["report"] * 500)
+    gdf["summary"] = [f"{text} {filler}"[:3000] for text in gdf["summary"].fillna("")]
+    gdf.loc[10, "summary"] = "front line " + filler
+    gdf.loc[2000, "summary"] = filler + " the Front Line held"
+    store = Path(geoevents.write_incidents(gdf, tmp_path / "long.geojson"))
+    html = tmp_path / "long.html"
+    result = CliRunner().invoke(cli, ["map", str(store), "-o", str(html), "--tiles", "none"])
+    assert result.exit_code == 0, result.output
+    chunked = (
+        "() => { const s = Object.values(geoevents.maps)[0].store.column('summary');"
+        " const c = s.textChunks(); return !!(s.wordIndex() && s.wordIndex().ready"
+        " && c && c.ready); }"
+    )
+    with offline_context() as context:
+        opened = open_map(context, html)
+        page: Any = opened.page
+        page.wait_for_function(chunked, timeout=60_000)
+        assert page.evaluate(
+            "Object.values(geoevents.maps)[0].store.column('summary').textChunks().count()"
+        ) in range(4, 7)
+        for needle in ["front line", "report report", "t rep", "line held"]:
+            page.evaluate("(t) => geoevents.filter({text: t})", needle)
+            assert page.evaluate("geoevents.visible()") == cli_ids(store, needle), needle
         assert not opened.errors

@@ -31,6 +31,7 @@ OWN_SCRIPTS = (
     "sizes.js",
     "popup.js",
     "textindex.js",
+    "textscan.js",
     "store.js",
     "hits.js",
     "vector.js",

@@ -92,16 +92,33 @@
     var offsets = null;
     var data = buffers[desc.data];
     var cache = {};
-    var upper = null; // the whole column upper-cased (ASCII only), once searched
     var index = null; // its words (GE.wordIndex), once started
+    var scan = null; // it upper-cased in chunks (GE.textChunks), once started
 
-    /** Build the word index in slices while the page is idle (up to 12 ms each). */
+    /** The column upper-cased in chunks, made at once if the idle slices have not done it. */
+    function chunksNow() {
+      offsets = offsets || offsetsOf(buffers[desc.lengths]);
+      scan = scan || GE.textChunks(data, offsets);
+      scan.build(Infinity);
+      return scan.failed ? null : scan;
+    }
+
+    /**
+     * Build the word index, then the upper-cased chunks, in slices while the page is idle
+     * (up to 12 ms each): the first search of any kind then finds both ready.
+     */
     function indexSoon() {
       offsets = offsets || offsetsOf(buffers[desc.lengths]);
       index = GE.wordIndex(data, offsets);
       var slice = function (deadline) {
         var budget = deadline && deadline.timeRemaining ? Math.min(12, Math.max(4, deadline.timeRemaining())) : 12;
-        if (!index.build(performance.now() + budget)) idleCall(slice, { timeout: 500 });
+        var until = performance.now() + budget;
+        var done = index.build(until);
+        if (done && !index.failed) {
+          scan = scan || GE.textChunks(data, offsets);
+          done = scan.build(until);
+        }
+        if (!done) idleCall(slice, { timeout: 500 });
       };
       idleCall(slice, { timeout: 500 });
     }
@@ -121,41 +138,27 @@
       /**
        * Mark into[i] = 1 for the rows whose value, upper-cased, contains up (itself upper
        * case, not empty); false when the column is not ASCII (the caller tests row by row).
-       * A native search through the whole column upper-cased once (kept for the next
+       * A native search through the column upper-cased (textscan.js, kept for the next
        * search): a million summaries cost one scan, not a million decodes.
        */
       markContaining: function (up, into) {
+        if (!up) return false;
         // The word index first (textindex.js): once ready it has read every byte, so the
-        // column is ASCII, and it answers most needles without the upper-cased column.
-        if (up && index !== null && index.mark(up, into)) return true;
-        if (upper === null) {
-          offsets = offsets || offsetsOf(buffers[desc.lengths]);
-          var whole = "";
-          try {
-            whole = utf8.decode(data);
-          } catch (error) {
-            whole = ""; // longer than a string may be
-          }
-          upper = whole.length === data.length && data.length > 0 ? whole.toUpperCase() : false;
-          if (upper !== false && upper.length !== whole.length) upper = false;
-        }
-        if (upper === false || !up) return false;
+        // column is ASCII, and it answers most needles from its words, and phrases from
+        // the rows of their words (searched in the chunks when those are ready).
+        var ready = scan !== null && scan.ready ? scan : null;
+        if (index !== null && index.mark(up, into, ready)) return true;
+        var chunks = chunksNow();
+        if (chunks === null) return false;
         // A needle of letters and digits: from the column's word index (textindex.js), made
         // in slices while the page is idle after the first such search (which scans).
         if (index === null && /^[A-Z0-9]+$/.test(up)) indexSoon();
-        var from = 0;
-        var row = 0; // the matches come in order: the row holding one is found by walking on
-        var pos;
-        while ((pos = upper.indexOf(up, from)) >= 0) {
-          while (offsets[row + 1] <= pos) row++;
-          if (pos + up.length <= offsets[row + 1]) {
-            into[row] = 1;
-            from = offsets[row + 1];
-          } else {
-            from = pos + 1; // across two rows' texts: not a match
-          }
-        }
+        chunks.mark(up, into);
         return true;
+      },
+      /** It upper-cased in chunks (textscan.js): null until started, ready when built. */
+      textChunks: function () {
+        return scan;
       },
       /** Its word index (textindex.js): null until started, ready when built. */
       wordIndex: function () {

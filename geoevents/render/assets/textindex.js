@@ -25,15 +25,19 @@
   // Per byte: the byte as the scan compares it (ASCII letters upper-cased).
   var UPPER = new Uint8Array(256);
   for (b = 0; b < 256; b++) UPPER[b] = b >= 97 && b <= 122 ? b - 32 : b;
-  // A phrase is searched row by row (in JS) only in at most 1 row in PHRASE_SHARE: past
-  // that, the native scan of the whole column is quicker.
+  // A phrase is searched byte by byte (in JS) only in at most 1 row in PHRASE_SHARE: past
+  // that, the native scan of the whole column is quicker. With the column upper-cased in
+  // chunks (textscan.js) each candidate row is one native search, quicker than the whole
+  // column's up to 1 row in CHUNKED_SHARE.
   var PHRASE_SHARE = 32;
+  var CHUNKED_SHARE = 2;
 
   /**
    * The word index of an ASCII column: data its bytes, offsets[i] .. offsets[i + 1] row i's.
    * Its build(until) reads rows until that time; once it returns true (index.ready, or
-   * index.failed: a byte that is not ASCII), mark(up, into) sets into[i] = 1 for the rows
-   * containing up (upper case) and returns true, or returns false (the caller scans).
+   * index.failed: a byte that is not ASCII), mark(up, into, scan) sets into[i] = 1 for the
+   * rows containing up (upper case) and returns true, or returns false (the caller scans);
+   * scan, the column's ready chunks (GE.textChunks) or null, searches a phrase's candidates.
    */
   GE.wordIndex = function (data, offsets) {
     var n = offsets.length - 1;
@@ -188,9 +192,9 @@
         if (!index.ready && !index.failed && readRows(until) && !index.failed) sortRows();
         return index.ready || index.failed;
       },
-      mark: function (up, into) {
+      mark: function (up, into, scan) {
         if (!index.ready) return false;
-        if (!NEEDLE.test(up)) return phrase(up, into);
+        if (!NEEDLE.test(up)) return phrase(up, into, scan || null);
         if (text === null) wordTexts();
         // The words holding up; when their rows would cost more to mark than a scan (a short
         // needle in most words), the caller scans.
@@ -245,11 +249,12 @@
     /**
      * A needle with a space or punctuation: each of its runs of letters and digits lies in a
      * word of every row that holds it, so only the rows holding its rarest run (and, when
-     * that is common, its next two) can hold it; each is then searched byte by byte (upper
-     * case, as the scan compares). False (the caller scans) when the needle has no such run,
-     * is not ASCII, or has too many candidates for that to beat a scan.
+     * that is common, its next two) can hold it; each is then searched in scan's chunks, or
+     * byte by byte without them (upper case, as the scan compares). False (the caller scans)
+     * when the needle has no such run, is not ASCII, or has too many candidates for that to
+     * beat a scan.
      */
-    function phrase(up, into) {
+    function phrase(up, into, scan) {
       var bytes = new Uint8Array(up.length);
       for (var b = 0; b < up.length; b++) {
         var code = up.charCodeAt(b);
@@ -276,9 +281,13 @@
       }
       var count = 0;
       for (row = 0; row < n; row++) count += candidates[row];
-      if (count > n / PHRASE_SHARE) {
+      if (count > n / (scan !== null ? CHUNKED_SHARE : PHRASE_SHARE)) {
         candidates.fill(0);
         return false;
+      }
+      if (scan !== null) {
+        scan.markRows(candidates, up, into); // and clears them
+        return true;
       }
       // Each candidate row searched byte by byte for the needle's first byte (either case),
       // then the rest (in int32 positions: the loop stays on small integers).
