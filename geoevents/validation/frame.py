@@ -131,9 +131,10 @@ ARROW_FIELDS = (
 class _Run:
     """One call of :func:`check_frame`: the checks in the order their problems are reported.
 
-    The object columns of the result are the rows of one 2-d array (``block``), filled in
-    place: a DataFrame built from it needs no copy (building one from separate columns would
-    copy them all into such an array).
+    The object columns of the result are arrays made when a check first writes one
+    (``slot``) and filled in place; the frame is built from them without a copy (pandas'
+    copy-on-write keeps each as its own block). A field kept in arrow (``arrow_text``) never
+    gets one: a million rows' object column is 8 MB of pointers, for ten fields 80 MB.
     """
 
     def __init__(
@@ -156,7 +157,7 @@ class _Run:
         self.today = today
         self.json_text = json_text
         self.columns = set(self.raw.columns)
-        self.block = np.empty((len(_OBJECT_COLUMNS), n), dtype=object)
+        self.slots: dict[str, np.ndarray] = {}
         self.arrow_text = arrow_text
         # The kept texts of ARROW_FIELDS, when arrow_text (they replace the block's rows).
         self.arrow: dict[str, pa.ChunkedArray] = {}
@@ -182,8 +183,10 @@ class _Run:
             pa.default_memory_pool().release_unused()
 
     def slot(self, name: str) -> np.ndarray:
-        """The result's column ``name`` (a row of ``block``, written in place)."""
-        return self.block[_OBJECT_COLUMNS.index(name)]
+        """The result's object column ``name`` (None in every row until written, in place)."""
+        if name not in self.slots:
+            self.slots[name] = np.full(self.n, None, dtype=object)
+        return self.slots[name]
 
     def strings(self, name: str, required: bool, given: Text | None = None) -> Text:
         series = self.take(name)
@@ -275,12 +278,16 @@ class _Run:
         self.return_memory()
         check_across(rules, text, self.end_missing, tags)
         geoms = check_geometries(rules, self.geometry)
-        frame = pd.DataFrame(self.block.T, columns=list(_OBJECT_COLUMNS), dtype=object, copy=False)
-        for name in sorted(_DTYPES, key=schema.COLUMNS.index):
-            series = pd.Series(ints[name], dtype=_DTYPES[name])
-            frame.insert(schema.COLUMNS.index(name), name, series)
-        for name, kept in self.arrow.items():
-            frame[name] = pd.Series(pd.arrays.ArrowExtensionArray(kept), index=frame.index)
+        columns: dict[str, Any] = {}
+        for name in schema.COLUMNS:
+            if name in _DTYPES:
+                columns[name] = pd.Series(ints[name], dtype=_DTYPES[name])
+            elif name in self.arrow:
+                columns[name] = pd.Series(pd.arrays.ArrowExtensionArray(self.arrow[name]))
+            else:
+                columns[name] = pd.Series(self.slot(name), dtype=object, copy=False)
+        frame = pd.DataFrame(columns, copy=False)
+        del columns
         geometry = gpd.GeoSeries(geoms, crs=schema.CRS)
         gdf = gpd.GeoDataFrame(frame, geometry=geometry, copy=False)
         check_plausibility(rules, gdf, text, self.today)
