@@ -25,11 +25,11 @@ import shapely
 from browser import FIXTURES, read_incidents
 from shapely.geometry import LineString, Point, Polygon, mapping
 
-from geoevents.render import build_map, values
+from geoevents.render import build_map, payload, values
 from geoevents.render.categories import categorize
 from geoevents.render.columnar import NO_DAY, encode_incidents
 from geoevents.render.legend import precision_code
-from geoevents.render.payload import compress
+from geoevents.render.payload import Compressor, EmbeddedColumns, compress
 from geoevents.render.save import render_html
 from geoevents.schema import COLUMNS, FIELDS
 
@@ -354,10 +354,44 @@ def test_dates_that_are_not_iso_stay_text():
     same_records(gdf)
 
 
+def test_pandas_own_text_columns_concatenated_in_a_notebook_are_encoded():
+    # pandas 3 keeps text as its ``str`` dtype; pd.concat of such frames gives chunked arrow
+    # arrays, which the page's text encoder took for one array (an AttributeError).
+    one = read_incidents(FIXTURES / "hostile.geojson")
+    for name in ("id", "title", "summary", "location", "actor1", "country", "event_type"):
+        one[name] = one[name].astype("str")
+    gdf = gpd.GeoDataFrame(pd.concat([one, one, one], ignore_index=True), crs=one.crs)
+    gdf["id"] = gdf["id"] + [f"-{i}" for i in range(len(gdf))]
+    assert gdf["title"].dtype == "str"
+    same_records(gdf)
+
+
 def test_pieces_are_gzip_members_that_round_trip():
     data = bytes(range(256)) * 1000
     assert gzip.decompress(base64.b64decode(compress(data, 6))) == data
     assert compress(data, 4) == compress(data, 4)
+
+
+@pytest.mark.parametrize("large_from", [10**9, 200_000, 0])
+def test_a_compressor_fed_as_buffers_are_added_embeds_the_same_pieces(monkeypatch, large_from):
+    # The payload below is about 0.6 MB: every buffer is compressed as it is added, at the
+    # large level from the start (0), at the small one throughout (10**9), or at the small
+    # one until 200,000 bytes are added and then, those before too, at the large one.
+    monkeypatch.setattr(payload, "LARGE_DATA_BYTES", large_from)
+    monkeypatch.setattr(payload, "PIECE_BYTES", 64 * 1024)  # several pieces per buffer
+    gdf = read_incidents(FIXTURES / "hostile.geojson")
+    gdf = gpd.GeoDataFrame(pd.concat([gdf] * 400, ignore_index=True), crs=gdf.crs)
+    gdf["summary"] = [f"summary {i} " * (20 + i % 50) for i in range(len(gdf))]
+    codes = np.zeros(len(gdf), dtype=np.int64)
+    plain = EmbeddedColumns(encode_incidents(gdf, codes), "p")
+    compressor = Compressor()
+    data = encode_incidents(gdf, codes, on_add=compressor.added)
+    started = compressor.started  # before the page is rendered
+    fed = EmbeddedColumns(data, "p", compressor)
+    assert fed.pieces == plain.pieces and fed.buffers() == plain.buffers()
+    assert sum(len(texts) for texts in fed.encoded) > len(data.buffers)
+    assert started == len(data.buffers)
+    assert data.on_add is None and all(b.data == b"" for b in data.buffers)
 
 
 @pytest.mark.parametrize("engine", ["classic", "large"])

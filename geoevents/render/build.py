@@ -27,6 +27,7 @@ from geoevents.render.labels import BasemapLabels, check_style
 from geoevents.render.layers import HeatLayer, IncidentLayer, Ready, category_groups, check_size_by
 from geoevents.render.legend import Legend
 from geoevents.render.panel import ProvenancePanel, panel_lines
+from geoevents.render.payload import Compressor
 from geoevents.render.search_box import SearchBox
 from geoevents.render.timeline import TimelineControl
 from geoevents.render.view import FitIncidents
@@ -205,7 +206,10 @@ def build_map(
     column = gdf[layer_by] if layer_by in gdf.columns else [None] * len(gdf)
     categories, codes = categorize(column, layer_by)
     code_array = np.asarray(codes, dtype=np.int64)
-    data = encode_incidents(gdf, code_array)
+    # The buffers are compressed in threads as they are made (payload.Compressor), while
+    # this thread goes on with the rest of the page.
+    compressor = Compressor()
+    data = encode_incidents(gdf, code_array, on_add=compressor.added)
     add_hex_cells(data, gdf, resolutions)
     span = data.date_span
     precision = data.precision_counts
@@ -243,6 +247,7 @@ def build_map(
         cluster=cluster,
         source=source,
         size_by=size_by,
+        compressor=compressor,
     )
     m.add_child(incidents)
     if len(gdf):

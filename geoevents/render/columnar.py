@@ -99,6 +99,9 @@ class ColumnarIncidents:
     extra : dict
         More JSON-ready descriptions of buffers the page's own parts read (``"hex"``: the
         cells of ``hexview.add_hex_cells``), merged into the page's description of the store.
+    on_add : callable, optional
+        Called with the index and bytes of each buffer as it is added (not for a buffer equal
+        to one already there): see ``encode_incidents``.
     """
 
     count: int
@@ -110,6 +113,7 @@ class ColumnarIncidents:
     bounds: list[list[float]] | None = None
     drawable: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
     extra: dict[str, Any] = field(default_factory=dict)
+    on_add: Callable[[int, bytes], None] | None = field(default=None, repr=False)
     _same: dict[tuple[str, int, int], list[int]] = field(default_factory=dict, repr=False)
 
     def add(self, dtype: str, array: np.ndarray | bytes) -> int:
@@ -124,8 +128,11 @@ class ColumnarIncidents:
             if self.buffers[index].data == data:
                 return index
         self.buffers.append(Buffer(dtype, data))
-        self._same.setdefault(key, []).append(len(self.buffers) - 1)
-        return len(self.buffers) - 1
+        index = len(self.buffers) - 1
+        self._same.setdefault(key, []).append(index)
+        if self.on_add is not None:
+            self.on_add(index, data)
+        return index
 
 
 # -- text -------------------------------------------------------------------------------------
@@ -144,6 +151,14 @@ def _arrow_text(cells: Any) -> pa.Array | None:
     return array if pa.types.is_string(t) else array.cast(pa.string())
 
 
+def _whole(array: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """One contiguous array from offset 0 (pandas' own ``str`` columns, as made by
+    ``pd.concat``, give chunked arrays)."""
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    return pa.concat_arrays([array]) if array.offset else array
+
+
 def _text_array(cells: pd.Series | list[Any] | pa.Array) -> pa.Array:
     """Text of one column as an Arrow string array; missing and blank cells are null."""
     arrow = _arrow_text(cells)
@@ -157,7 +172,8 @@ def _text_array(cells: pd.Series | list[Any] | pa.Array) -> pa.Array:
         except (pa.ArrowInvalid, pa.ArrowTypeError):
             # Not all text (a notebook frame with numbers or dates in a text column).
             array = pa.array([values.text(v) for v in cells], type=pa.string())
-    array = pa.concat_arrays([array]) if array.offset else array
+    array = _whole(array)
+    array = array if pa.types.is_string(array.type) else array.cast(pa.string())
     if len(array) == 0:
         return array
     # Only an empty text or one that starts with white space (ASCII, or a multi-byte character
@@ -249,14 +265,13 @@ def _arrow_lists(
     """
     if isinstance(cells.dtype, pd.ArrowDtype) and cells.dtype.pyarrow_dtype == arrow_type:
         array = pa.array(cells.array)
-        array = array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
     else:
         try:
             array = pa.array(cells, type=arrow_type, from_pandas=True)
         except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError):
             array = pa.array([per_value(v) for v in cells], type=arrow_type)
-    array = array.fill_null([]) if array.null_count else array
-    return pa.concat_arrays([array]) if array.offset else array
+    array = _whole(array)
+    return _whole(array.fill_null([])) if array.null_count else array
 
 
 def _list_column(out: ColumnarIncidents, cells: pd.Series) -> dict[str, Any]:
@@ -493,7 +508,11 @@ def _scaled_ints(out: ColumnarIncidents, exact: np.ndarray) -> dict[str, Any] | 
 # -- the whole table --------------------------------------------------------------------------
 
 
-def encode_incidents(gdf: gpd.GeoDataFrame, codes: np.ndarray) -> ColumnarIncidents:
+def encode_incidents(
+    gdf: gpd.GeoDataFrame,
+    codes: np.ndarray,
+    on_add: Callable[[int, bytes], None] | None = None,
+) -> ColumnarIncidents:
     """Encode incidents (EPSG:4326) into columnar buffers.
 
     Parameters
@@ -502,6 +521,9 @@ def encode_incidents(gdf: gpd.GeoDataFrame, codes: np.ndarray) -> ColumnarIncide
         The incidents; schema columns it lacks count as missing.
     codes : numpy.ndarray
         The category index of each row.
+    on_add : callable, optional
+        Called with each new buffer's index and bytes as it is added (and for every buffer
+        added to the result later): ``payload.Compressor.added`` compresses it meanwhile.
 
     Returns
     -------
@@ -509,7 +531,7 @@ def encode_incidents(gdf: gpd.GeoDataFrame, codes: np.ndarray) -> ColumnarIncide
         The buffers and their description; nothing in it is markup.
     """
     n = len(gdf)
-    out = ColumnarIncidents(count=n)
+    out = ColumnarIncidents(count=n, on_add=on_add)
     geoms = np.asarray(gdf.geometry.values, dtype=object)
     lat, lon, is_shape = _anchors(out, geoms)
     drawable = np.isfinite(lat)

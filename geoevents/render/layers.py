@@ -20,7 +20,7 @@ from geoevents.render.categories import Category
 from geoevents.render.columnar import ColumnarIncidents
 from geoevents.render.elements import VerbatimMacroElement
 from geoevents.render.embed import escape_html, script_json
-from geoevents.render.payload import EmbeddedColumns
+from geoevents.render.payload import Compressor, EmbeddedColumns
 from geoevents.schema import COLUMNS, GEO_PRECISIONS
 
 __all__ = [
@@ -108,6 +108,9 @@ class IncidentLayer(VerbatimMacroElement):
         the page's export records it.
     size_by : {None, "fatalities"}
         The field the page sizes points by (``SIZE_FIELDS``), decoded with the positions.
+    compressor : payload.Compressor, optional
+        The compressor ``data``'s buffers went to as they were added (``encode_incidents``'
+        ``on_add``); without one they are compressed when the page is rendered.
     """
 
     _template = Template(
@@ -143,9 +146,11 @@ class IncidentLayer(VerbatimMacroElement):
         cluster: bool = False,
         source: dict[str, Any] | None = None,
         size_by: str | None = None,
+        compressor: Compressor | None = None,
     ) -> None:
         super().__init__()
         self.size_by = check_size_by(size_by)
+        self._compressor = compressor
         if drawer not in DRAWERS:
             raise ValueError(f"unknown drawer {drawer!r}; choose one of: {', '.join(DRAWERS)}")
         self._name = "IncidentLayer"
@@ -182,7 +187,8 @@ class IncidentLayer(VerbatimMacroElement):
     def _columns(self) -> EmbeddedColumns:
         """The compressed buffers (computed once, at the first render)."""
         if self._embedded is None:
-            self._embedded = EmbeddedColumns(self.data, self.get_name())
+            self._embedded = EmbeddedColumns(self.data, self.get_name(), self._compressor)
+            self._compressor = None
         return self._embedded
 
     @property

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import base64
 import os
+import threading
 import zlib
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from geoevents.render.columnar import ColumnarIncidents
 
-__all__ = ["EmbeddedColumns", "compress"]
+__all__ = ["Compressor", "EmbeddedColumns", "compress"]
 
 #: Bytes of raw data per embedded piece: keeps every base64 string far below browser limits
 #: and lets the pieces compress (and decompress) in parallel.
@@ -39,6 +40,92 @@ def compress(piece: bytes | memoryview, level: int) -> str:
     return base64.b64encode(data).decode("ascii")
 
 
+def level_for(total: int) -> int:
+    """The gzip level for a payload of ``total`` raw bytes."""
+    return LARGE_LEVEL if total > LARGE_DATA_BYTES else SMALL_LEVEL
+
+
+class Compressor:
+    """Compresses a payload's buffers in threads as they are added, while the rest is made.
+
+    Pass :meth:`added` as ``on_add`` to ``columnar.encode_incidents`` and the compressor to
+    :class:`EmbeddedColumns`: the pieces are then compressed on the cores the main thread
+    leaves free while it goes on encoding (zlib releases the GIL), not all at the end. The
+    level depends on the payload's total, known only once every buffer is added: pieces are
+    compressed at :data:`SMALL_LEVEL` until the buffers added pass :data:`LARGE_DATA_BYTES`,
+    then every one (again) at :data:`LARGE_LEVEL`, the work lost being a core's that would
+    have been idle. :meth:`texts` gives each piece at the level the whole payload calls for,
+    so the page is the same bytes as without a compressor.
+    """
+
+    def __init__(self) -> None:
+        self._cores = min(4, os.cpu_count() or 1)
+        self._pool: ThreadPoolExecutor | None = None
+        # While the payload is being made one core is the main thread's: the threads take
+        # turns at the others (at all of them once the page waits for its pieces).
+        self._gate = threading.Semaphore(max(1, self._cores - 1))
+        self._waiting = False
+        self._total = 0
+        # Buffer index -> (level, one future per piece).
+        self._jobs: dict[int, tuple[int, list[Future[str]]]] = {}
+        self._data: dict[int, bytes] = {}
+
+    def _compress(self, piece: memoryview, level: int) -> str:
+        with self._gate:
+            return compress(piece, level)
+
+    def _submit(self, index: int, data: bytes, level: int) -> None:
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(max_workers=self._cores)
+        old = self._jobs.get(index)
+        if old is not None:
+            for future in old[1]:
+                future.cancel()
+        view = memoryview(data)
+        starts = range(0, max(len(view), 1), PIECE_BYTES)
+        pool = self._pool
+        futures = [pool.submit(self._compress, view[s : s + PIECE_BYTES], level) for s in starts]
+        self._jobs[index] = (level, futures)
+
+    def added(self, index: int, data: bytes) -> None:
+        """Start compressing buffer ``index`` (its raw bytes ``data``)."""
+        self._total += len(data)
+        self._data[index] = data
+        level = level_for(self._total)
+        # Past LARGE_DATA_BYTES the level changes once: what was under way starts again.
+        for earlier, raw in self._data.items():
+            if self._jobs.get(earlier, (None, []))[0] != level:
+                self._submit(earlier, raw, level)
+
+    def start(self, index: int, data: bytes, level: int) -> None:
+        """Make sure buffer ``index`` is being compressed at ``level``, on every core."""
+        if not self._waiting:
+            self._waiting = True
+            for _ in range(self._cores - max(1, self._cores - 1)):
+                self._gate.release()
+        job = self._jobs.get(index)
+        if job is None or job[0] != level:
+            self._submit(index, data, level)
+
+    @property
+    def started(self) -> int:
+        """How many buffers are being compressed (or are done)."""
+        return len(self._jobs)
+
+    def texts(self, index: int) -> list[str]:
+        """The base64 pieces of buffer ``index`` (waits for them), at the level it was
+        last started at."""
+        return [future.result() for future in self._jobs[index][1]]
+
+    def close(self) -> None:
+        """Let the threads go, and the raw bytes held for a change of level."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+        self._jobs.clear()
+        self._data.clear()
+
+
 class EmbeddedColumns:
     """The buffers of ``data``, compressed once, with the description the page reads.
 
@@ -48,29 +135,30 @@ class EmbeddedColumns:
         From ``columnar.encode_incidents``; its raw buffers are freed once compressed.
     prefix : str
         Start of the element ids of the pieces (unique in the page).
+    compressor : Compressor, optional
+        The one ``data``'s buffers were given to as they were added (their pieces already
+        compressed or under way); without one, every piece is compressed here.
     """
 
-    def __init__(self, data: ColumnarIncidents, prefix: str) -> None:
+    def __init__(
+        self, data: ColumnarIncidents, prefix: str, compressor: Compressor | None = None
+    ) -> None:
         self.prefix = prefix
-        total = sum(len(b.data) for b in data.buffers)
-        level = LARGE_LEVEL if total > LARGE_DATA_BYTES else SMALL_LEVEL
-        jobs: list[tuple[int, memoryview]] = []
-        for index, buffer in enumerate(data.buffers):
-            view = memoryview(buffer.data)
-            starts = range(0, max(len(view), 1), PIECE_BYTES)
-            jobs.extend((index, view[s : s + PIECE_BYTES]) for s in starts)
+        level = level_for(sum(len(b.data) for b in data.buffers))
         # zlib releases the GIL while it compresses, so threads use every core.
-        with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
-            texts = list(pool.map(lambda job: compress(job[1], level), jobs))
-        self.encoded: list[list[str]] = [[] for _ in data.buffers]
-        for (index, _), text in zip(jobs, texts, strict=True):
-            self.encoded[index].append(text)
+        compressor = compressor or Compressor()
+        try:
+            for index, buffer in enumerate(data.buffers):
+                compressor.start(index, buffer.data, level)
+            self.encoded = [compressor.texts(index) for index in range(len(data.buffers))]
+        finally:
+            compressor.close()
         self.dtypes = [b.dtype for b in data.buffers]
         self.sizes = [len(b.data) for b in data.buffers]
-        del jobs
         # The raw buffers are not needed again: free them before the page is rendered.
         for buffer in data.buffers:
             buffer.data = b""
+        data.on_add = None
 
     @property
     def pieces(self) -> list[tuple[str, str]]:
