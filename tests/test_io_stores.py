@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import warnings
+from typing import Any
 
 import geopandas as gpd
 import pandas as pd
@@ -124,6 +125,28 @@ def test_bbox_covering_columns(tmp_path, frame):
     }
     assert b'"version": "1.1.0"' in file_schema.metadata[b"geo"]
     assert "bbox" not in load(path).columns
+
+
+def test_the_covering_is_read_by_the_row_filter_only(tmp_path, frame, monkeypatch):
+    # Turned into pandas, a covering is one dict per row (300 MB and a third of the read at a
+    # million rows), which geopandas then drops: the reader leaves it to the filter.
+    path = write_incidents(frame, tmp_path / "s.parquet")
+    read = gpd.read_parquet
+    asked: list[Any] = []
+
+    def spy(*args: Any, **kwargs: Any) -> gpd.GeoDataFrame:
+        asked.append(kwargs.get("columns"))
+        return read(*args, **kwargs)
+
+    monkeypatch.setattr(gpd, "read_parquet", spy)
+    box = Criteria(bbox=(40.0, 31.0, 44.5, 35.0))
+    some, report, _ = read_incidents(path, criteria=box)
+    assert some is not None and report.ok
+    assert len(some) < len(frame)  # the filter left rows out, by the covering
+    assert asked and all(c is not None and "bbox" not in c and "geometry" in c for c in asked)
+    whole = load(path)
+    assert len(whole) == len(frame)
+    same(by_id(filter_incidents(some, box)), by_id(filter_incidents(whole, box)))
 
 
 # -- point 4: CSV wkt keeps every coordinate --------------------------------------------------
