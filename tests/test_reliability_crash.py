@@ -116,3 +116,27 @@ def test_a_terminated_writer_removes_its_temporary(tmp_path):
         _, err = proc.communicate()
         assert temporaries_of(html) == [], (proc.returncode, err.decode()[-2000:])
         assert whole_map(html)
+
+
+def test_repeated_terminations_end_quietly(tmp_path):
+    # A supervisor (or an impatient user) that sends SIGTERM again while the command unwinds
+    # from the first: the same exit status, no traceback, no temporary left.
+    store = tmp_path / "store.geojson"
+    store.write_bytes(SMALL.read_bytes())
+    html = tmp_path / "map.html"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen(
+        writer("map", store, html), env=env, stderr=subprocess.PIPE, cwd=tmp_path
+    )
+    time.sleep(0.3)  # inside the imports or the work
+    for _ in range(40):
+        if proc.poll() is not None:
+            break
+        proc.send_signal(signal.SIGTERM)
+        time.sleep(0.002)
+    _, err = proc.communicate(timeout=60)
+    text = err.decode()
+    assert "Traceback" not in text and "Exception ignored" not in text, text[-2000:]
+    # (-SIGTERM: it came before the handler was set, during the first imports.)
+    assert proc.returncode in (0, 128 + signal.SIGTERM, -signal.SIGTERM), proc.returncode
+    assert temporaries_of(html) == []

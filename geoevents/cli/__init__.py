@@ -91,7 +91,11 @@ for _module in (
 
 
 def _terminated(signum: int, frame: Any) -> None:
-    # Unwind as for Ctrl-C, so that a writer removes its temporary file on the way out.
+    # Unwind as for Ctrl-C, so that a writer removes its temporary file on the way out. A
+    # second SIGTERM while unwinding (or while the interpreter waits for threads at exit)
+    # would raise again where nothing catches it: a traceback on stderr, and the temporary
+    # file left behind. The first one is already ending the process.
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     raise SystemExit(128 + signum)
 
 
