@@ -254,6 +254,23 @@ def test_pushdown_expression():
     assert kept["date_start"].to_pylist() == ["2018-12-30", "2019-02-01", None]
 
 
+@pytest.mark.parametrize("kind", ["dir", "partitioned"])
+def test_a_store_of_many_files_is_read_a_file_at_a_time(stores, kind, monkeypatch):
+    # Given every file, pyarrow reads several at once, each whole before the filter: a file at
+    # a time keeps the read's peak near one file's (the selection itself is the test above).
+    read = gpd.read_parquet
+    sources: list[Any] = []
+
+    def spy(source: Any, **kwargs: Any) -> gpd.GeoDataFrame:
+        sources.append(source)
+        return read(source, **kwargs)
+
+    monkeypatch.setattr(gpd, "read_parquet", spy)
+    gdf, report, _ = read_incidents(stores[kind], criteria=Criteria(start="2019"))
+    assert report.ok and len(gdf) > 0
+    assert len(sources) > 1 and all(isinstance(s, list) and len(s) == 1 for s in sources)
+
+
 def test_partitioned_layout(stores, frame):
     root = stores["partitioned"]
     years = sorted({d[:4] for d in frame["date_start"]})

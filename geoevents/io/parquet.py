@@ -28,6 +28,7 @@ from geoevents.io.atomic import atomic_directory, check_target, refuse_overwrite
 from geoevents.io.columns import arrow_dtype, as_checked_before, as_table, is_list_type, reading
 from geoevents.io.pushdown import pushdown_filter
 from geoevents.io.stores import FORMATS, Store
+from geoevents.validation.text import is_text_dtype
 
 __all__ = [
     "ARROW_TYPES",
@@ -284,12 +285,39 @@ def read_parquet(
             # geopandas would turn the covering into a dict per row (a third of the read at a
             # million rows, and 300 MB), then drop it; the filter above still reads it.
             extra["columns"] = [name for name in unified.names if name not in skipped]
-        gdf = gpd.read_parquet(source, to_pandas_kwargs=to_pandas, **extra)
-        _check_text(gdf)
+        if store.is_dataset:
+            # A file at a time: given them all, pyarrow reads several at once, each whole
+            # before the filter (3.6 GB to keep 1.8 of 5 million rows in five files; 2.4 GB
+            # and a third of the time one by one).
+            parts = []
+            repeated = [n for n in _text_columns(unified) if n in unified.names]
+            for name in source:
+                part = gpd.read_parquet([name], to_pandas_kwargs=to_pandas, **extra)
+                _check_text(part)
+                parts.append(_as_dictionaries(part, repeated))
+                # The pool keeps the whole file's decoded columns, which no part reuses.
+                pa.default_memory_pool().release_unused()
+            gdf = parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
+            del parts, part
+        else:
+            gdf = gpd.read_parquet(source, to_pandas_kwargs=to_pandas, **extra)
+            _check_text(gdf)
     if gdf.crs is not None and not gdf.crs.equals("EPSG:4326"):
         gdf = gdf.to_crs("EPSG:4326")
     raw = as_checked_before(pd.DataFrame(gdf.drop(columns=gdf.geometry.name)))
     return raw, gdf.geometry
+
+
+def _as_dictionaries(gdf: gpd.GeoDataFrame, names: list[str]) -> gpd.GeoDataFrame:
+    """``gdf`` with its text columns ``names`` dictionary-encoded, as ``read_dictionary``
+    reads one file's (pyarrow ignores it when given a dataset's schema): the checks then make
+    one Python string per distinct value, not one per row."""
+    for name in names:
+        series = gdf[name]
+        if isinstance(series.dtype, pd.ArrowDtype) and is_text_dtype(series.dtype):
+            encoded = pa.array(series.array).dictionary_encode()
+            gdf[name] = pd.Series(pd.arrays.ArrowExtensionArray(encoded), index=gdf.index)
+    return gdf
 
 
 def _check_text(gdf: gpd.GeoDataFrame) -> None:
