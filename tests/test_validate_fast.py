@@ -889,3 +889,34 @@ def test_twenty_thousand_unknown_columns_take_linear_time():
     assert time.perf_counter() - started < 5
     assert len(report.warnings) == 20_000 and report.ok
     assert len(report.summarised(5)) == 6
+
+
+def test_a_store_of_copies_names_its_double_counts_only_when_shown(monkeypatch):
+    # Every record but the first of each pair repeats it: 100,000 double counts, each naming
+    # its first record. The names are made for the messages shown, not for every warning.
+    named = []
+    name = rules.Names.__call__
+    monkeypatch.setattr(rules.Names, "__call__", lambda self, i: named.append(i) or name(self, i))
+    n = 200_000
+    raw = pd.DataFrame(
+        {
+            "id": [f"c{i}" for i in range(n)],
+            "title": ["copy"] * n,
+            "date_start": ["2020-01-01"] * n,
+            "date_precision": ["day"] * n,
+            "event_type": ["Battles"] * n,
+            "actor1": [f"actor {i // 2}" for i in range(n)],
+            "country": ["Iraq"] * n,
+            "iso3": ["IRQ"] * n,
+        },
+        dtype=object,
+    )
+    geoms = shapely.points(np.full(n, 44.0), np.full(n, 33.0))
+    report = ValidationReport(source="copies", count=n)
+    check_frame(raw, geoms, report, today=TODAY)
+    assert len(report.warnings) == n // 2 and report.ok
+    assert len(named) < 100
+    head = report.head(3)
+    assert 'likely the same event as feature 0 (id "c0")' in head[0]
+    assert 'likely the same event as feature 2 (id "c2")' in head[1]
+    assert len(named) < 200

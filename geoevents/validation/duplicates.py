@@ -8,6 +8,9 @@ when the first row of one of its keys is an earlier row, and the message names t
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from typing import overload
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -46,8 +49,31 @@ def check_double_counts(rules: RowRules, gdf: gpd.GeoDataFrame) -> None:
     first = np.minimum(_first_of(at, at_ok), _first_of(place, in_ok))
     rows = np.flatnonzero(first < np.arange(n))
     firsts = first[rows]
-    names = np.array([rules.name(int(j)) for j in firsts.tolist()], dtype=object)
-    rules.record(rules.batch(LIKELY_DOUBLE, None, rows, firsts, names))
+    rules.record(rules.batch(LIKELY_DOUBLE, None, rows, firsts, _Names(firsts, rules.name)))
+
+
+class _Names(Sequence[str | None]):
+    """The name of each earlier record, made when its message is (a store of copies has a
+    million of them: naming each here was a Python call per row, and their strings)."""
+
+    def __init__(self, rows: np.ndarray, name: Callable[[int], str | None]):
+        self._rows, self._name = rows, name
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    @overload
+    def __getitem__(self, k: int) -> str | None: ...
+    @overload
+    def __getitem__(self, k: slice | np.ndarray) -> _Names: ...
+    def __getitem__(self, k: int | slice | np.ndarray) -> str | _Names | None:
+        if isinstance(k, slice | np.ndarray):
+            return _Names(self._rows[k], self._name)
+        return self._name(int(self._rows[k]))
+
+    def gather(self, ks: np.ndarray) -> list[str | None]:
+        """The names at ``ks``."""
+        return [self._name(int(j)) for j in self._rows[ks].tolist()]
 
 
 def _geometry_codes(geoms: np.ndarray, present: np.ndarray) -> np.ndarray:
