@@ -1,0 +1,32 @@
+#!/bin/bash
+# Time `geoevents map` from two commits alternately, in the same minutes (a machine whose speed
+# drifts makes runs minutes apart incomparable).
+#
+#   benchmarks/ab.sh BASE RUNS STORE [map options...]
+#   benchmarks/ab.sh HEAD~3 6 benchmarks/data/incidents-1000000-seed42.parquet --timeline
+#
+# BASE is checked out in a git worktree (removed at the end); "after" is this checkout. Prints
+# each run's wall time and peak RSS, then the medians, and whether the two maps are the same
+# bytes.
+set -euo pipefail
+base=$1; runs=$2; store=$3; shift 3
+here=$(cd "$(dirname "$0")/.." && pwd)
+python=${PYTHON:-$here/.venv/bin/python}
+tree=$(mktemp -d)
+git -C "$here" worktree add -q --detach "$tree" "$base"
+trap 'git -C "$here" worktree remove --force "$tree"' EXIT
+out=$(mktemp -d)
+for _ in $(seq "$runs"); do
+  for side in before after; do
+    if [ "$side" = before ]; then src=$tree; else src=$here; fi
+    /usr/bin/time -f "$side %e %M" env PYTHONPATH="$src" "$python" -c \
+      'import sys; from geoevents.cli import main; sys.argv[0] = "geoevents"; main()' \
+      -q map "$store" -o "$out/$side.html" --tiles none --force "$@" 2>&1 | grep -E "^(before|after) "
+  done
+done | tee "$out/times" | awk '{print $1 ": " $2 " s, " int($3 / 1024) " MB"}'
+for side in before after; do
+  grep "^$side " "$out/times" | sort -k2 -n | awk -v s="$side" \
+    '{t[NR] = $2} END {printf "%s: median %.2f s of %d\n", s, (NR % 2 ? t[(NR + 1) / 2] : (t[NR / 2] + t[NR / 2 + 1]) / 2), NR}'
+done
+if cmp -s "$out/before.html" "$out/after.html"; then echo "same bytes"; else echo "the maps differ"; fi
+rm -rf "$out"
