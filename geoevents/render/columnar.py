@@ -33,6 +33,7 @@ import shapely
 
 from geoevents.io.csv import shape_wkt
 from geoevents.render import values
+from geoevents.render.arrowtext import text_array, whole_array
 from geoevents.render.coords import COORD_DIGITS
 from geoevents.render.numbered import split_numbered
 from geoevents.schema import FIELDS, SOURCE_KEYS
@@ -138,69 +139,6 @@ class ColumnarIncidents:
 # -- text -------------------------------------------------------------------------------------
 
 
-def _arrow_text(cells: Any) -> pa.Array | None:
-    """The Arrow string array a pandas ``ArrowDtype`` text column holds (no Python strings
-    made), or None for any other column."""
-    if not isinstance(cells, pd.Series) or not isinstance(cells.dtype, pd.ArrowDtype):
-        return None
-    t = cells.dtype.pyarrow_dtype
-    if not (pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_string_view(t)):
-        return None
-    array = pa.array(cells.array)
-    array = array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
-    return array if pa.types.is_string(t) else array.cast(pa.string())
-
-
-def _whole(array: pa.Array | pa.ChunkedArray) -> pa.Array:
-    """One contiguous array from offset 0 (pandas' own ``str`` columns, as made by
-    ``pd.concat``, give chunked arrays)."""
-    if isinstance(array, pa.ChunkedArray):
-        array = array.combine_chunks()
-    return pa.concat_arrays([array]) if array.offset else array
-
-
-def _text_array(cells: pd.Series | list[Any] | pa.Array) -> pa.Array:
-    """Text of one column as an Arrow string array; missing and blank cells are null."""
-    arrow = _arrow_text(cells)
-    if isinstance(cells, pa.Array):
-        array = cells
-    elif arrow is not None:
-        array = arrow
-    else:
-        try:
-            array = pa.array(cells, type=pa.string(), from_pandas=True)
-        except (pa.ArrowInvalid, pa.ArrowTypeError):
-            # Not all text (a notebook frame with numbers or dates in a text column).
-            array = pa.array([values.text(v) for v in cells], type=pa.string())
-    array = _whole(array)
-    array = array if pa.types.is_string(array.type) else array.cast(pa.string())
-    if len(array) == 0:
-        return array
-    # Only an empty text or one that starts with white space (ASCII, or a multi-byte character
-    # that may be a Unicode space) can be blank; look closer only at those.
-    offsets = np.frombuffer(array.buffers()[1], dtype="<i4", count=len(array) + 1)
-    data = array.buffers()[2]
-    if data is None or len(data) == 0:
-        maybe_blank = np.ones(len(array), dtype=bool)
-    else:
-        raw = np.frombuffer(data, dtype=np.uint8)
-        starts = offsets[:-1]
-        empty = offsets[1:] == starts
-        first = raw[np.minimum(starts, len(raw) - 1)]
-        maybe_blank = empty | np.isin(first, _SPACE_STARTS) | (first >= 0x80)
-    if not maybe_blank.any():
-        return array
-    blank = pc.fill_null(pc.match_substring_regex(array, _BLANK), False)
-    blank = pc.and_(blank, pa.array(maybe_blank))
-    return pc.if_else(blank, pa.scalar(None, pa.string()), array)
-
-
-# What Python's str.strip() removes: ASCII white space, the separators \x1c-\x1f, NEL and the
-# Unicode space, line and paragraph separators.
-_BLANK = r"^[\s\x{0b}\x{1c}-\x{1f}\x{85}\p{Z}]*$"
-_SPACE_STARTS = np.frombuffer(b" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f", dtype=np.uint8)
-
-
 def _string_buffers(out: ColumnarIncidents, array: pa.Array) -> dict[str, Any]:
     """Offsets and UTF-8 data of a string array; a null is an empty range (blank = missing)."""
     array = array.fill_null("") if array.null_count else array
@@ -270,8 +208,8 @@ def _arrow_lists(
             array = pa.array(cells, type=arrow_type, from_pandas=True)
         except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError):
             array = pa.array([per_value(v) for v in cells], type=arrow_type)
-    array = _whole(array)
-    return _whole(array.fill_null([])) if array.null_count else array
+    array = whole_array(array)
+    return whole_array(array.fill_null([])) if array.null_count else array
 
 
 def _list_column(out: ColumnarIncidents, cells: pd.Series) -> dict[str, Any]:
@@ -279,7 +217,7 @@ def _list_column(out: ColumnarIncidents, cells: pd.Series) -> dict[str, Any]:
     # Arrow lists were checked in arrow memory (validation.lists.check_string_lists_arrow).
     array = _arrow_lists(cells, _LIST_TYPE, values.text_list)
     offsets = array.offsets.to_numpy().astype("<i4")
-    items = _text_array(array.values.slice(offsets[0], offsets[-1] - offsets[0]))
+    items = text_array(array.values.slice(offsets[0], offsets[-1] - offsets[0]))
     return {
         "kind": "list",
         "lengths": _add_counts(out, np.diff(offsets)),
@@ -296,7 +234,7 @@ def _sources_column(out: ColumnarIncidents, cells: pd.Series) -> dict[str, Any]:
     array = _arrow_lists(cells, _SOURCE_TYPE, values.sources)
     offsets = array.offsets.to_numpy().astype("<i4")
     entries = array.values.slice(offsets[0], offsets[-1] - offsets[0])
-    keys = {key: _text_column(out, _text_array(entries.field(key))) for key in SOURCE_KEYS}
+    keys = {key: _text_column(out, text_array(entries.field(key))) for key in SOURCE_KEYS}
     return {"kind": "sources", "lengths": _add_counts(out, np.diff(offsets)), "keys": keys}
 
 
@@ -321,7 +259,7 @@ def _id_column(out: ColumnarIncidents, array: pa.Array) -> dict[str, Any]:
 
 def _day_numbers(cells: pd.Series) -> np.ndarray | None:
     """Dates as days since 1970-01-01 (``NO_DAY`` where missing), or None if one is not ISO."""
-    array = _text_array(cells)
+    array = text_array(cells)
     numbers = np.full(len(array), NO_DAY, dtype="<i4")
     present = array.is_valid().to_numpy(zero_copy_only=False)
     valid = array.drop_null()
@@ -587,9 +525,9 @@ def encode_incidents(
             out.columns[spec.name] = _sources_column(out, cells)
             continue
         if spec.name == "id":
-            out.columns["id"] = _id_column(out, _text_array(cells))
+            out.columns["id"] = _id_column(out, text_array(cells))
             continue
-        out.columns[spec.name] = _text_column(out, _text_array(cells))
+        out.columns[spec.name] = _text_column(out, text_array(cells))
     out.date_span = _date_span(out, gdf)
     return out
 
@@ -598,10 +536,10 @@ def _date_span(out: ColumnarIncidents, gdf: gpd.GeoDataFrame) -> tuple[str, str]
     """First ``date_start`` and last ``date_end`` (a missing end is the start), as text."""
     if "date_start" not in gdf.columns:
         return None
-    starts = _text_array(gdf["date_start"])
+    starts = text_array(gdf["date_start"])
     if starts.null_count == len(starts):
         return None
-    ends = _text_array(gdf["date_end"]) if "date_end" in gdf.columns else starts
+    ends = text_array(gdf["date_end"]) if "date_end" in gdf.columns else starts
     ends = pc.if_else(pc.is_null(starts), pa.scalar(None, pa.string()), pc.coalesce(ends, starts))
     first = pc.min(starts).as_py()
     last = pc.max(ends).as_py()

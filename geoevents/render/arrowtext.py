@@ -1,0 +1,82 @@
+"""Columns of a frame as contiguous arrow string arrays, for the page's encoder.
+
+One rule for what counts as text: a missing or blank cell is null, a pandas ``ArrowDtype``
+column is taken as it is (no Python strings made), pandas' own ``str`` columns and chunked
+arrays are joined into one array from offset 0.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from geoevents.render import values
+
+__all__ = ["text_array", "whole_array"]
+
+
+def _arrow_text(cells: Any) -> pa.Array | None:
+    """The Arrow string array a pandas ``ArrowDtype`` text column holds (no Python strings
+    made), or None for any other column."""
+    if not isinstance(cells, pd.Series) or not isinstance(cells.dtype, pd.ArrowDtype):
+        return None
+    t = cells.dtype.pyarrow_dtype
+    if not (pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_string_view(t)):
+        return None
+    array = pa.array(cells.array)
+    array = array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
+    return array if pa.types.is_string(t) else array.cast(pa.string())
+
+
+def whole_array(array: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """One contiguous array from offset 0 (pandas' own ``str`` columns, as made by
+    ``pd.concat``, give chunked arrays)."""
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    return pa.concat_arrays([array]) if array.offset else array
+
+
+def text_array(cells: pd.Series | list[Any] | pa.Array) -> pa.Array:
+    """Text of one column as an Arrow string array; missing and blank cells are null."""
+    arrow = _arrow_text(cells)
+    if isinstance(cells, pa.Array):
+        array = cells
+    elif arrow is not None:
+        array = arrow
+    else:
+        try:
+            array = pa.array(cells, type=pa.string(), from_pandas=True)
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            # Not all text (a notebook frame with numbers or dates in a text column).
+            array = pa.array([values.text(v) for v in cells], type=pa.string())
+    array = whole_array(array)
+    array = array if pa.types.is_string(array.type) else array.cast(pa.string())
+    if len(array) == 0:
+        return array
+    # Only an empty text or one that starts with white space (ASCII, or a multi-byte character
+    # that may be a Unicode space) can be blank; look closer only at those.
+    offsets = np.frombuffer(array.buffers()[1], dtype="<i4", count=len(array) + 1)
+    data = array.buffers()[2]
+    if data is None or len(data) == 0:
+        maybe_blank = np.ones(len(array), dtype=bool)
+    else:
+        raw = np.frombuffer(data, dtype=np.uint8)
+        starts = offsets[:-1]
+        empty = offsets[1:] == starts
+        first = raw[np.minimum(starts, len(raw) - 1)]
+        maybe_blank = empty | np.isin(first, _SPACE_STARTS) | (first >= 0x80)
+    if not maybe_blank.any():
+        return array
+    blank = pc.fill_null(pc.match_substring_regex(array, _BLANK), False)
+    blank = pc.and_(blank, pa.array(maybe_blank))
+    return pc.if_else(blank, pa.scalar(None, pa.string()), array)
+
+
+# What Python's str.strip() removes: ASCII white space, the separators \x1c-\x1f, NEL and the
+# Unicode space, line and paragraph separators.
+_BLANK = r"^[\s\x{0b}\x{1c}-\x{1f}\x{85}\p{Z}]*$"
+_SPACE_STARTS = np.frombuffer(b" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f", dtype=np.uint8)
