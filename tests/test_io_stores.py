@@ -22,9 +22,12 @@ import pyarrow.parquet as pq
 import pyogrio
 import pytest
 import shapely
+from click.testing import CliRunner
 
+import geoevents.io.formats as formats
 import geoevents.io.memory as memory
 from geoevents import schema
+from geoevents.cli import cli
 from geoevents.errors import InputError, OutputError, UsageError
 from geoevents.filters import Criteria, filter_incidents
 from geoevents.io import load, read_incidents, write_incidents
@@ -269,6 +272,57 @@ def test_a_store_of_many_files_is_read_a_file_at_a_time(stores, kind, monkeypatc
     gdf, report, _ = read_incidents(stores[kind], criteria=Criteria(start="2019"))
     assert report.ok and len(gdf) > 0
     assert len(sources) > 1 and all(isinstance(s, list) and len(s) == 1 for s in sources)
+
+
+@pytest.mark.parametrize("command", ["list", "map", "stats"])
+def test_a_command_reads_only_what_its_filters_can_select(
+    stores, frame, command, monkeypatch, tmp_path
+):
+    # As on a cluster, the rows the files' own filter leaves out are neither read nor
+    # checked: a month of a store of millions is read in seconds.
+    read = formats.read_parquet
+    rows: list[int] = []
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        raw, geoms = read(*args, **kwargs)
+        rows.append(len(raw))
+        return raw, geoms
+
+    monkeypatch.setattr(formats, "read_parquet", spy)
+    path = str(stores["partitioned"])
+    out = {"list": ["--format", "json"], "map": ["-o", "-", "--tiles", "none"], "stats": []}
+    result = CliRunner().invoke(
+        cli, [command, path, "--start", "2019", "--end", "2019"] + out[command]
+    )
+    assert result.exit_code == 0, result.output
+    expected = filter_incidents(frame, Criteria(start="2019", end="2019"))
+    assert rows and len(expected) <= rows[-1] < len(frame) / 2
+    if command == "list":
+        assert sorted(r["id"] for r in json.loads(result.stdout)) == sorted(expected["id"])
+
+
+def test_a_map_of_too_many_is_refused_before_its_store_is_read(
+    stores, frame, monkeypatch, tmp_path
+):
+    # The files' filter counts (at least) the selection from the columns it tests: a map of
+    # more than --max-points is refused before the store is read and checked.
+    def never(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("read")
+
+    monkeypatch.setattr(formats, "read_parquet", never)
+    path = str(stores["partitioned"])
+    kept = len(filter_incidents(frame, Criteria(start="2019")))
+    html = str(tmp_path / "m.html")
+    args = ["map", path, "--start", "2019", "--max-points", "5", "-o", html]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 3, result.output
+    assert f"up to {kept:,} incidents match, more than the 5 one map page" in result.stderr
+    assert "--max-points N" in result.stderr and "Traceback" not in result.output
+    # Filters the files cannot apply (a country) leave the count to the read.
+    monkeypatch.undo()
+    args = ["map", path, "--start", "2019", "--country", "Syria", "--max-points", "5"]
+    result = CliRunner().invoke(cli, [*args, "-o", html])
+    assert result.exit_code in (3, 5) and "up to" not in result.stderr
 
 
 def test_partitioned_layout(stores, frame):

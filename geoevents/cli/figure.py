@@ -69,7 +69,7 @@ def command(
     from geoevents.filters import filter_incidents
 
     figure_format(out)
-    gdf = load_store(path, skip_invalid=skip_invalid)
+    gdf = load_store(path, skip_invalid=skip_invalid, criteria=criteria)
     with gc_frozen():
         # Without filters, no copy of the whole store (filter_incidents copies what it keeps).
         if not criteria.is_empty() or not len(gdf):

@@ -199,7 +199,7 @@ def command(
       geoevents map --start 2017-10 --end 2017-10 --timeline -o output/oct-2017.html
     """
     from geoevents.io.atomic import check_target
-    from geoevents.io.census import stored_rows
+    from geoevents.io.census import matching_rows, stored_rows
     from geoevents.io.digest import store_sha256
     from geoevents.io.memory import MAP_MAX_INCIDENTS, check_map_size
     from geoevents.render import MapInfo, build_map, save_map
@@ -225,6 +225,12 @@ def command(
     stored = stored_rows(path) if not (filtered or scheduler) else None
     if stored is not None:
         check_map_size(stored, path, max_points=max_points)
+    elif criteria.describe() and not (skip_invalid or scheduler):
+        # Filtered by dates, event types or a box alone: the files' own filter counts (at
+        # least) the selection from those columns, before gigabytes are read and checked.
+        kept = matching_rows(path, criteria)
+        if kept is not None:
+            check_map_size(kept, path, max_points=max_points, at_most=True)
     started = time.perf_counter()
     if scheduler:
         from geoevents.cli.on_cluster import cluster_points

@@ -16,6 +16,7 @@ import csv
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -23,7 +24,18 @@ from geoevents import schema
 from geoevents.errors import GeoeventsError, InputError
 from geoevents.io.stores import parquet_parts, resolve_store
 
-__all__ = ["MAX_COLUMNS", "Census", "check_columns", "count_store", "csv_columns", "stored_rows"]
+if TYPE_CHECKING:
+    from geoevents.filters import Criteria
+
+__all__ = [
+    "MAX_COLUMNS",
+    "Census",
+    "check_columns",
+    "count_store",
+    "csv_columns",
+    "matching_rows",
+    "stored_rows",
+]
 
 #: The most columns (CSV, GeoParquet, GeoPackage) or distinct property names (GeoJSON) a store
 #: may have. The schema has 20 fields; a store a hundred times wider is not incidents, and
@@ -205,6 +217,30 @@ def stored_rows(path: str | os.PathLike[str]) -> int | None:
         return None
     census = count_store(store.path, store.fmt)
     return census.rows if census is not None else None
+
+
+def matching_rows(path: str | os.PathLike[str], criteria: Criteria) -> int | None:
+    """At most how many incidents of a GeoParquet store ``criteria`` select, counted before
+    the store is read, when the criteria are all pushed down to the files (dates, event types,
+    a bounding box); None otherwise.
+
+    Parameters
+    ----------
+    path : path-like
+        The store, as a command names it.
+    criteria : Criteria
+        The command's filters.
+    """
+    from geoevents.io.parquet import rows_kept
+    from geoevents.io.pushdown import only_pushed_down
+
+    if not only_pushed_down(criteria):
+        return None
+    try:
+        store = resolve_store(path)
+    except GeoeventsError:  # the reader words it
+        return None
+    return rows_kept(store, criteria) if store.fmt == "parquet" else None
 
 
 def _parquet_census(path: str | os.PathLike[str]) -> Census | None:

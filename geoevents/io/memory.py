@@ -400,7 +400,11 @@ def check_memory(
 
 
 def check_map_size(
-    count: int, source: str | os.PathLike[str], *, max_points: int | None = None
+    count: int,
+    source: str | os.PathLike[str],
+    *,
+    max_points: int | None = None,
+    at_most: bool = False,
 ) -> None:
     """Refuse a map of more incidents than a browser page holds well.
 
@@ -416,6 +420,9 @@ def check_map_size(
     max_points : int, optional
         The limit, for a user who knows their browser can take more; by default
         :data:`MAP_MAX_INCIDENTS`.
+    at_most : bool, default False
+        ``count`` is a bound on the selection, counted by the store's own filter before the
+        store is read (:func:`geoevents.io.census.matching_rows`).
 
     Raises
     ------
@@ -427,8 +434,9 @@ def check_map_size(
     if count <= limit:
         return
     html = _size(count * _HTML_PER_INCIDENT)
+    what = f"up to {count:,} incidents match" if at_most else f"{count:,} incidents to map"
     raise InputError(
-        f"{source}: {count:,} incidents to map, more than the {limit:,} one map page holds "
+        f"{source}: {what}, more than the {limit:,} one map page holds "
         f"well (it would be about {html} of HTML); map fewer: select them "
         f"({_MAP_FILTERS}), or map them aggregated ({_MAP_AGGREGATE}), or pass "
         f"{_MAP_OVERRIDE} to try a larger page anyway",

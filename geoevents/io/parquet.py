@@ -22,7 +22,7 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from geoevents import schema
-from geoevents.errors import InputError, UsageError
+from geoevents.errors import GeoeventsError, InputError, UsageError
 from geoevents.filters import Criteria
 from geoevents.io.atomic import atomic_directory, check_target, refuse_overwrite
 from geoevents.io.columns import arrow_dtype, as_checked_before, as_table, is_list_type, reading
@@ -34,6 +34,7 @@ __all__ = [
     "ARROW_TYPES",
     "PARTITION_KEYS",
     "read_parquet",
+    "rows_kept",
     "write_parquet",
     "write_partitioned",
 ]
@@ -245,6 +246,26 @@ def _dataset_schema(store: Store) -> tuple[pa.Schema, ds.Partitioning | None]:
     for f in extra:
         unified = unified.append(f)
     return unified, ds.partitioning(pa.schema(fields), flavor="hive")
+
+
+def rows_kept(store: Store, criteria: Criteria) -> int | None:
+    """How many rows of a GeoParquet store its filter for ``criteria`` keeps, counted from
+    the columns the filter tests alone (see :mod:`geoevents.io.pushdown`): at least as many
+    as the selection. None when nothing is pushed down, or the store cannot be read (the
+    reader says why)."""
+    try:
+        with reading(store.path, "parquet"):
+            if store.is_dataset:
+                unified, partitioning = _dataset_schema(store)
+                files = list(map(str, store.files))
+                dataset = ds.dataset(files, schema=unified, partitioning=partitioning)
+            else:
+                unified = pq.read_schema(store.path)
+                dataset = ds.dataset(str(store.path), format="parquet")
+            expression = pushdown_filter(criteria, unified)
+            return None if expression is None else dataset.count_rows(filter=expression)
+    except GeoeventsError:
+        return None
 
 
 def read_parquet(

@@ -18,7 +18,7 @@ import pyarrow.dataset as ds
 
 from geoevents.filters import Criteria
 
-__all__ = ["bbox_covering", "pushdown_filter"]
+__all__ = ["bbox_covering", "only_pushed_down", "pushdown_filter"]
 
 
 def _is_text(schema: pa.Schema, name: str) -> bool:
@@ -61,6 +61,14 @@ def bbox_covering(schema: pa.Schema) -> dict[str, list[str]] | None:
         if t is None or not pa.types.is_floating(t):
             return None
     return covering
+
+
+def only_pushed_down(criteria: Criteria) -> bool:
+    """Whether ``criteria`` filter only by what :func:`pushdown_filter` can push down (dates,
+    event types, a bounding box): the rows the store's filter keeps are then the selection,
+    less only rows the checks refuse."""
+    c = criteria
+    return c == Criteria(start=c.start, end=c.end, types=c.types, bbox=c.bbox)
 
 
 def pushdown_filter(criteria: Criteria | None, schema: pa.Schema) -> ds.Expression | None:
