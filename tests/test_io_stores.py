@@ -290,10 +290,10 @@ def test_a_command_reads_only_what_its_filters_can_select(
 
     monkeypatch.setattr(formats, "read_parquet", spy)
     path = str(stores["partitioned"])
-    out = {"list": ["--format", "json"], "map": ["-o", "-", "--tiles", "none"], "stats": []}
-    result = CliRunner().invoke(
-        cli, [command, path, "--start", "2019", "--end", "2019"] + out[command]
-    )
+    html = str(tmp_path / "m.html")
+    out = {"list": ["--format", "json"], "map": ["-o", html, "--tiles", "none"], "stats": []}
+    args = [command, path, "--start", "2019", "--end", "2019", *out[command]]
+    result = CliRunner().invoke(cli, args)
     assert result.exit_code == 0, result.output
     expected = filter_incidents(frame, Criteria(start="2019", end="2019"))
     assert rows and len(expected) <= rows[-1] < len(frame) / 2
