@@ -23,6 +23,18 @@ def test_map_writes_the_file_and_says_where(run, tmp_path):
     assert not list(out.parent.glob(".*.tmp*")), "temporary file left behind"
 
 
+def test_map_to_stdout_writes_the_page_there_and_says_so_on_stderr(run, tmp_path, monkeypatch):
+    # "-o -" is stdout, as for filter and extract: not a file named "-".
+    monkeypatch.chdir(tmp_path)
+    result = run("map", SMALL, "-o", "-", "--tiles", "none")
+    assert result.exit_code == 0, result.output
+    assert result.stderr == "<stdout>: 6 incidents\n"
+    assert not (tmp_path / "-").exists()
+    out = tmp_path / "map.html"
+    assert run("map", SMALL, "-o", out, "--tiles", "none").exit_code == 0
+    assert result.stdout == out.read_text(encoding="utf-8")  # the same page, byte for byte
+
+
 def test_default_output_is_output_incidents_html(run, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "data").mkdir()

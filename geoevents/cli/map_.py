@@ -75,7 +75,7 @@ def _tiles_key(given: tuple[str, ...]) -> str | dict[str, str] | None:
 @output_option(
     default="output/incidents.html",
     show_default=True,
-    help="The HTML file to write (its folder is created).",
+    help="The HTML file to write (its folder is created); - writes the page to stdout.",
 )
 @click.option(
     "--layer-by",
@@ -205,13 +205,16 @@ def command(
     from geoevents.render import MapInfo, build_map, save_map
     from geoevents.render.basemap import choose_tiles
     from geoevents.render.build import LARGE_ENGINE_MIN, choose_engine
+    from geoevents.render.save import render_html
 
     dest = Path(output)
-    if dest.is_dir():
+    to_stdout = output == "-"  # as filter and extract take it, not a file named "-"
+    if not to_stdout and dest.is_dir():
         raise OutputError(f"{dest}: is a directory; name an .html file, e.g. {dest}/map.html")
     # Never the input, a device or a FIFO, with or without --force (and before reading it).
-    check_target(dest, inputs=inputs_of(path))
-    if dest.exists() and not force and not _is_geoevents_map(dest):
+    if not to_stdout:
+        check_target(dest, inputs=inputs_of(path))
+    if not to_stdout and dest.exists() and not force and not _is_geoevents_map(dest):
         raise OutputError(
             f"{dest}: exists and is not a geoevents map; pass --force to replace it, or choose "
             "another -o"
@@ -267,6 +270,11 @@ def command(
         view=view,
         hex_resolution=hex_resolution,
     )
+    if to_stdout:
+        # The page is the output; what is said about it goes to stderr.
+        click.echo(render_html(m), nl=False)
+        click.echo(f"<stdout>: {counted(len(gdf))}", err=True)
+        return
     save_map(m, dest)
     if large:
         size = dest.stat().st_size / 1e6
