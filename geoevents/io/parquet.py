@@ -26,7 +26,7 @@ from geoevents.errors import GeoeventsError, InputError, UsageError
 from geoevents.filters import Criteria
 from geoevents.io.atomic import atomic_directory, check_target, refuse_overwrite
 from geoevents.io.columns import arrow_dtype, as_checked_before, as_table, is_list_type, reading
-from geoevents.io.pushdown import pushdown_filter
+from geoevents.io.pushdown import bbox_covering, pushdown_filter
 from geoevents.io.stores import FORMATS, Store
 from geoevents.validation.text import is_text_dtype
 
@@ -150,17 +150,10 @@ def _text_columns(file_schema: pa.Schema) -> list[str]:
 
 
 def _covering_columns(file_schema: pa.Schema) -> set[str]:
-    """The top-level columns of the GeoParquet 1.1 coverings (``bbox``) that are not schema
+    """The top-level columns of the GeoParquet 1.1 ``bbox`` covering that are not schema
     fields: only the row filter reads them."""
-    geo = _geo(file_schema)
-    column = geo["columns"][geo["primary_column"]] if geo else {}
-    covering = column.get("covering") if isinstance(column, dict) else None
-    names = set()
-    for bounds in (covering or {}).values() if isinstance(covering, dict) else ():
-        for path in (bounds or {}).values() if isinstance(bounds, dict) else ():
-            if isinstance(path, list) and path and isinstance(path[0], str):
-                names.add(path[0])
-    return {n for n in names if n not in schema.COLUMNS and file_schema.get_field_index(n) >= 0}
+    covering = bbox_covering(file_schema) or {}
+    return {path[0] for path in covering.values()} - set(schema.COLUMNS)
 
 
 def _geo(file_schema: pa.Schema) -> dict[str, Any] | None:
@@ -248,6 +241,13 @@ def _dataset_schema(store: Store) -> tuple[pa.Schema, ds.Partitioning | None]:
     return unified, ds.partitioning(pa.schema(fields), flavor="hive")
 
 
+def _store_schema(store: Store) -> tuple[pa.Schema, ds.Partitioning | None]:
+    """The schema a store is read with, and its hive partitioning (None for one file)."""
+    if store.is_dataset:
+        return _dataset_schema(store)
+    return pq.read_schema(store.path), None
+
+
 def rows_kept(store: Store, criteria: Criteria) -> int | None:
     """How many rows of a GeoParquet store its filter for ``criteria`` keeps, counted from
     the columns the filter tests alone (see :mod:`geoevents.io.pushdown`): at least as many
@@ -255,15 +255,13 @@ def rows_kept(store: Store, criteria: Criteria) -> int | None:
     reader says why)."""
     try:
         with reading(store.path, "parquet"):
-            if store.is_dataset:
-                unified, partitioning = _dataset_schema(store)
-                files = list(map(str, store.files))
-                dataset = ds.dataset(files, schema=unified, partitioning=partitioning)
-            else:
-                unified = pq.read_schema(store.path)
-                dataset = ds.dataset(str(store.path), format="parquet")
+            unified, partitioning = _store_schema(store)
             expression = pushdown_filter(criteria, unified)
-            return None if expression is None else dataset.count_rows(filter=expression)
+            if expression is None:
+                return None
+            files = list(map(str, store.files)) if store.is_dataset else str(store.path)
+            dataset = ds.dataset(files, schema=unified, partitioning=partitioning)
+            return dataset.count_rows(filter=expression)
     except GeoeventsError:
         return None
 
@@ -289,13 +287,12 @@ def read_parquet(
     """
     to_pandas = {"types_mapper": arrow_dtype}
     with reading(store.path, "parquet"):
+        unified, partitioning = _store_schema(store)
         if store.is_dataset:
-            unified, partitioning = _dataset_schema(store)
             # The files, not the directory: pyarrow would take any other file in it for data.
             source: Any = list(map(str, store.files))
             extra: dict[str, Any] = {"schema": unified, "partitioning": partitioning}
         else:
-            unified = pq.read_schema(store.path)
             source = store.path
             extra = {"read_dictionary": _text_columns(unified)}
         expression = pushdown_filter(criteria, unified)
@@ -319,7 +316,7 @@ def read_parquet(
                 # The pool keeps the whole file's decoded columns, which no part reuses.
                 pa.default_memory_pool().release_unused()
             gdf = parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
-            del parts, part
+            del parts
         else:
             gdf = gpd.read_parquet(source, to_pandas_kwargs=to_pandas, **extra)
             _check_text(gdf)

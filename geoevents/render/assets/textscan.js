@@ -29,8 +29,6 @@
     var scan = {
       ready: n === 0,
       failed: false,
-      /** Characters held once ready (one byte each: the column's length). */
-      bytes: 0,
       /** How many chunks are made. */
       count: function () {
         return chunks.length;
@@ -89,7 +87,6 @@
         return;
       }
       chunks.push({ from: from, to: to, base: base, text: text.toUpperCase() });
-      scan.bytes += bytes.length;
       next = to;
       scan.ready = next >= n;
     }
