@@ -28,7 +28,7 @@ for _ in $(seq "$runs"); do
     # -P: the working directory is not put first on the path (it would import this checkout
     # for both sides); PYTHONPATH then comes before the editable install.
     (cd "$src" && /usr/bin/time -f "$side %e %M" env PYTHONPATH="$src" "$python" -P -c \
-      'import sys; from geoevents.cli import main; sys.argv[0] = "geoevents"; main()' \
+      $'import sys\ntry: from geoevents.console import main\nexcept ImportError: from geoevents.cli import main  # before session 9\nsys.argv[0] = "geoevents"; main()' \
       -q map "$store" -o "$out/$side.html" --tiles none --force "$@") 2>&1 | grep -E "^(before|after) "
   done
 done | tee "$out/times" | awk '{print $1 ": " $2 " s, " int($3 / 1024) " MB"}'

@@ -46,7 +46,7 @@ COMMANDS = {
 def _in_process(args: list[str]) -> tuple[float, int]:
     """Seconds and peak RSS (bytes) of one command in a fresh interpreter."""
     code = (
-        "import resource, sys, time; from geoevents.cli import main; "
+        "import resource, sys, time; from geoevents.console import main; "
         "sys.argv = ['geoevents', *sys.argv[1:]]; t = time.perf_counter()\n"
         "try:\n    main()\nexcept SystemExit as e:\n    code = e.code\n"
         "print('BENCH', time.perf_counter() - t, "

@@ -1,6 +1,6 @@
 """``python -m geoevents``."""
 
-from geoevents.cli import main
+from geoevents.console import main
 
 if __name__ == "__main__":
     main()

@@ -156,7 +156,7 @@ def test_under_a_low_address_space_limit_reading_ends_in_one_line(ten_megabytes,
         "import sys\n"
         "import geoevents.io.formats as formats\n"
         + ("formats.check_memory = lambda *a, **k: None\n" if guard == "off" else "")
-        + "from geoevents.cli import main\n"
+        + "from geoevents.console import main\n"
         f"sys.argv = ['geoevents', 'validate', {str(ten_megabytes)!r}]\n"
         "main()\n"
     )

@@ -30,10 +30,44 @@ def test_python_dash_m_and_version():
     assert out.stdout.strip() == f"geoevents, version {geoevents.__version__}"
 
 
+@pytest.mark.parametrize(("given", "seen"), [(None, "0"), ("1", "1")])
+def test_the_console_entry_turns_off_numpys_huge_pages_unless_told(monkeypatch, given, seen):
+    """numpy reads NUMPY_MADVISE_HUGEPAGE when it is imported: the console entry sets it
+    before the command line (and any command's numpy) starts; a user's own value is kept."""
+    import geoevents.cli
+    from geoevents import console
+
+    if given is None:
+        monkeypatch.delenv("NUMPY_MADVISE_HUGEPAGE", raising=False)
+    else:
+        monkeypatch.setenv("NUMPY_MADVISE_HUGEPAGE", given)
+    handed_over = []
+    monkeypatch.setattr(
+        geoevents.cli, "main", lambda: handed_over.append(os.environ["NUMPY_MADVISE_HUGEPAGE"])
+    )
+    console.main()
+    assert handed_over == [seen]
+
+
+def test_python_dash_m_imports_no_numpy_before_the_entry():
+    # Were numpy imported before console.main, the setting above would come too late.
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys, geoevents, geoevents.console; print('numpy' in sys.modules)",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert out.stdout.strip() == "False"
+
+
 # An exit handler runs at a normal end of the interpreter, not at an early one.
 _ENTRY = (
     "import atexit, sys; atexit.register(lambda: print('unwound', file=sys.stderr)); "
-    "from geoevents.cli import main; sys.argv = ['geoevents', *sys.argv[1:]]; main()"
+    "from geoevents.console import main; sys.argv = ['geoevents', *sys.argv[1:]]; main()"
 )
 
 

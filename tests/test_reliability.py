@@ -433,7 +433,7 @@ def test_a_full_disk_is_one_line_and_leaves_the_target(tmp_path):
         "import resource, signal, sys\n"
         "signal.signal(signal.SIGXFSZ, signal.SIG_IGN)\n"
         "resource.setrlimit(resource.RLIMIT_FSIZE, (20000, 20000))\n"
-        "from geoevents.cli import main\n"
+        "from geoevents.console import main\n"
         f"sys.argv = ['geoevents', 'convert', {str(SMALL)!r}, {str(target)!r}, '--force']\n"
         "main()\n"
     )
