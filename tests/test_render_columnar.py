@@ -135,7 +135,7 @@ class Decoder:
 
             def text(i: int) -> Any:
                 start, end = offsets[i], offsets[i + 1]
-                return data[start:end].decode("utf-8") if end > start else None
+                return bytes(data[start:end]).decode("utf-8") if end > start else None
 
             return text
         if kind == "dict":

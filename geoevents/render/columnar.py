@@ -67,12 +67,12 @@ class Buffer:
     dtype : str
         The JavaScript typed array it becomes: ``"f32"``, ``"f64"``, ``"i32"``, ``"u8"``,
         ``"u16"`` or ``"bytes"`` (UTF-8 text).
-    data : bytes
-        Little-endian contents.
+    data : bytes or memoryview
+        Little-endian contents (a view of arrow memory for text).
     """
 
     dtype: str
-    data: bytes
+    data: bytes | memoryview
 
 
 @dataclass
@@ -101,8 +101,8 @@ class ColumnarIncidents:
         More JSON-ready descriptions of buffers the page's own parts read (``"hex"``: the
         cells of ``hexview.add_hex_cells``), merged into the page's description of the store.
     on_add : callable, optional
-        Called with the index and bytes of each buffer as it is added (not for a buffer equal
-        to one already there): see ``encode_incidents``.
+        Called with the index and bytes (or memoryview) of each buffer as it is added (not
+        for a buffer equal to one already there): see ``encode_incidents``.
     """
 
     count: int
@@ -114,19 +114,25 @@ class ColumnarIncidents:
     bounds: list[list[float]] | None = None
     drawable: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
     extra: dict[str, Any] = field(default_factory=dict)
-    on_add: Callable[[int, bytes], None] | None = field(default=None, repr=False)
-    _same: dict[tuple[str, int, int], list[int]] = field(default_factory=dict, repr=False)
+    on_add: Callable[[int, bytes | memoryview], None] | None = field(default=None, repr=False)
+    _same: dict[tuple[str, int], list[int]] = field(default_factory=dict, repr=False)
 
-    def add(self, dtype: str, array: np.ndarray | bytes) -> int:
+    def add(self, dtype: str, array: np.ndarray | bytes | memoryview) -> int:
         """Append a buffer and return its index (an equal buffer already added is reused).
 
         Columns that hold the same codes (``country`` and ``iso3``, ``geo_precision`` and the
-        drawn precision) are then embedded once.
+        drawn precision) are then embedded once. A memoryview (of arrow text, which nothing
+        changes) is kept as it is: a million summaries are not copied into a ``bytes``.
         """
-        data = array if isinstance(array, bytes) else np.ascontiguousarray(array).tobytes()
-        key = (dtype, len(data), hash(data))
+        if isinstance(array, np.ndarray):
+            data: bytes | memoryview = np.ascontiguousarray(array).tobytes()
+        else:
+            data = array if isinstance(array, bytes) else memoryview(array).cast("B")
+        # Equal buffers have equal sizes: only those are compared (hashing every buffer read
+        # each byte of a million summaries once more).
+        key = (dtype, len(data))
         for index in self._same.get(key, []):
-            if self.buffers[index].data == data:
+            if _same_bytes(self.buffers[index].data, data):
                 return index
         self.buffers.append(Buffer(dtype, data))
         index = len(self.buffers) - 1
@@ -134,6 +140,11 @@ class ColumnarIncidents:
         if self.on_add is not None:
             self.on_add(index, data)
         return index
+
+
+def _same_bytes(a: bytes | memoryview, b: bytes | memoryview) -> bool:
+    """Whether two buffers of one size hold the same bytes."""
+    return bool(np.array_equal(np.frombuffer(a, np.uint8), np.frombuffer(b, np.uint8)))
 
 
 # -- text -------------------------------------------------------------------------------------
@@ -147,7 +158,7 @@ def _string_buffers(out: ColumnarIncidents, array: pa.Array) -> dict[str, Any]:
     data_buffer = array.buffers()[2]
     start, end = int(offsets[0]), int(offsets[-1])
     data = memoryview(data_buffer)[start:end] if data_buffer is not None else b""
-    return {"lengths": _add_counts(out, np.diff(offsets)), "data": out.add("bytes", bytes(data))}
+    return {"lengths": _add_counts(out, np.diff(offsets)), "data": out.add("bytes", data)}
 
 
 def _code_dtype(size: int) -> tuple[str, str]:
@@ -449,7 +460,7 @@ def _scaled_ints(out: ColumnarIncidents, exact: np.ndarray) -> dict[str, Any] | 
 def encode_incidents(
     gdf: gpd.GeoDataFrame,
     codes: np.ndarray,
-    on_add: Callable[[int, bytes], None] | None = None,
+    on_add: Callable[[int, bytes | memoryview], None] | None = None,
 ) -> ColumnarIncidents:
     """Encode incidents (EPSG:4326) into columnar buffers.
 

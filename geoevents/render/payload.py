@@ -76,13 +76,13 @@ class Compressor:
         self._total = 0
         # Buffer index -> (level, one future per piece).
         self._jobs: dict[int, tuple[int, list[Future[str]]]] = {}
-        self._data: dict[int, bytes] = {}
+        self._data: dict[int, bytes | memoryview] = {}
 
     def _compress(self, piece: memoryview, level: int) -> str:
         with self._gate:
             return compress(piece, level)
 
-    def _submit(self, index: int, data: bytes, level: int) -> None:
+    def _submit(self, index: int, data: bytes | memoryview, level: int) -> None:
         if self._pool is None:
             self._pool = ThreadPoolExecutor(max_workers=self._cores)
         old = self._jobs.get(index)
@@ -95,7 +95,7 @@ class Compressor:
         futures = [pool.submit(self._compress, view[s : s + PIECE_BYTES], level) for s in starts]
         self._jobs[index] = (level, futures)
 
-    def added(self, index: int, data: bytes) -> None:
+    def added(self, index: int, data: bytes | memoryview) -> None:
         """Start compressing buffer ``index`` (its raw bytes ``data``)."""
         self._total += len(data)
         self._data[index] = data
@@ -105,7 +105,7 @@ class Compressor:
             if self._jobs.get(earlier, (None, []))[0] != level:
                 self._submit(earlier, raw, level)
 
-    def start(self, index: int, data: bytes, level: int) -> None:
+    def start(self, index: int, data: bytes | memoryview, level: int) -> None:
         """Make sure buffer ``index`` is being compressed at ``level``, on every core."""
         if not self._waiting:
             self._waiting = True
