@@ -30,23 +30,41 @@ def test_python_dash_m_and_version():
     assert out.stdout.strip() == f"geoevents, version {geoevents.__version__}"
 
 
-@pytest.mark.parametrize(("given", "seen"), [(None, "0"), ("1", "1")])
-def test_the_console_entry_turns_off_numpys_huge_pages_unless_told(monkeypatch, given, seen):
-    """numpy reads NUMPY_MADVISE_HUGEPAGE when it is imported: the console entry sets it
-    before the command line (and any command's numpy) starts; a user's own value is kept."""
+@pytest.mark.parametrize(
+    ("name", "given", "seen"),
+    [
+        ("NUMPY_MADVISE_HUGEPAGE", None, "0"),
+        ("NUMPY_MADVISE_HUGEPAGE", "1", "1"),
+        ("ARROW_DEFAULT_MEMORY_POOL", None, "jemalloc" if sys.platform == "linux" else None),
+        ("ARROW_DEFAULT_MEMORY_POOL", "system", "system"),
+    ],
+)
+def test_the_console_entry_sets_numpy_and_arrow_memory_unless_told(monkeypatch, name, given, seen):
+    """numpy and pyarrow read these when imported (when first allocating): the console entry
+    sets them before the command line (and any command's numpy) starts; a user's own value
+    is kept."""
     import geoevents.cli
     from geoevents import console
 
     if given is None:
-        monkeypatch.delenv("NUMPY_MADVISE_HUGEPAGE", raising=False)
+        monkeypatch.delenv(name, raising=False)
     else:
-        monkeypatch.setenv("NUMPY_MADVISE_HUGEPAGE", given)
+        monkeypatch.setenv(name, given)
     handed_over = []
-    monkeypatch.setattr(
-        geoevents.cli, "main", lambda: handed_over.append(os.environ["NUMPY_MADVISE_HUGEPAGE"])
-    )
+    monkeypatch.setattr(geoevents.cli, "main", lambda: handed_over.append(os.environ.get(name)))
     console.main()
     assert handed_over == [seen]
+
+
+def test_the_console_entrys_arrow_pool_is_there_and_used():
+    """The pool the entry names exists in this pyarrow (else Arrow warns on stderr)."""
+    code = "import pyarrow as pa; print(pa.default_memory_pool().backend_name)"
+    env = {**os.environ, "ARROW_DEFAULT_MEMORY_POOL": "jemalloc"}
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+    )
+    if sys.platform == "linux":
+        assert (out.stdout.strip(), out.stderr) == ("jemalloc", "")
 
 
 def test_python_dash_m_imports_no_numpy_before_the_entry():
