@@ -35,6 +35,28 @@ def test_map_to_stdout_writes_the_page_there_and_says_so_on_stderr(run, tmp_path
     assert result.stdout == out.read_text(encoding="utf-8")  # the same page, byte for byte
 
 
+def test_the_page_is_built_with_the_store_frozen_for_the_collector(run, tmp_path, monkeypatch):
+    # The incidents read (a shapely object each) live until the end: a full collection
+    # while the page is built would walk them all again (0.1 s at a million).
+    import gc
+
+    import geoevents.render
+
+    build = geoevents.render.build_map
+    frozen: list[int] = []
+
+    def spy(*args, **kwargs):
+        frozen.append(gc.get_freeze_count())
+        return build(*args, **kwargs)
+
+    monkeypatch.setattr(geoevents.render, "build_map", spy)
+    before = gc.get_freeze_count()
+    result = run("map", SMALL, "-o", tmp_path / "m.html", "--tiles", "none")
+    assert result.exit_code == 0, result.output
+    assert len(frozen) == 1 and frozen[0] > before
+    assert gc.get_freeze_count() == before  # and thawed after
+
+
 def test_default_output_is_output_incidents_html(run, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "data").mkdir()
