@@ -20,6 +20,7 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 import shapely
 from browser import FIXTURES, read_incidents
@@ -27,7 +28,7 @@ from shapely.geometry import LineString, Point, Polygon, mapping
 
 from geoevents.render import build_map, payload, values
 from geoevents.render.categories import categorize
-from geoevents.render.columnar import NO_DAY, encode_incidents
+from geoevents.render.columnar import NO_DAY, Joined, encode_incidents
 from geoevents.render.legend import precision_code
 from geoevents.render.payload import Compressor, EmbeddedColumns, compress
 from geoevents.render.save import render_html
@@ -104,7 +105,7 @@ class Decoder:
 
     def __init__(self, encoded: Any) -> None:
         self.encoded = encoded
-        self.arrays = [np.frombuffer(b.data, dtype=DTYPES[b.dtype]) for b in encoded.buffers]
+        self.arrays = [np.frombuffer(bytes(b.data), dtype=DTYPES[b.dtype]) for b in encoded.buffers]
 
     def days(self, desc: dict) -> np.ndarray:
         raw = self.arrays[desc["data"]].astype(np.int64)
@@ -131,7 +132,7 @@ class Decoder:
             return lambda i: None if days[i] == NO_DAY else str(DAY0 + int(days[i]))
         if kind == "str":
             offsets = np.concatenate([[0], np.cumsum(self.arrays[desc["lengths"]], dtype=np.int64)])
-            data = self.encoded.buffers[desc["data"]].data
+            data = bytes(self.encoded.buffers[desc["data"]].data)
 
             def text(i: int) -> Any:
                 start, end = offsets[i], offsets[i + 1]
@@ -450,3 +451,47 @@ def test_columns_with_equal_codes_share_one_buffer():
     assert columns["country"]["codes"] == columns["iso3"]["codes"]
     assert columns["country"]["values"] != columns["iso3"]["values"]
     same_records(gdf)
+
+
+def chunked_text(texts: list[str | None], size: int) -> pd.Series:
+    """``texts`` as an arrow column in chunks of ``size`` rows, each a slice of one array (so
+    every chunk but the first starts at an offset), as a GeoParquet read gives them."""
+    whole = pa.array(texts, pa.string())
+    chunks = [whole.slice(s, size) for s in range(0, len(whole), size)]
+    return pd.Series(pd.arrays.ArrowExtensionArray(pa.chunked_array(chunks, pa.string())))
+
+
+def test_a_chunked_text_column_is_embedded_chunk_by_chunk_without_a_copy(monkeypatch):
+    # A million summaries read from GeoParquet come in chunks: joining them was a copy of a
+    # quarter of a gigabyte. Each chunk's bytes are embedded from arrow memory as they lie.
+    monkeypatch.setattr(payload, "PIECE_BYTES", 1000)  # pieces cut inside the chunks too
+    gdf = read_incidents(FIXTURES / "hostile.geojson")
+    gdf = gpd.GeoDataFrame(pd.concat([gdf] * 60, ignore_index=True), crs=gdf.crs)
+    texts = [None if i % 17 == 0 else f"summary {i} " + "é" * (i % 40) for i in range(len(gdf))]
+    texts[5] = "   "  # blank: missing, as in one array (its chunk is then a copy)
+    gdf["summary"] = chunked_text(texts, 37)
+    codes = np.zeros(len(gdf), dtype=np.int64)
+    encoded = encode_incidents(gdf, codes)
+    desc = encoded.columns["summary"]
+    assert desc["kind"] == "str"
+    data = encoded.buffers[desc["data"]].data
+    chunks = pa.array(gdf["summary"].array).chunks
+    assert isinstance(data, Joined) and len(data.segments) == len(chunks)
+    # The segments are views of the chunks' own data buffer, not copies (nulls too: arrow
+    # makes them empty), but for the blank text's chunk.
+    base = np.frombuffer(chunks[1].buffers()[2], np.uint8)
+    views = [np.shares_memory(np.frombuffer(seg, np.uint8), base) for seg in data.segments]
+    assert views == [False] + [True] * (len(chunks) - 1)
+    # The page reads what one contiguous array gives.
+    gdf_whole = gdf.copy()
+    gdf_whole["summary"] = pd.Series(texts, dtype=object)
+    whole = encode_incidents(gdf_whole, codes)
+    assert Decoder(encoded).records() == Decoder(whole).records()
+
+    def embedded_bytes(data: Any, index: int) -> tuple[int, bytes]:
+        pieces = EmbeddedColumns(data, "p").encoded[index]
+        return len(pieces), b"".join(gzip.decompress(base64.b64decode(p)) for p in pieces)
+
+    count, got = embedded_bytes(encoded, desc["data"])
+    assert count > len(chunks)  # cut at each chunk's end and every 1,000 bytes
+    assert got == embedded_bytes(whole, whole.columns["summary"]["data"])[1]

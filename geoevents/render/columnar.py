@@ -33,12 +33,12 @@ import shapely
 
 from geoevents.io.csv import shape_wkt
 from geoevents.render import values
-from geoevents.render.arrowtext import text_array, whole_array
+from geoevents.render.arrowtext import text_array, text_chunks, whole_array
 from geoevents.render.coords import COORD_DIGITS
 from geoevents.render.numbered import split_numbered
 from geoevents.schema import FIELDS, SOURCE_KEYS
 
-__all__ = ["Buffer", "ColumnarIncidents", "encode_incidents"]
+__all__ = ["Buffer", "ColumnarIncidents", "Joined", "encode_incidents"]
 
 #: A text column is dictionary-encoded when it has at most this share of distinct values.
 DICTIONARY_SHARE = 0.5
@@ -67,12 +67,26 @@ class Buffer:
     dtype : str
         The JavaScript typed array it becomes: ``"f32"``, ``"f64"``, ``"i32"``, ``"u8"``,
         ``"u16"`` or ``"bytes"`` (UTF-8 text).
-    data : bytes or memoryview
-        Little-endian contents (a view of arrow memory for text).
+    data : bytes, memoryview or Joined
+        Little-endian contents (views of arrow memory for text).
     """
 
     dtype: str
-    data: bytes | memoryview
+    data: bytes | memoryview | Joined
+
+
+class Joined:
+    """Buffer contents in several pieces of memory, one after another (the chunks of an arrow
+    text column): embedded as they lie, never copied into one."""
+
+    def __init__(self, segments: list[memoryview]):
+        self.segments = segments
+
+    def __len__(self) -> int:
+        return sum(len(segment) for segment in self.segments)
+
+    def __bytes__(self) -> bytes:
+        return b"".join(self.segments)
 
 
 @dataclass
@@ -114,10 +128,12 @@ class ColumnarIncidents:
     bounds: list[list[float]] | None = None
     drawable: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
     extra: dict[str, Any] = field(default_factory=dict)
-    on_add: Callable[[int, bytes | memoryview], None] | None = field(default=None, repr=False)
+    on_add: Callable[[int, bytes | memoryview | Joined], None] | None = field(
+        default=None, repr=False
+    )
     _same: dict[tuple[str, int], list[int]] = field(default_factory=dict, repr=False)
 
-    def add(self, dtype: str, array: np.ndarray | bytes | memoryview) -> int:
+    def add(self, dtype: str, array: np.ndarray | bytes | memoryview | Joined) -> int:
         """Append a buffer and return its index (an equal buffer already added is reused).
 
         Columns that hold the same codes (``country`` and ``iso3``, ``geo_precision`` and the
@@ -125,9 +141,11 @@ class ColumnarIncidents:
         changes) is kept as it is: a million summaries are not copied into a ``bytes``.
         """
         if isinstance(array, np.ndarray):
-            data: bytes | memoryview = np.ascontiguousarray(array).tobytes()
+            data: bytes | memoryview | Joined = np.ascontiguousarray(array).tobytes()
+        elif isinstance(array, bytes | Joined):
+            data = array
         else:
-            data = array if isinstance(array, bytes) else memoryview(array).cast("B")
+            data = memoryview(array).cast("B")
         # Equal buffers have equal sizes: only those are compared (hashing every buffer read
         # each byte of a million summaries once more).
         key = (dtype, len(data))
@@ -142,23 +160,47 @@ class ColumnarIncidents:
         return index
 
 
-def _same_bytes(a: bytes | memoryview, b: bytes | memoryview) -> bool:
+def _same_bytes(a: bytes | memoryview | Joined, b: bytes | memoryview | Joined) -> bool:
     """Whether two buffers of one size hold the same bytes."""
+    if isinstance(a, Joined) or isinstance(b, Joined):
+        return bytes(a) == bytes(b)  # pieces of text of equal size: rare, so copied
     return bool(np.array_equal(np.frombuffer(a, np.uint8), np.frombuffer(b, np.uint8)))
 
 
 # -- text -------------------------------------------------------------------------------------
 
 
-def _string_buffers(out: ColumnarIncidents, array: pa.Array) -> dict[str, Any]:
-    """Offsets and UTF-8 data of a string array; a null is an empty range (blank = missing)."""
-    array = array.fill_null("") if array.null_count else array
-    array = pa.concat_arrays([array]) if array.offset else array
-    offsets = np.frombuffer(array.buffers()[1], dtype="<i4", count=len(array) + 1)
-    data_buffer = array.buffers()[2]
-    start, end = int(offsets[0]), int(offsets[-1])
-    data = memoryview(data_buffer)[start:end] if data_buffer is not None else b""
-    return {"lengths": _add_counts(out, np.diff(offsets)), "data": out.add("bytes", data)}
+def _string_buffers(out: ColumnarIncidents, array: pa.Array | pa.ChunkedArray) -> dict[str, Any]:
+    """Offsets and UTF-8 data of a string array; a null is an empty range (blank = missing).
+
+    The text of a chunked column is embedded chunk by chunk, as it lies in arrow memory.
+    """
+    chunks = array.chunks if isinstance(array, pa.ChunkedArray) else [array]
+    lengths, segments = [], []
+    for chunk in chunks:
+        if chunk.null_count and _null_bytes(chunk):
+            chunk = chunk.fill_null("")  # a copy, only where a null keeps bytes
+        count = chunk.offset + len(chunk) + 1
+        offsets = np.frombuffer(chunk.buffers()[1], dtype="<i4", count=count)[chunk.offset :]
+        lengths.append(np.diff(offsets))
+        data_buffer = chunk.buffers()[2]
+        start, end = int(offsets[0]), int(offsets[-1])
+        if data_buffer is not None and end > start:
+            segments.append(memoryview(data_buffer)[start:end])
+    data: memoryview | Joined | bytes = (
+        segments[0] if len(segments) == 1 else Joined(segments) if segments else b""
+    )
+    counts = np.concatenate(lengths) if lengths else np.zeros(0, dtype=np.int64)
+    return {"lengths": _add_counts(out, counts), "data": out.add("bytes", data)}
+
+
+def _null_bytes(array: pa.Array) -> bool:
+    """Whether a null of the string array spans bytes (arrow builds them empty, and then the
+    array's own buffers are embedded as they are)."""
+    count = array.offset + len(array) + 1
+    offsets = np.frombuffer(array.buffers()[1], dtype="<i4", count=count)[array.offset :]
+    nulls = ~array.is_valid().to_numpy(zero_copy_only=False)
+    return bool(np.diff(offsets)[nulls].any())
 
 
 def _code_dtype(size: int) -> tuple[str, str]:
@@ -179,14 +221,15 @@ def _add_counts(out: ColumnarIncidents, counts: np.ndarray) -> int:
     return out.add(dtype, counts.astype(numpy_dtype))
 
 
-def _text_column(out: ColumnarIncidents, array: pa.Array) -> dict[str, Any]:
+def _text_column(out: ColumnarIncidents, array: pa.Array | pa.ChunkedArray) -> dict[str, Any]:
     """A text column, dictionary-encoded when values repeat enough to make that smaller."""
     # Hashing every long, unique text (summaries) costs more than it saves: judge those by a
     # sample. Short texts (ids, dates) are cheap to hash, and worth it when they repeat.
     sample = array.slice(0, SAMPLE_ROWS)
-    varied = len(sample.dictionary_encode().dictionary) > DICTIONARY_SHARE * len(sample)
+    varied = pc.count_distinct(sample).as_py() > DICTIONARY_SHARE * len(sample)
     if varied and (pc.sum(pc.binary_length(array)).as_py() or 0) > SHORT_TEXT * len(array):
         return {"kind": "str", **_string_buffers(out, array)}
+    array = whole_array(array)
     encoded = array.dictionary_encode()
     distinct = len(encoded.dictionary)
     if distinct > DICTIONARY_SHARE * len(array):
@@ -538,7 +581,7 @@ def encode_incidents(
         if spec.name == "id":
             out.columns["id"] = _id_column(out, text_array(cells))
             continue
-        out.columns[spec.name] = _text_column(out, text_array(cells))
+        out.columns[spec.name] = _text_column(out, text_chunks(cells))
     out.date_span = _date_span(out, gdf)
     return out
 

@@ -16,9 +16,9 @@ from typing import Any
 
 from zlib_ng import zlib_ng
 
-from geoevents.render.columnar import ColumnarIncidents
+from geoevents.render.columnar import ColumnarIncidents, Joined
 
-__all__ = ["Compressor", "EmbeddedColumns", "compress"]
+__all__ = ["Compressor", "EmbeddedColumns", "compress", "pieces_of"]
 
 #: Bytes of raw data per embedded piece: keeps every base64 string far below browser limits
 #: and lets the pieces compress (and decompress) in parallel.
@@ -44,6 +44,14 @@ def compress(piece: bytes | memoryview, level: int) -> str:
     packer = zlib_ng.compressobj(level, zlib_ng.DEFLATED, 31)  # wbits 31: a gzip member
     data = packer.compress(piece) + packer.flush()
     return base64.b64encode(data).decode("ascii")
+
+
+def pieces_of(data: bytes | memoryview | Joined) -> list[memoryview]:
+    """``data`` cut into the pieces embedded one per block: :data:`PIECE_BYTES` each, the last
+    shorter (one empty piece for no data); pieces of joined memory end where a part does."""
+    parts = data.segments if isinstance(data, Joined) else [memoryview(data)]
+    pieces = [part[s : s + PIECE_BYTES] for part in parts for s in range(0, len(part), PIECE_BYTES)]
+    return pieces or [memoryview(b"")]
 
 
 def level_for(total: int) -> int:
@@ -76,26 +84,24 @@ class Compressor:
         self._total = 0
         # Buffer index -> (level, one future per piece).
         self._jobs: dict[int, tuple[int, list[Future[str]]]] = {}
-        self._data: dict[int, bytes | memoryview] = {}
+        self._data: dict[int, bytes | memoryview | Joined] = {}
 
     def _compress(self, piece: memoryview, level: int) -> str:
         with self._gate:
             return compress(piece, level)
 
-    def _submit(self, index: int, data: bytes | memoryview, level: int) -> None:
+    def _submit(self, index: int, data: bytes | memoryview | Joined, level: int) -> None:
         if self._pool is None:
             self._pool = ThreadPoolExecutor(max_workers=self._cores)
         old = self._jobs.get(index)
         if old is not None:
             for future in old[1]:
                 future.cancel()
-        view = memoryview(data)
-        starts = range(0, max(len(view), 1), PIECE_BYTES)
         pool = self._pool
-        futures = [pool.submit(self._compress, view[s : s + PIECE_BYTES], level) for s in starts]
+        futures = [pool.submit(self._compress, piece, level) for piece in pieces_of(data)]
         self._jobs[index] = (level, futures)
 
-    def added(self, index: int, data: bytes | memoryview) -> None:
+    def added(self, index: int, data: bytes | memoryview | Joined) -> None:
         """Start compressing buffer ``index`` (its raw bytes ``data``)."""
         self._total += len(data)
         self._data[index] = data
@@ -105,7 +111,7 @@ class Compressor:
             if self._jobs.get(earlier, (None, []))[0] != level:
                 self._submit(earlier, raw, level)
 
-    def start(self, index: int, data: bytes | memoryview, level: int) -> None:
+    def start(self, index: int, data: bytes | memoryview | Joined, level: int) -> None:
         """Make sure buffer ``index`` is being compressed at ``level``, on every core."""
         if not self._waiting:
             self._waiting = True

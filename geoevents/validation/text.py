@@ -210,8 +210,11 @@ class Text:
     def arrow_kept(self) -> pa.ChunkedArray | None:
         """The kept texts as one arrow string column (null where a row keeps none), or None
         when the column is not held in arrow memory."""
+        taken: pa.Array | pa.ChunkedArray
         if self._arrow is not None:
-            taken = self._arrow.combine_chunks()
+            # The chunks as read: joining them copied a million summaries (a quarter of a GB,
+            # while the checks still hold the input); the encoder embeds them chunk by chunk.
+            taken = self._arrow
         elif self._codes is not None and isinstance(self._uniques, _Uniques):
             # A null code takes a null: rows without kept text.
             codes = pa.array(self._codes, pa.int64(), mask=~self.is_text)
@@ -226,7 +229,7 @@ class Text:
         # Kept rows are rows with text: when as many are null as keep none, none was dropped.
         if taken.null_count != int(np.count_nonzero(~self.is_text)):
             taken = pc.if_else(pa.array(self.is_text), taken, pa.scalar(None, pa.string()))
-        return pa.chunked_array([taken])
+        return taken if isinstance(taken, pa.ChunkedArray) else pa.chunked_array([taken])
 
     def lookup(self) -> np.ndarray:
         """The distinct texts, then None: indexed by the codes, it gives the values."""
