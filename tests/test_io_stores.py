@@ -274,6 +274,26 @@ def test_a_store_of_many_files_is_read_a_file_at_a_time(stores, kind, monkeypatc
     assert len(sources) > 1 and all(isinstance(s, list) and len(s) == 1 for s in sources)
 
 
+def test_invalid_rows_given_away_are_dropped_column_by_column(frame, tmp_path):
+    # --skip-invalid: the incidents left are the same whether the reader's frame is kept or
+    # given away; given away, each column is let go of once its rows are copied, so a
+    # million incidents' columns are not held twice (2.09 -> 1.62 GB at a million).
+    from geoevents.io.formats import usable_incidents
+
+    broken = frame.copy()
+    broken.loc[[3, 50, 51, 599], "date_start"] = "not a date"
+    store = write_incidents(broken, tmp_path / "broken.parquet")
+    kept, report, bad = read_incidents(store, arrow_text=True)
+    given, _, _ = read_incidents(store, arrow_text=True)
+    assert bad == {3, 50, 51, 599} and len(report.errors) == 4
+    expected = usable_incidents(kept, report, bad, skip_invalid=True)
+    got = usable_incidents(given, report, bad, skip_invalid=True, consume=True)
+    same(got, expected)
+    assert list(expected["id"]) == [i for k, i in enumerate(frame["id"]) if k not in bad]
+    assert list(given.columns) == ["geometry"]  # the rest let go of
+    assert len(kept.columns) == len(got.columns)  # a frame kept is left as it was
+
+
 @pytest.mark.parametrize("kind", ["file", "partitioned"])
 def test_a_store_is_read_without_the_collector_walking_its_geometries(stores, kind):
     # Each shapely geometry is a container to Python's collector: with it on, reading a

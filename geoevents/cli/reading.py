@@ -71,7 +71,8 @@ def load_store(
 
     gdf, report, bad = read_incidents(path, arrow_text=arrow_text, criteria=criteria)
     log_warnings(path, report)
-    usable = usable_incidents(gdf, report, bad, skip_invalid=skip_invalid)
+    usable = usable_incidents(gdf, report, bad, skip_invalid=skip_invalid, consume=True)
+    del gdf
     log_skipped(path, report, len(bad))
     return usable
 

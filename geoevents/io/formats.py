@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -230,11 +231,14 @@ def usable_incidents(
     bad: set[int],
     *,
     skip_invalid: bool = False,
+    consume: bool = False,
 ) -> gpd.GeoDataFrame:
     """Decide what :func:`read_incidents` gave: the incidents to use, or a ValidationError.
 
     Errors of the file as a whole always refuse it; errors of single incidents refuse it
-    unless ``skip_invalid``, which drops those incidents instead.
+    unless ``skip_invalid``, which drops those incidents instead. ``consume``: the caller
+    gives ``gdf`` away, and each of its columns is let go of once its rows are copied (a
+    million incidents' columns are then not held twice).
     """
     file_level = report.file_level("error")
     if gdf is None or file_level or (report.errors and not skip_invalid):
@@ -248,8 +252,28 @@ def usable_incidents(
             options=(_SKIP_INVALID,) if can_skip else (),
         )
     if bad:
-        gdf = gdf.drop(index=sorted(bad)).reset_index(drop=True)
+        gdf = _without_rows(gdf, bad, consume)
     return gdf
+
+
+def _without_rows(gdf: gpd.GeoDataFrame, bad: set[int], consume: bool) -> gpd.GeoDataFrame:
+    """``gdf`` without the rows at positions ``bad``, from 0 again."""
+    keep = np.ones(len(gdf), dtype=bool)
+    keep[np.fromiter(bad, dtype=np.int64, count=len(bad))] = False
+    if not consume:
+        # A boolean mask, not positions: arrow columns are filtered chunk by chunk (a take
+        # joins the chunks first, a copy of a million summaries before the copy).
+        return gdf[keep].reset_index(drop=True)
+    name, crs = gdf.geometry.name, gdf.crs
+    columns: dict[str, Any] = {}
+    for column in list(gdf.columns):
+        series = gdf[column]
+        # The dtype given, or pandas would infer one for object columns (str for text).
+        columns[column] = pd.Series(series.array[keep], dtype=series.dtype, copy=False)
+        del series
+        if column != name:  # the geometries' shapely objects are shared, not copied
+            del gdf[column]
+    return gpd.GeoDataFrame(columns, geometry=name, crs=crs, copy=False)
 
 
 # -- writing ----------------------------------------------------------------------------------
