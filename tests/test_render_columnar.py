@@ -24,6 +24,8 @@ import pyarrow as pa
 import pytest
 import shapely
 from browser import FIXTURES, read_incidents
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from shapely.geometry import LineString, Point, Polygon, mapping
 
 from geoevents.render import build_map, payload, values
@@ -495,3 +497,45 @@ def test_a_chunked_text_column_is_embedded_chunk_by_chunk_without_a_copy(monkeyp
     count, got = embedded_bytes(encoded, desc["data"])
     assert count > len(chunks)  # cut at each chunk's end and every 1,000 bytes
     assert got == embedded_bytes(whole, whole.columns["summary"]["data"])[1]
+
+
+def _regex_split(ids: list[str | None]) -> tuple[list[str | None], list[int], list[int]]:
+    """The split by its definition: the shortest prefix before at most 9 ASCII digits."""
+    prefixes, widths, numbers = [], [], []
+    for text in ids:
+        if text is None:
+            prefixes.append(None), widths.append(0), numbers.append(0)
+            continue
+        found = re.fullmatch(r"(?s)(.*?)([0-9]{0,9})", text)
+        assert found is not None
+        prefixes.append(found.group(1))
+        widths.append(len(found.group(2)))
+        numbers.append(int(found.group(2) or 0))
+    return prefixes, widths, numbers
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.none(),
+            st.text(alphabet=st.sampled_from("ab-é٣\n0123456789"), max_size=14),
+            st.from_regex(r"[A-Z]{2,4}[0-9]{1,12}", fullmatch=True),
+        ),
+        min_size=1,
+        max_size=40,
+    ),
+    st.integers(0, 3),
+)
+def test_ids_split_byte_by_byte_as_the_rule_says(ids, skip):
+    # The prefix, digit count and number of each id, found over the whole array at once,
+    # are what the rule (a regular expression per id) gives; an array that is a slice too.
+    from geoevents.render.numbered import split_digits
+
+    array = pa.array(["pad"] * skip + ids, pa.string()).slice(skip)
+    prefix, widths, numbers = split_digits(array)
+    want_prefix, want_widths, want_numbers = _regex_split(ids)
+    keep = [i for i, text in enumerate(ids) if text is not None]
+    assert [prefix[i].as_py() for i in keep] == [want_prefix[i] for i in keep]
+    assert [int(widths[i]) for i in keep] == [want_widths[i] for i in keep]
+    assert [int(numbers[i]) for i in keep] == [want_numbers[i] for i in keep]

@@ -17,7 +17,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["MAX_DIGITS", "NumberedIds", "join_numbered", "split_numbered"]
+__all__ = ["MAX_DIGITS", "NumberedIds", "join_numbered", "split_digits", "split_numbered"]
 
 #: At most this many trailing digits form the number (below 2**31, and so its changes from row
 #: to row fit an int32); more digits before them stay in the prefix.
@@ -25,10 +25,6 @@ MAX_DIGITS = 9
 
 #: The ids are split only when there are at most this share of distinct prefixes.
 PREFIX_SHARE = 0.05
-
-# The shortest prefix followed by at most MAX_DIGITS ASCII digits up to the end; (?s): an id
-# may hold a line break.
-_SPLIT = rf"(?s)^(?P<prefix>.*?)(?P<digits>[0-9]{{0,{MAX_DIGITS}}})$"
 
 
 @dataclass
@@ -69,19 +65,15 @@ def split_numbered(array: pa.Array) -> NumberedIds | None:
     n = len(array)
     if n == 0:
         return None
-    parts = pc.extract_regex(array, _SPLIT)
-    prefix = parts.field("prefix")
-    digit_text = parts.field("digits")
-    widths = pc.fill_null(pc.utf8_length(digit_text), 0).to_numpy(zero_copy_only=False)
+    prefix, widths, numbers = split_digits(array)
     encoded = prefix.dictionary_encode()
     if len(encoded.dictionary) > max(1, PREFIX_SHARE * n):
         return None
     codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64) + 1
     missing = array.is_null().to_numpy(zero_copy_only=False)
-    codes[missing] = 0  # a struct field does not carry its parent's nulls
+    codes[missing] = 0
+    widths[missing] = 0  # what a null's offsets span is no id
     has = (widths > 0) & ~missing
-    with_number = pc.if_else(pa.array(has), digit_text, "0")
-    numbers = pc.cast(with_number, pa.int64()).to_numpy(zero_copy_only=False)
     # A row without a number (none, or no id) repeats the one before: its change is 0, so the
     # running numbers are not broken up by it.
     last = np.maximum.accumulate(np.where(has, np.arange(n), 0))
@@ -93,6 +85,55 @@ def split_numbered(array: pa.Array) -> NumberedIds | None:
         deltas=deltas.astype("<i4"),
         digits=widths.astype("<u1"),
     )
+
+
+def split_digits(array: pa.Array) -> tuple[pa.Array, np.ndarray, np.ndarray]:
+    """Each id's prefix (text), the count of its trailing ASCII digits (at most
+    :data:`MAX_DIGITS`: the shortest prefix) and the number they write (0 for none).
+
+    The digits are read byte by byte over the whole array (an ASCII digit is never part of a
+    longer UTF-8 character): a regular expression per id took most of a map's id column.
+    """
+    array = pa.concat_arrays([array]) if array.offset else array
+    n = len(array)
+    offsets = np.frombuffer(array.buffers()[1], dtype="<i4", count=n + 1).astype(np.int64)
+    starts, ends = offsets[:-1], offsets[1:]
+    buffer = array.buffers()[2]
+    data = np.frombuffer(buffer, dtype=np.uint8) if buffer is not None else np.zeros(0, np.uint8)
+    widths = np.zeros(n, dtype=np.int64)
+    numbers = np.zeros(n, dtype=np.int64)
+    if len(data):
+        # Back from each row's end, one byte a step, while the row's digits go on (a few
+        # steps over whole arrays, buffers reused: fresh arrays of a million cost more).
+        going = ends > starts
+        at = np.empty(n, dtype=np.int64)
+        byte = np.empty(n, dtype=np.uint8)
+        for k in range(1, MAX_DIGITS + 1):
+            np.subtract(ends, k, out=at)
+            np.maximum(at, 0, out=at)
+            np.take(data, at, out=byte)
+            going &= (byte >= 0x30) & (byte <= 0x39)
+            if not going.any():
+                break
+            widths += going
+            numbers += (byte.astype(np.int64) - 0x30) * going * 10 ** (k - 1)
+            going &= ends - k > starts
+    # The prefix of the rows with k digits is their text less its last k characters (ASCII
+    # digits), cut for each k at once and put back in row order.
+    present = np.unique(widths).tolist()
+    if present == [0]:
+        return array, widths, numbers
+    rows = [np.flatnonzero(widths == k) for k in present]
+    cut = [
+        array.take(pa.array(at))
+        if k == 0
+        else pc.utf8_slice_codeunits(array.take(pa.array(at)), 0, -k)
+        for k, at in zip(present, rows, strict=True)
+    ]
+    back = np.empty(n, dtype=np.int64)
+    back[np.concatenate(rows)] = np.arange(n)
+    prefix = pa.concat_arrays(cut).take(pa.array(back))
+    return prefix, widths, numbers
 
 
 def join_numbered(ids: NumberedIds) -> list[str | None]:
