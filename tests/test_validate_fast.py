@@ -920,3 +920,41 @@ def test_a_store_of_copies_names_its_double_counts_only_when_shown(monkeypatch):
     assert 'likely the same event as feature 0 (id "c0")' in head[0]
     assert 'likely the same event as feature 2 (id "c2")' in head[1]
     assert len(named) < 200
+
+
+def test_double_counts_are_worked_out_beside_the_plausibility_checks(monkeypatch):
+    # The double counts are found in a thread while the plausibility checks run (numpy,
+    # arrow and GEOS let go of the GIL), and reported after them, as the rules order them.
+    import threading
+
+    import geoevents.validation.frame as frame
+
+    ran: list[bool] = []
+    found = frame.double_counts
+
+    def spy(gdf):
+        ran.append(threading.current_thread() is threading.main_thread())
+        return found(gdf)
+
+    monkeypatch.setattr(frame, "double_counts", spy)
+    n = 1_000
+    raw = pd.DataFrame(
+        {
+            "id": [f"c{i}" for i in range(n)],
+            "date_start": ["2020-01-01"] * n,
+            "event_type": ["Battles"] * n,
+            "actor1": [f"actor {i // 2}" for i in range(n)],
+            "country": ["Iraq"] * n,
+            "iso3": ["IRQ"] * n,
+        },
+        dtype=object,
+    )
+    # Half at 0,0 (a plausibility warning each), all in pairs of copies.
+    geoms = shapely.points(np.where(np.arange(n) % 4 < 2, 0.0, 44.0), np.full(n, 0.0))
+    report = ValidationReport(source="copies", count=n)
+    check_frame(raw, geoms, report, today=TODAY)
+    assert ran == [False]
+    shown = [p.message for p in report.warnings]
+    doubles = [k for k, text in enumerate(shown) if "likely the same event" in text]
+    assert len(doubles) == n // 2 < len(shown)
+    assert doubles == list(range(len(shown) - len(doubles), len(shown)))  # reported last

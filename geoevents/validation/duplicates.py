@@ -20,14 +20,31 @@ import shapely
 
 from geoevents.validation.rules import LIKELY_DOUBLE, RowRules
 
-__all__ = ["check_double_counts"]
+__all__ = ["check_double_counts", "double_counts"]
 
 
-def check_double_counts(rules: RowRules, gdf: gpd.GeoDataFrame) -> None:
-    """Warn about each record that repeats an earlier one's place, dates, type and actors."""
+def check_double_counts(
+    rules: RowRules, gdf: gpd.GeoDataFrame, found: tuple[np.ndarray, np.ndarray] | None = None
+) -> None:
+    """Warn about each record that repeats an earlier one's place, dates, type and actors.
+
+    ``found``: what :func:`double_counts` gives for ``gdf``, when it was worked out already.
+    """
+    rows, firsts = double_counts(gdf) if found is None else found
+    if len(rows):
+        rules.record(rules.batch(LIKELY_DOUBLE, None, rows, firsts, _Names(firsts, rules.name)))
+
+
+def double_counts(gdf: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """The rows that repeat an earlier record of ``gdf`` and, for each, the first such record.
+
+    Only reads ``gdf``, and mostly in numpy and arrow (which let go of the GIL): it can run in
+    a thread while another check runs.
+    """
     n = len(gdf)
+    none = np.zeros(0, dtype=np.int64)
     if n < 2:
-        return
+        return none, none
     starts, types = _codes(gdf["date_start"]), _codes(gdf["event_type"])
     event = _combine(
         [starts, _codes(gdf["date_end"]), types, *_actor_pair(gdf["actor1"], gdf["actor2"])]
@@ -48,8 +65,7 @@ def check_double_counts(rules: RowRules, gdf: gpd.GeoDataFrame) -> None:
     in_ok = usable & (location >= 0) & (iso3 >= 0)
     first = np.minimum(_first_of(at, at_ok), _first_of(place, in_ok))
     rows = np.flatnonzero(first < np.arange(n))
-    firsts = first[rows]
-    rules.record(rules.batch(LIKELY_DOUBLE, None, rows, firsts, _Names(firsts, rules.name)))
+    return rows, first[rows]
 
 
 class _Names(Sequence[str | None]):
