@@ -286,3 +286,44 @@ def test_the_permalink_reopens_the_same_hexagon_view(context, built):
     assert again.evaluate("geoevents.hexColour()") == "deaths"
     again.close()
     page.close()
+
+
+def test_cells_a_few_pixels_wide_show_their_colour(context, tmp_path):
+    # Points spread over a wide box: at the zoom that fits them, each H3 cell is a pixel or
+    # two, too small for a hexagon. They are filled with their class's colour as boxes; drawn
+    # as outlined rings, the white outlines covered the colours (a white block) and cost
+    # 100-330 ms a frame at a million incidents.
+    rng = np.random.default_rng(5)
+    n = 20_000
+    gdf = synthetic.incidents(n, seed=9)
+    xs, ys = rng.uniform(-10, 30, n), rng.uniform(0, 20, n)
+    points = [Point(x, y) for x, y in zip(xs, ys, strict=True)]
+    gdf = gdf.set_geometry(gpd.GeoSeries(points, crs=gdf.crs))
+    store = write_incidents(gdf, tmp_path / "spread.parquet")
+    out = tmp_path / "spread.html"
+    # Resolutions 7, 9 and 11: even the coarsest has cells of a pixel or two at this zoom.
+    _build(store, out, "--view", "hex", "--hex-resolution", "9")
+    opened = open_map(context, out)
+    shares = opened.page.evaluate(
+        """() => {
+            const canvas = document.querySelector("canvas.ge-hex");
+            const map = Object.values(geoevents.maps)[0].map;
+            const a = map.latLngToContainerPoint([18, -8]);
+            const b = map.latLngToContainerPoint([2, 28]);
+            const data = canvas.getContext("2d").getImageData(
+                a.x, a.y, b.x - a.x, b.y - a.y).data;
+            let white = 0, coloured = 0, all = 0;
+            for (let i = 0; i < data.length; i += 4) {
+                all++;
+                const [r, g, b2, alpha] = [data[i], data[i + 1], data[i + 2], data[i + 3]];
+                if (alpha > 0 && r > 235 && g > 235 && b2 > 235) white++;
+                else if (alpha > 0) coloured++;
+            }
+            return [white / all, coloured / all, b.x - a.x];
+        }"""
+    )
+    white, coloured, width = shares
+    assert width > 100  # the box is on screen, well over a hundred pixels wide
+    # Of the pixels the cells paint, hardly any are white (all but a few, before).
+    assert coloured > 0.1 and white < 0.05 * (white + coloured), shares
+    assert opened.errors == []

@@ -20,6 +20,8 @@
   var el = GE.el;
   var MIN_CELL_PX = 12; // by zoom, the finest resolution whose cells are at least this wide
   var FILL_OPACITY = 0.72;
+  // Cells less than this many pixels across are drawn as filled boxes (see draw).
+  var TINY_CELL_PX = 3;
   var COUNTRY_ROWS = 12; // the box lists this many countries, most incidents first
   var MODES = GE.HEX_MODES;
 
@@ -246,10 +248,22 @@
         }
         ctx.lineTo(x0, y0);
       }
+      // A cell a few pixels across shows no hexagon: it is filled as its box, with no
+      // outline (a world view of points spread over a continent is 170,000 such cells, and
+      // their outlined rings took 100-330 ms a frame; their outlines also hid their colour).
+      function tiny(k) {
+        var b = 4 * k;
+        return (level.box[b + 2] - level.box[b]) * scale < TINY_CELL_PX &&
+          (level.box[b + 3] - level.box[b + 1]) * scale < TINY_CELL_PX;
+      }
       list.forEach(function (entry, j) {
         if (!byClass[j].length) return;
+        var small = [];
         ctx.beginPath();
-        byClass[j].forEach(path);
+        byClass[j].forEach(function (k) {
+          if (tiny(k)) small.push(k);
+          else path(k);
+        });
         if (entry.color) {
           ctx.globalAlpha = FILL_OPACITY;
           ctx.fillStyle = entry.color;
@@ -259,6 +273,20 @@
         ctx.lineWidth = 0.8;
         ctx.strokeStyle = entry.color ? "rgba(255, 255, 255, 0.9)" : "#5b6470";
         ctx.stroke();
+        if (!small.length) return;
+        ctx.beginPath();
+        small.forEach(function (k) {
+          var b = 4 * k;
+          var x = Math.floor(level.box[b] * scale - origin.x);
+          var y = Math.floor(level.box[b + 1] * scale - origin.y);
+          var x1 = Math.ceil(level.box[b + 2] * scale - origin.x);
+          var y1 = Math.ceil(level.box[b + 3] * scale - origin.y);
+          ctx.rect(x, y, Math.max(x1 - x, 1), Math.max(y1 - y, 1));
+        });
+        ctx.globalAlpha = entry.color ? FILL_OPACITY : 1;
+        ctx.fillStyle = entry.color || "#5b6470";
+        ctx.fill();
+        ctx.globalAlpha = 1;
       });
       var sel = state.selected;
       if (sel && sel.level === level) {
