@@ -57,6 +57,27 @@ def test_the_page_is_built_with_the_store_frozen_for_the_collector(run, tmp_path
     assert gc.get_freeze_count() == before  # and thawed after
 
 
+def test_the_store_is_hashed_beside_its_reading(run, tmp_path, monkeypatch):
+    # The provenance panel's SHA-256 is worked out in a thread while the store is read and
+    # checked (half a second for five million rows), and is the file's.
+    import threading
+
+    import geoevents.io.digest
+
+    digest = geoevents.io.digest.store_sha256
+    threads: list[bool] = []
+
+    def spy(path):
+        threads.append(threading.current_thread() is threading.main_thread())
+        return digest(path)
+
+    monkeypatch.setattr(geoevents.io.digest, "store_sha256", spy)
+    out = tmp_path / "m.html"
+    assert run("map", SMALL, "-o", out, "--tiles", "none").exit_code == 0
+    assert threads == [False]
+    assert hashlib.sha256(SMALL.read_bytes()).hexdigest() in out.read_text(encoding="utf-8")
+
+
 def test_default_output_is_output_incidents_html(run, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "data").mkdir()
