@@ -58,7 +58,8 @@ def check_plausibility(
     iso3_codes, iso3_uniques = text["iso3"].factor()
     c_codes, c_uniques = text["country"].factor()
     width = len(c_uniques) + 1
-    inverse, pairs = pd.factorize((iso3_codes + 1) * width + c_codes + 1)
+    # In int64: the codes may be int32, and the pairs of many distinct values pass 2**31.
+    inverse, pairs = pd.factorize((iso3_codes.astype(np.int64) + 1) * width + c_codes + 1)
     named_u: list[Any] = []
     shape_u: list[Any] = []
     for key in pairs.tolist():
