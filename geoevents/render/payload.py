@@ -34,24 +34,45 @@ LARGE_LEVEL = 4
 LARGE_DATA_BYTES = 64 * 1024 * 1024
 
 
-def compress(piece: bytes | memoryview, level: int) -> str:
-    """Return ``piece`` gzip-compressed and base64-encoded.
+def compress(piece: bytes | memoryview | list[memoryview], level: int) -> str:
+    """Return ``piece`` gzip-compressed and base64-encoded (spans of memory are joined
+    first: zlib-ng's output at some levels depends on how its input is fed).
 
     The gzip header carries no file name and a zero timestamp, so equal input gives equal text.
     zlib-ng rather than zlib: at a million incidents its level 4 is 1.7 times as fast as
     zlib's and 6 % smaller (every browser inflates either).
     """
+    if isinstance(piece, list):
+        piece = piece[0] if len(piece) == 1 else b"".join(piece)  # at most a piece's bytes
     packer = zlib_ng.compressobj(level, zlib_ng.DEFLATED, 31)  # wbits 31: a gzip member
     data = packer.compress(piece) + packer.flush()
     return base64.b64encode(data).decode("ascii")
 
 
-def pieces_of(data: bytes | memoryview | Joined) -> list[memoryview]:
+def pieces_of(data: bytes | memoryview | Joined) -> list[list[memoryview]]:
     """``data`` cut into the pieces embedded one per block: :data:`PIECE_BYTES` each, the last
-    shorter (one empty piece for no data); pieces of joined memory end where a part does."""
+    shorter (one empty piece for no data), each as the spans of memory it lies in.
+
+    The cuts fall where they would in one contiguous buffer, whatever its parts (arrow's
+    chunks differ from one read to another of the same data): equal data, equal pages.
+    """
     parts = data.segments if isinstance(data, Joined) else [memoryview(data)]
-    pieces = [part[s : s + PIECE_BYTES] for part in parts for s in range(0, len(part), PIECE_BYTES)]
-    return pieces or [memoryview(b"")]
+    pieces: list[list[memoryview]] = []
+    current: list[memoryview] = []
+    room = PIECE_BYTES
+    for part in parts:
+        start = 0
+        while start < len(part):
+            take = min(room, len(part) - start)
+            current.append(part[start : start + take])
+            start += take
+            room -= take
+            if room == 0:
+                pieces.append(current)
+                current, room = [], PIECE_BYTES
+    if current or not pieces:
+        pieces.append(current)
+    return pieces
 
 
 def level_for(total: int) -> int:
@@ -86,7 +107,7 @@ class Compressor:
         self._jobs: dict[int, tuple[int, list[Future[str]]]] = {}
         self._data: dict[int, bytes | memoryview | Joined] = {}
 
-    def _compress(self, piece: memoryview, level: int) -> str:
+    def _compress(self, piece: list[memoryview], level: int) -> str:
         with self._gate:
             return compress(piece, level)
 
