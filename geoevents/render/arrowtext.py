@@ -16,7 +16,7 @@ import pyarrow.compute as pc
 
 from geoevents.render import values
 
-__all__ = ["text_array", "text_chunks", "whole_array"]
+__all__ = ["string_offsets", "text_array", "text_chunks", "whole_array"]
 
 
 def _arrow_text(cells: Any) -> pa.ChunkedArray | None:
@@ -30,6 +30,13 @@ def _arrow_text(cells: Any) -> pa.ChunkedArray | None:
     array = pa.array(cells.array)
     chunks = array if isinstance(array, pa.ChunkedArray) else pa.chunked_array([array])
     return chunks if pa.types.is_string(t) else chunks.cast(pa.string())
+
+
+def string_offsets(array: pa.Array) -> np.ndarray:
+    """The ``len(array) + 1`` offsets of a string array into its data buffer (a view, no copy;
+    a slice's start where it starts, not 0)."""
+    count = array.offset + len(array) + 1
+    return np.frombuffer(array.buffers()[1], dtype="<i4", count=count)[array.offset :]
 
 
 def whole_array(array: pa.Array | pa.ChunkedArray) -> pa.Array:
@@ -73,9 +80,7 @@ def _blanks_null(array: pa.Array) -> pa.Array:
         return array
     # Only an empty text or one that starts with white space (ASCII, or a multi-byte character
     # that may be a Unicode space) can be blank; look closer only at those.
-    offsets = np.frombuffer(array.buffers()[1], dtype="<i4", count=array.offset + len(array) + 1)[
-        array.offset :
-    ]
+    offsets = string_offsets(array)
     data = array.buffers()[2]
     if data is None or len(data) == 0:
         maybe_blank = np.ones(len(array), dtype=bool)

@@ -33,7 +33,7 @@ import shapely
 
 from geoevents.io.csv import shape_wkt
 from geoevents.render import values
-from geoevents.render.arrowtext import text_array, text_chunks, whole_array
+from geoevents.render.arrowtext import string_offsets, text_array, text_chunks, whole_array
 from geoevents.render.coords import COORD_DIGITS
 from geoevents.render.numbered import split_numbered
 from geoevents.schema import FIELDS, SOURCE_KEYS
@@ -115,7 +115,7 @@ class ColumnarIncidents:
         More JSON-ready descriptions of buffers the page's own parts read (``"hex"``: the
         cells of ``hexview.add_hex_cells``), merged into the page's description of the store.
     on_add : callable, optional
-        Called with the index and bytes (or memoryview) of each buffer as it is added (not
+        Called with the index and contents (``Buffer.data``) of each buffer as it is added (not
         for a buffer equal to one already there): see ``encode_incidents``.
     """
 
@@ -180,8 +180,7 @@ def _string_buffers(out: ColumnarIncidents, array: pa.Array | pa.ChunkedArray) -
     for chunk in chunks:
         if chunk.null_count and _null_bytes(chunk):
             chunk = chunk.fill_null("")  # a copy, only where a null keeps bytes
-        count = chunk.offset + len(chunk) + 1
-        offsets = np.frombuffer(chunk.buffers()[1], dtype="<i4", count=count)[chunk.offset :]
+        offsets = string_offsets(chunk)
         lengths.append(np.diff(offsets))
         data_buffer = chunk.buffers()[2]
         start, end = int(offsets[0]), int(offsets[-1])
@@ -197,10 +196,8 @@ def _string_buffers(out: ColumnarIncidents, array: pa.Array | pa.ChunkedArray) -
 def _null_bytes(array: pa.Array) -> bool:
     """Whether a null of the string array spans bytes (arrow builds them empty, and then the
     array's own buffers are embedded as they are)."""
-    count = array.offset + len(array) + 1
-    offsets = np.frombuffer(array.buffers()[1], dtype="<i4", count=count)[array.offset :]
     nulls = ~array.is_valid().to_numpy(zero_copy_only=False)
-    return bool(np.diff(offsets)[nulls].any())
+    return bool(np.diff(string_offsets(array))[nulls].any())
 
 
 def _code_dtype(size: int) -> tuple[str, str]:
@@ -320,7 +317,7 @@ def _day_numbers(cells: pd.Series) -> np.ndarray | None:
     if len(valid) == 0:
         return numbers
     valid = pa.concat_arrays([valid])
-    lengths = np.diff(np.frombuffer(valid.buffers()[1], dtype="<i4", count=len(valid) + 1))
+    lengths = np.diff(string_offsets(valid))
     if not (lengths == 10).all() or not pc.all(pc.match_substring_regex(valid, _ISO)).as_py():
         return None
     text = np.frombuffer(valid.buffers()[2], dtype="S10", count=len(valid))
@@ -503,7 +500,7 @@ def _scaled_ints(out: ColumnarIncidents, exact: np.ndarray) -> dict[str, Any] | 
 def encode_incidents(
     gdf: gpd.GeoDataFrame,
     codes: np.ndarray,
-    on_add: Callable[[int, bytes | memoryview], None] | None = None,
+    on_add: Callable[[int, bytes | memoryview | Joined], None] | None = None,
 ) -> ColumnarIncidents:
     """Encode incidents (EPSG:4326) into columnar buffers.
 

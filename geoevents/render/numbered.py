@@ -17,6 +17,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from geoevents.render.arrowtext import string_offsets
+
 __all__ = ["MAX_DIGITS", "NumberedIds", "join_numbered", "split_digits", "split_numbered"]
 
 #: At most this many trailing digits form the number (below 2**31, and so its changes from row
@@ -94,9 +96,8 @@ def split_digits(array: pa.Array) -> tuple[pa.Array, np.ndarray, np.ndarray]:
     The digits are read byte by byte over the whole array (an ASCII digit is never part of a
     longer UTF-8 character): a regular expression per id took most of a map's id column.
     """
-    array = pa.concat_arrays([array]) if array.offset else array
     n = len(array)
-    offsets = np.frombuffer(array.buffers()[1], dtype="<i4", count=n + 1).astype(np.int64)
+    offsets = string_offsets(array).astype(np.int64)
     starts, ends = offsets[:-1], offsets[1:]
     buffer = array.buffers()[2]
     data = np.frombuffer(buffer, dtype=np.uint8) if buffer is not None else np.zeros(0, np.uint8)

@@ -20,17 +20,13 @@ import shapely
 
 from geoevents.validation.rules import LIKELY_DOUBLE, RowRules
 
-__all__ = ["check_double_counts", "double_counts"]
+__all__ = ["double_counts", "record_double_counts"]
 
 
-def check_double_counts(
-    rules: RowRules, gdf: gpd.GeoDataFrame, found: tuple[np.ndarray, np.ndarray] | None = None
-) -> None:
-    """Warn about each record that repeats an earlier one's place, dates, type and actors.
-
-    ``found``: what :func:`double_counts` gives for ``gdf``, when it was worked out already.
-    """
-    rows, firsts = double_counts(gdf) if found is None else found
+def record_double_counts(rules: RowRules, found: tuple[np.ndarray, np.ndarray]) -> None:
+    """Warn about each record that repeats an earlier one's place, dates, type and actors:
+    ``found`` is what :func:`double_counts` gave (the rows, and the first record of each)."""
+    rows, firsts = found
     if len(rows):
         rules.record(rules.batch(LIKELY_DOUBLE, None, rows, firsts, _Names(firsts, rules.name)))
 

@@ -19,7 +19,7 @@ import pyarrow as pa
 from geoevents import schema
 from geoevents._gc import gc_paused
 from geoevents.problems import ValidationReport
-from geoevents.validation.duplicates import check_double_counts, double_counts
+from geoevents.validation.duplicates import double_counts, record_double_counts
 from geoevents.validation.fields import (
     check_across,
     check_choice,
@@ -297,5 +297,5 @@ class _Run:
         with ThreadPoolExecutor(max_workers=1) as pool:
             doubles = pool.submit(double_counts, gdf)
             check_plausibility(rules, gdf, text, self.today)
-            check_double_counts(rules, gdf, doubles.result())
+            record_double_counts(rules, doubles.result())
         return gdf, rules.bad_rows
