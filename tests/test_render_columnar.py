@@ -30,7 +30,7 @@ from shapely.geometry import LineString, Point, Polygon, mapping
 
 from geoevents.render import build_map, payload, values
 from geoevents.render.categories import categorize
-from geoevents.render.columnar import NO_DAY, Joined, encode_incidents
+from geoevents.render.columnar import NO_DAY, Joined, encode_incidents, expected_bytes
 from geoevents.render.legend import precision_code
 from geoevents.render.payload import Compressor, EmbeddedColumns, compress
 from geoevents.render.save import render_html
@@ -395,6 +395,52 @@ def test_a_compressor_fed_as_buffers_are_added_embeds_the_same_pieces(monkeypatc
     assert sum(len(texts) for texts in fed.encoded) > len(data.buffers)
     assert started == len(data.buffers)
     assert data.on_add is None and all(b.data == b"" for b in data.buffers)
+
+
+def _summaries_store() -> gpd.GeoDataFrame:
+    gdf = read_incidents(FIXTURES / "hostile.geojson")
+    gdf = gpd.GeoDataFrame(pd.concat([gdf] * 400, ignore_index=True), crs=gdf.crs)
+    gdf["summary"] = [f"summary {i} " * (20 + i % 50) for i in range(len(gdf))]
+    return gdf
+
+
+@pytest.mark.parametrize("guess", ["right", "too small", "too large"])
+def test_a_compressor_told_the_payloads_size_compresses_each_piece_once(monkeypatch, guess):
+    # The level depends on the payload's total, known only at the end: told what it will
+    # be, the compressor starts at the right level and compresses each piece once (at a
+    # million incidents, the first 64 MB at level 6 were half a second lost). A wrong guess
+    # costs work, never bytes.
+    monkeypatch.setattr(payload, "LARGE_DATA_BYTES", 200_000)
+    monkeypatch.setattr(payload, "PIECE_BYTES", 64 * 1024)
+    gdf = _summaries_store()
+    codes = np.zeros(len(gdf), dtype=np.int64)
+    plain = EmbeddedColumns(encode_incidents(gdf, codes), "p")
+    total = sum(plain.sizes)
+    assert total > 2 * payload.LARGE_DATA_BYTES
+    levels: list[int] = []
+    real = payload.compress
+    monkeypatch.setattr(
+        payload, "compress", lambda piece, level: levels.append(level) or real(piece, level)
+    )
+    expected = {"right": expected_bytes(gdf), "too small": 0, "too large": 10 * total}[guess]
+    compressor = Compressor(expected=expected)
+    fed = EmbeddedColumns(encode_incidents(gdf, codes, on_add=compressor.added), "p", compressor)
+    assert fed.pieces == plain.pieces and fed.buffers() == plain.buffers()
+    pieces = len(plain.pieces)
+    if guess == "too small":  # some pieces compressed at the small levels first
+        assert len(levels) > pieces
+    else:
+        assert len(levels) == pieces and set(levels) == {payload.LARGE_LEVEL}
+
+
+def test_the_payloads_size_is_guessed_from_its_text_arrow_or_not():
+    gdf = _summaries_store()
+    real = sum(EmbeddedColumns(encode_incidents(gdf, np.zeros(len(gdf), np.int64)), "p").sizes)
+    assert 0.5 * real < expected_bytes(gdf) < 2 * real
+    arrow = gdf.copy()
+    arrow["summary"] = pd.Series(pd.arrays.ArrowExtensionArray(pa.array(gdf["summary"])))
+    assert 0.5 * real < expected_bytes(arrow) < 2 * real
+    assert expected_bytes(gdf.iloc[:0]) == 0
 
 
 @pytest.mark.parametrize("engine", ["classic", "large"])

@@ -15,7 +15,7 @@ from geoevents.aggregation.hexes import DEFAULT_RESOLUTION
 from geoevents.errors import UsageError
 from geoevents.render.basemap import BlankBase, CountryBorders, choose_tiles
 from geoevents.render.categories import categorize, check_layer_by
-from geoevents.render.columnar import encode_incidents
+from geoevents.render.columnar import encode_incidents, expected_bytes
 from geoevents.render.embed import escape_html
 from geoevents.render.figure import CleanFigure
 from geoevents.render.hexview import HexLayer, add_hex_cells, choose_view, hex_resolutions
@@ -207,8 +207,8 @@ def build_map(
     categories, codes = categorize(column, layer_by)
     code_array = np.asarray(codes, dtype=np.int64)
     # The buffers are compressed in threads as they are made (payload.Compressor), while
-    # this thread goes on with the rest of the page.
-    compressor = Compressor()
+    # this thread goes on with the rest of the page, at the level the payload's size calls for.
+    compressor = Compressor(expected=expected_bytes(gdf))
     data = encode_incidents(gdf, code_array, on_add=compressor.added)
     add_hex_cells(data, gdf, resolutions)
     span = data.date_span
