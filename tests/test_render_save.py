@@ -12,6 +12,8 @@ from browser import FIXTURES, read_incidents
 import geoevents
 from geoevents.errors import InputError, OutputError
 from geoevents.render import MapInfo, build_map, save_map
+from geoevents.render.layers import IncidentLayer
+from geoevents.render.tree import children
 
 INCIDENTS = FIXTURES / "incidents.geojson"
 
@@ -67,3 +69,29 @@ def test_mapinfo_is_frozen_and_hashable():
 def test_mapinfo_for_a_missing_file_is_an_input_error(tmp_path):
     with pytest.raises(InputError, match="SHA-256"):
         MapInfo.for_file(tmp_path / "missing.geojson")
+
+
+@pytest.mark.parametrize("engine", ["classic", "large"])
+def test_the_page_is_written_piece_by_piece_without_a_string_of_its_payload(
+    monkeypatch, tmp_path, engine
+):
+    # The page is rendered with a stand-in for each embedded piece, and the pieces are
+    # written where their stand-ins are: the rendered string never holds the payload (at a
+    # million incidents it was three copies of 53 MB, the peak of the run). The file is the
+    # bytes of render_html, and a title that looks like a stand-in stays text.
+    from geoevents.render import save
+
+    gdf = read_incidents(FIXTURES / "hostile.geojson")
+    words = [hashlib.sha256(str(i).encode()).hexdigest() for i in range(100 * len(gdf))]
+    gdf["summary"] = [" ".join(words[100 * i : 100 * i + 100]) for i in range(len(gdf))]
+    m = build_map(gdf, tiles="none", engine=engine, title="a \0title:0+0\0 to keep")
+    whole = save.render_html(m).encode("utf-8")
+    rendered: list[int] = []
+    real = save.render_html
+    monkeypatch.setattr(save, "render_html", lambda m: rendered.append(len(s := real(m))) or s)
+    target = save_map(m, tmp_path / "map.html")
+    assert target.read_bytes() == whole
+    (layer,) = [c for c in children(m).values() if isinstance(c, IncidentLayer)]
+    pieces = sum(len(text) for _, text in layer.pieces)
+    assert pieces > 10_000 and len(rendered) == 1
+    assert rendered[0] < len(whole) - pieces + 100 * len(layer.pieces)

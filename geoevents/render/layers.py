@@ -184,8 +184,9 @@ class IncidentLayer(VerbatimMacroElement):
         """The id of the JSON block of line and polygon geometries."""
         return self.get_name() + "_shapes"
 
-    def _columns(self) -> EmbeddedColumns:
-        """The compressed buffers (computed once, at the first render)."""
+    @property
+    def embedded(self) -> EmbeddedColumns:
+        """The compressed buffers (computed once, when first asked for or rendered)."""
         if self._embedded is None:
             self._embedded = EmbeddedColumns(self.data, self.get_name(), self._compressor)
             self._compressor = None
@@ -194,7 +195,7 @@ class IncidentLayer(VerbatimMacroElement):
     @property
     def pieces(self) -> list[tuple[str, str]]:
         """``(element id, base64 text)`` of every piece, in order."""
-        return self._columns().pieces
+        return self.embedded.pieces
 
     @property
     def meta(self) -> str:
@@ -207,7 +208,7 @@ class IncidentLayer(VerbatimMacroElement):
                 "categories": [c.as_json() for c in self.categories],
                 "geoPrecision": {str(k): v for k, v in GEO_PRECISIONS.items()},
                 "columns": self.data.columns,
-                "buffers": self._columns().buffers(),
+                "buffers": self.embedded.buffers(),
                 # What the page's export writes: the CLI's columns and where they came from.
                 "fields": list(COLUMNS),
                 "source": self.source,
