@@ -27,6 +27,11 @@ def main() -> None:
         # (mimalloc's first use of fresh memory costs twice the system time), and the map is
         # 0.9 s sooner and 140 MB smaller at its peak. Read when pyarrow first allocates.
         os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "jemalloc")
+        # jemalloc keeps freed pages for ten seconds by default, for reuse: reading a million
+        # incidents' GeoParquet frees 590 MB of decoding buffers that the checks never reuse
+        # (932 MB resident for 345 MB allocated). Returned at once, the map's peak is 1.29 GB
+        # instead of 1.52-1.57, for at most 0.1 s (docs/benchmarks.md "Session 10").
+        os.environ.setdefault("JE_ARROW_MALLOC_CONF", "dirty_decay_ms:0,muzzy_decay_ms:0")
     from geoevents.cli import main as run
 
     run()

@@ -37,6 +37,12 @@ def test_python_dash_m_and_version():
         ("NUMPY_MADVISE_HUGEPAGE", "1", "1"),
         ("ARROW_DEFAULT_MEMORY_POOL", None, "jemalloc" if sys.platform == "linux" else None),
         ("ARROW_DEFAULT_MEMORY_POOL", "system", "system"),
+        (
+            "JE_ARROW_MALLOC_CONF",
+            None,
+            "dirty_decay_ms:0,muzzy_decay_ms:0" if sys.platform == "linux" else None,
+        ),
+        ("JE_ARROW_MALLOC_CONF", "dirty_decay_ms:500", "dirty_decay_ms:500"),
     ],
 )
 def test_the_console_entry_sets_numpy_and_arrow_memory_unless_told(monkeypatch, name, given, seen):
@@ -65,6 +71,31 @@ def test_the_console_entrys_arrow_pool_is_there_and_used():
     )
     if sys.platform == "linux":
         assert (out.stdout.strip(), out.stderr) == ("jemalloc", "")
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the jemalloc pool is set on Linux only")
+def test_the_console_entrys_jemalloc_gives_freed_memory_back_at_once():
+    """Arrow's jemalloc reads JE_ARROW_MALLOC_CONF: with the entry's value, memory freed is
+    no longer resident (by default jemalloc keeps it for seconds)."""
+    code = (
+        "import pyarrow as pa\n"
+        "def rss(): return int(open('/proc/self/statm').read().split()[1]) * 4096\n"
+        "before = rss()\n"
+        "bufs = [pa.allocate_buffer(64 * 1024) for _ in range(4000)]\n"
+        "for b in bufs: memoryview(b).cast('B')[::4096] = bytes(16)\n"
+        "held = rss(); del bufs, b\n"
+        "print((held - before) >> 20, (rss() - before) >> 20)\n"
+    )
+    kept = {}
+    for conf in ("", "dirty_decay_ms:0,muzzy_decay_ms:0"):
+        env = {**os.environ, "ARROW_DEFAULT_MEMORY_POOL": "jemalloc", "JE_ARROW_MALLOC_CONF": conf}
+        out = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+        )
+        held, left = map(int, out.stdout.split())
+        assert held > 200
+        kept[conf] = left
+    assert kept[""] > 50 and kept["dirty_decay_ms:0,muzzy_decay_ms:0"] < 20
 
 
 def test_python_dash_m_imports_no_numpy_before_the_entry():
