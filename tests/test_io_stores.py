@@ -294,6 +294,35 @@ def test_invalid_rows_given_away_are_dropped_column_by_column(frame, tmp_path):
     assert len(kept.columns) == len(got.columns)  # a frame kept is left as it was
 
 
+def test_invalid_rows_are_dropped_two_columns_at_a_time_beside_the_main_thread(
+    frame, tmp_path, monkeypatch
+):
+    # The copies run in threads (arrow and numpy let go of the GIL): the same rows, the
+    # same columns in the same order, as copied one at a time.
+    import threading
+
+    from geoevents.io import formats
+
+    broken = frame.copy()
+    broken.loc[[3, 50, 599], "date_start"] = "not a date"
+    store = write_incidents(broken, tmp_path / "broken.parquet")
+    kept, report, bad = read_incidents(store, arrow_text=True)
+    given, _, _ = read_incidents(store, arrow_text=True)
+    expected = formats.usable_incidents(kept, report, bad, skip_invalid=True)
+    seen: list[str] = []
+    real = formats._rows_of
+
+    def copying(series, keep):
+        seen.append(threading.current_thread().name)
+        return real(series, keep)
+
+    monkeypatch.setattr(formats, "_rows_of", copying)
+    got = formats.usable_incidents(given, report, bad, skip_invalid=True, consume=True)
+    same(got, expected)
+    assert len(seen) == len(kept.columns) and threading.main_thread().name not in seen
+    assert list(got.columns) == list(kept.columns) and list(given.columns) == ["geometry"]
+
+
 @pytest.mark.parametrize("kind", ["file", "partitioned"])
 def test_a_store_is_read_without_the_collector_walking_its_geometries(stores, kind):
     # Each shapely geometry is a container to Python's collector: with it on, reading a

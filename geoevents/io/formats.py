@@ -10,7 +10,9 @@ also be many files (a directory, hive-partitioned or not, or a glob), read as on
 from __future__ import annotations
 
 import os
+from collections import deque
 from collections.abc import Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -266,14 +268,29 @@ def _without_rows(gdf: gpd.GeoDataFrame, bad: set[int], consume: bool) -> gpd.Ge
         return gdf[keep].reset_index(drop=True)
     name, crs = gdf.geometry.name, gdf.crs
     columns: dict[str, Any] = {}
-    for column in list(gdf.columns):
-        series = gdf[column]
-        # The dtype given, or pandas would infer one for object columns (str for text).
-        columns[column] = pd.Series(series.array[keep], dtype=series.dtype, copy=False)
-        del series
-        if column != name:  # the geometries' shapely objects are shared, not copied
-            del gdf[column]
+    # Two columns are copied at a time (arrow and numpy let go of the GIL: the million
+    # summaries and sources of a dirty store took 0.3 s of the 0.45), each let go of by the
+    # frame once copied; the window keeps at most two copies ahead of the frame.
+    window: deque[tuple[str, Future[pd.Series]]] = deque()
+    with ThreadPoolExecutor(max_workers=_COPIERS) as pool:
+        for column in [*gdf.columns, None]:
+            if column is not None:
+                window.append((column, pool.submit(_rows_of, gdf[column], keep)))
+            while window and (column is None or len(window) > _COPIERS):
+                done, future = window.popleft()
+                columns[done] = future.result()
+                if done != name:  # the geometries' shapely objects are shared, not copied
+                    del gdf[done]
     return gpd.GeoDataFrame(columns, geometry=name, crs=crs, copy=False)
+
+
+_COPIERS = 2
+
+
+def _rows_of(series: pd.Series, keep: np.ndarray) -> pd.Series:
+    """The rows ``keep`` of ``series``, in its dtype (pandas would infer one for object
+    columns: str for text)."""
+    return pd.Series(series.array[keep], dtype=series.dtype, copy=False)
 
 
 # -- writing ----------------------------------------------------------------------------------
