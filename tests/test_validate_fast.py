@@ -958,3 +958,36 @@ def test_double_counts_are_worked_out_beside_the_plausibility_checks(monkeypatch
     doubles = [k for k, text in enumerate(shown) if "likely the same event" in text]
     assert len(doubles) == n // 2 < len(shown)
     assert doubles == list(range(len(shown) - len(doubles), len(shown)))  # reported last
+
+
+@pytest.mark.parametrize("mix", ["spread", "all in one key"])
+def test_points_double_counts_are_found_by_one_key_and_any_collision_undone(monkeypatch, mix):
+    # A store of points is numbered by one 64-bit key of x, y and the event; a collision
+    # (forced here: every multiplier 0, so every row has one key) is caught and the
+    # geometries numbered as before. Points equal as WKB only: -0.0 is not 0.0.
+    from geoevents.validation import duplicates
+
+    if mix != "spread":
+        monkeypatch.setattr(duplicates, "_MIX", tuple(np.uint64(0) for _ in range(3)))
+    n = 400
+    raw = pd.DataFrame(
+        {
+            "id": [f"c{i}" for i in range(n)],
+            "date_start": ["2020-01-01"] * n,
+            "event_type": ["Battles" if i % 8 else "Riots" for i in range(n)],
+            "actor1": [f"actor {i % 5}" for i in range(n)],
+            "country": ["Iraq"] * n,
+            "iso3": ["IRQ"] * n,
+        },
+        dtype=object,
+    )
+    xs = np.array([[44.0, 44.5, -0.0, 0.0][i % 4] for i in range(n)])
+    geoms = shapely.points(xs, np.full(n, 33.0))
+    report = ValidationReport(source="copies", count=n)
+    check_frame(raw, geoms, report, today=TODAY)
+    got = [p.message for p in report.warnings if "likely the same event" in p.message]
+    oracle = ValidationReport(source="copies", count=n)
+    rowwise_check(raw, list(geoms), oracle, today=TODAY)
+    assert got == [p.message for p in oracle.warnings if "likely the same event" in p.message]
+    keys = {(xs[i].tobytes(), raw["event_type"][i], i % 5) for i in range(n)}
+    assert len(got) == n - len(keys) > 0

@@ -54,7 +54,7 @@ def double_counts(gdf: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
     geoms = np.asarray(gdf.geometry.values, dtype=object)
     present = shapely.is_geometry(geoms)
     present[present] = ~shapely.is_empty(geoms[present])
-    at = _combine([_geometry_codes(geoms, present), event])
+    at = _place_codes(geoms, present, event)
     at_ok = usable & present
     location, iso3 = _codes(gdf["location"]), _codes(gdf["iso3"])
     place = _combine([location, iso3, event])
@@ -88,6 +88,41 @@ class _Names(Sequence[str | None]):
         return [self._name(int(j)) for j in self._rows[ks].tolist()]
 
 
+# Odd 64-bit multipliers that spread the bits of a point's coordinates and its event's number
+# over one key (any collision is caught and undone, see _place_codes).
+_MIX = (np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F), np.uint64(0x165667B19E3779F9))
+
+
+def _place_codes(geoms: np.ndarray, present: np.ndarray, event: np.ndarray) -> np.ndarray:
+    """A number per distinct (geometry, event) pair, geometries compared as by their WKB.
+
+    A store of 2-d points is numbered in one pass: the bits of x, y and the event's number
+    mixed into one 64-bit key, factorised once, then checked (every row against the first of
+    its number); a collision, which the check finds, falls back to numbering the geometries
+    first. At a million points the factorisations of x, y and the pairs were 110 MB and
+    0.2 s beside the plausibility checks.
+    """
+    rows = np.flatnonzero(present)
+    shown = geoms[rows]
+    if len(shown) and (shapely.get_type_id(shown) == 0).all() and not shapely.has_z(shown).any():
+        bits = shapely.get_coordinates(shown).view(np.uint64)
+        x, y = bits[:, 0], bits[:, 1]
+        ev = event[rows]
+        with np.errstate(over="ignore"):
+            key = x * _MIX[0] + y * _MIX[1] + ev.astype(np.uint64) * _MIX[2]
+        sub = pd.factorize(key)[0]
+        del key
+        first = np.empty(int(sub.max(initial=-1)) + 1, dtype=np.int64)
+        first[sub[::-1]] = np.arange(len(sub) - 1, -1, -1)
+        of = first[sub]
+        if (x[of] == x).all() and (y[of] == y).all() and (ev[of] == ev).all():
+            # Every row agrees with the first of its number: the numbers are the pairs'.
+            codes = np.full(len(geoms), -1, dtype=np.int64)
+            codes[rows] = sub
+            return codes
+    return _combine([_geometry_codes(geoms, present), event])
+
+
 def _geometry_codes(geoms: np.ndarray, present: np.ndarray) -> np.ndarray:
     """A number per distinct geometry (-1 where none): equal numbers, equal WKB.
 
@@ -119,26 +154,53 @@ def _codes(column: pd.Series) -> np.ndarray:
         # hashing a million strings is several times faster than pandas' object hashing.
         return _arrow_codes(pa.array(values, type=pa.string()))
     except (pa.ArrowException, UnicodeEncodeError):  # other values, lone surrogates
-        return pd.factorize(values)[0].astype(np.int64)
+        return pd.factorize(values)[0].astype(np.int32)
 
 
 def _arrow_codes(array: pa.Array | pa.ChunkedArray) -> np.ndarray:
-    """A number per distinct value of an arrow column (-1 for null)."""
-    if isinstance(array, pa.ChunkedArray):
-        array = array.combine_chunks()
+    """A number per distinct value of an arrow column (-1 for null), as int32.
+
+    A chunked column is encoded as it is (arrow numbers its chunks from one shared table):
+    joining them first copied the text.
+    """
+    if isinstance(array, pa.Array):
+        array = pa.chunked_array([array])
+    if array.num_chunks and all(pa.types.is_dictionary(c.type) for c in array.chunks):
+        firsts = array.chunk(0).dictionary
+        shared = all(c.dictionary.equals(firsts) for c in array.chunks)
+        if not (shared and not firsts.null_count and len(pc.unique(firsts)) == len(firsts)):
+            array = array.cast(array.type.value_type)  # one number per distinct value
     if not pa.types.is_dictionary(array.type):
         array = array.dictionary_encode()
-    elif array.dictionary.null_count or len(pc.unique(array.dictionary)) < len(array.dictionary):
-        array = array.dictionary_decode().dictionary_encode()  # one number per distinct value
-    return array.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+    if not array.num_chunks:
+        return np.zeros(0, dtype=np.int32)
+    return np.concatenate(
+        [c.indices.fill_null(-1).to_numpy(zero_copy_only=False) for c in array.chunks]
+    ).astype(np.int32, copy=False)
 
 
 def _actor_pair(actor1: pd.Series, actor2: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """The two actors as an unordered pair of numbers (-1 for none): no direction implied."""
     n = len(actor1)
-    codes = _codes(pd.concat([actor1, actor2], ignore_index=True))
+    try:
+        # Numbered together in arrow memory, the chunks of both as they are (no copy).
+        both = pa.chunked_array([*_chunks(actor1), *_chunks(actor2)], pa.string())
+        codes = _arrow_codes(both)
+    except (pa.ArrowException, UnicodeEncodeError, TypeError):  # other values
+        codes = _codes(pd.concat([actor1, actor2], ignore_index=True))
     a, b = codes[:n], codes[n:]
     return np.minimum(a, b), np.maximum(a, b)
+
+
+def _chunks(column: pd.Series) -> list[pa.Array]:
+    """The arrow text chunks of a column (arrow's own, or made of its Python values)."""
+    if isinstance(column.dtype, pd.ArrowDtype):
+        array = pa.array(column.array)
+    else:
+        array = pa.array(column.to_numpy(dtype=object), type=pa.string())
+    if isinstance(array, pa.ChunkedArray):
+        return [c.cast(pa.string()) for c in array.chunks]
+    return [array.cast(pa.string())]
 
 
 def _combine(columns: list[np.ndarray]) -> np.ndarray:
