@@ -30,9 +30,9 @@ from shapely.geometry import LineString, Point, Polygon, mapping
 
 from geoevents.render import build_map, payload, values
 from geoevents.render.categories import categorize
-from geoevents.render.columnar import NO_DAY, Joined, encode_incidents, expected_bytes
+from geoevents.render.columnar import NO_DAY, Joined, encode_incidents
 from geoevents.render.legend import precision_code
-from geoevents.render.payload import Compressor, EmbeddedColumns, compress
+from geoevents.render.payload import Compressor, EmbeddedColumns, compress, expected_bytes
 from geoevents.render.save import render_html
 from geoevents.schema import COLUMNS, FIELDS
 

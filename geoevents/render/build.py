@@ -15,7 +15,7 @@ from geoevents.aggregation.hexes import DEFAULT_RESOLUTION
 from geoevents.errors import UsageError
 from geoevents.render.basemap import BlankBase, CountryBorders, choose_tiles
 from geoevents.render.categories import categorize, check_layer_by
-from geoevents.render.columnar import encode_incidents, expected_bytes
+from geoevents.render.columnar import encode_incidents
 from geoevents.render.embed import escape_html
 from geoevents.render.figure import CleanFigure
 from geoevents.render.hexview import HexLayer, add_hex_cells, choose_view, hex_resolutions
@@ -27,7 +27,7 @@ from geoevents.render.labels import BasemapLabels, check_style
 from geoevents.render.layers import HeatLayer, IncidentLayer, Ready, category_groups, check_size_by
 from geoevents.render.legend import Legend
 from geoevents.render.panel import ProvenancePanel, panel_lines
-from geoevents.render.payload import Compressor
+from geoevents.render.payload import Compressor, expected_bytes
 from geoevents.render.search_box import SearchBox
 from geoevents.render.timeline import TimelineControl
 from geoevents.render.view import FitIncidents

@@ -38,7 +38,7 @@ from geoevents.render.coords import COORD_DIGITS
 from geoevents.render.numbered import split_numbered
 from geoevents.schema import FIELDS, SOURCE_KEYS
 
-__all__ = ["Buffer", "ColumnarIncidents", "Joined", "encode_incidents", "expected_bytes"]
+__all__ = ["Buffer", "ColumnarIncidents", "Joined", "encode_incidents"]
 
 #: A text column is dictionary-encoded when it has at most this share of distinct values.
 DICTIONARY_SHARE = 0.5
@@ -581,33 +581,6 @@ def encode_incidents(
         out.columns[spec.name] = _text_column(out, text_chunks(cells))
     out.date_span = _date_span(out, gdf)
     return out
-
-
-#: Raw bytes per incident of the columns that are not text (coordinates, codes, day numbers):
-#: what a million incidents' payload holds besides its text, about.
-_FIXED_BYTES = 24
-#: Cells of an object column looked at to guess its text's size.
-_GUESS_CELLS = 256
-
-
-def expected_bytes(gdf: pd.DataFrame) -> int:
-    """About how many raw bytes :func:`encode_incidents` will make of ``gdf``: a guess, from
-    the size of the text held in arrow memory and a sample of the rest, for what depends on
-    the payload's size before it is made (``payload.Compressor``'s level)."""
-    n = len(gdf)
-    total = _FIXED_BYTES * n
-    for spec in FIELDS:
-        if spec.name not in gdf.columns or spec.name in _NUMERIC:
-            continue
-        column = gdf[spec.name]
-        if isinstance(column.dtype, pd.ArrowDtype):
-            total += int(pa.array(column.array).nbytes)
-        elif n:
-            step = max(1, n // _GUESS_CELLS)
-            sample = column.iloc[::step]
-            size = sum(len(cell) for cell in sample if isinstance(cell, str))
-            total += size * n // max(1, len(sample))
-    return total
 
 
 def _date_span(out: ColumnarIncidents, gdf: gpd.GeoDataFrame) -> tuple[str, str] | None:

@@ -16,11 +16,14 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import Any
 
+import pandas as pd
+import pyarrow as pa
 from zlib_ng import zlib_ng
 
 from geoevents.render.columnar import ColumnarIncidents, Joined
+from geoevents.schema import FIELDS
 
-__all__ = ["Compressor", "EmbeddedColumns", "compress", "pieces_of"]
+__all__ = ["Compressor", "EmbeddedColumns", "compress", "expected_bytes", "pieces_of"]
 
 #: Bytes of raw data per embedded piece: keeps every base64 string far below browser limits
 #: and lets the pieces compress (and decompress) in parallel.
@@ -84,6 +87,33 @@ def level_for(total: int) -> int:
     return SMALL_LEVEL if total > TINY_DATA_BYTES else TINY_LEVEL
 
 
+#: Raw bytes per incident of the columns that are not text (coordinates, codes, day numbers):
+#: what a million incidents' payload holds besides its text, about.
+_FIXED_BYTES = 24
+#: Cells of an object column looked at to guess its text's size.
+_GUESS_CELLS = 256
+
+
+def expected_bytes(gdf: pd.DataFrame) -> int:
+    """About how many raw bytes ``columnar.encode_incidents`` will make of ``gdf``: a guess, from
+    the size of the text held in arrow memory and a sample of the rest, for what depends on
+    the payload's size before it is made (:class:`Compressor`'s level)."""
+    n = len(gdf)
+    total = _FIXED_BYTES * n
+    for spec in FIELDS:
+        if spec.name not in gdf.columns or spec.kind in ("date", "int"):
+            continue
+        column = gdf[spec.name]
+        if isinstance(column.dtype, pd.ArrowDtype):
+            total += int(pa.array(column.array).nbytes)
+        elif n:
+            step = max(1, n // _GUESS_CELLS)
+            sample = column.iloc[::step]
+            size = sum(len(cell) for cell in sample if isinstance(cell, str))
+            total += size * n // max(1, len(sample))
+    return total
+
+
 class Compressor:
     """Compresses a payload's buffers in threads as they are added, while the rest is made.
 
@@ -93,7 +123,7 @@ class Compressor:
     level depends on the payload's total, known only once every buffer is added: pieces are
     compressed at the level of the buffers added so far (:func:`level_for`) and, each time
     their total passes a threshold, every one again at the next level. ``expected`` (the
-    payload's likely size, see ``columnar.expected_bytes``) spares most of that work: pieces
+    payload's likely size, see :func:`expected_bytes`) spares most of that work: pieces
     are compressed from the start at the level it calls for, when that is the lower one. A
     wrong guess costs time, never bytes: :meth:`texts` gives each piece at the level the whole
     payload calls for, so the page is the same bytes as without a compressor.
