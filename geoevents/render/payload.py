@@ -95,9 +95,21 @@ _GUESS_CELLS = 256
 
 
 def expected_bytes(gdf: pd.DataFrame) -> int:
-    """About how many raw bytes ``columnar.encode_incidents`` will make of ``gdf``: a guess, from
-    the size of the text held in arrow memory and a sample of the rest, for what depends on
-    the payload's size before it is made (:class:`Compressor`'s level)."""
+    """About how many raw bytes ``columnar.encode_incidents`` will make of ``gdf``.
+
+    A guess, from the size of the text held in arrow memory and a sample of the rest, for what
+    depends on the payload's size before it is made (:class:`Compressor`'s level).
+
+    Parameters
+    ----------
+    gdf : pandas.DataFrame
+        The incidents to be encoded.
+
+    Returns
+    -------
+    int
+        The guess, in bytes (0 for no rows).
+    """
     n = len(gdf)
     total = _FIXED_BYTES * n
     for spec in FIELDS:
