@@ -10,6 +10,7 @@ anchor point and shape of each geometry).
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import gzip
 import json
 import math
@@ -583,3 +584,33 @@ def test_ids_split_byte_by_byte_as_the_rule_says(ids, skip):
     assert [prefix[i].as_py() for i in keep] == [want_prefix[i] for i in keep]
     assert [int(widths[i]) for i in keep] == [want_widths[i] for i in keep]
     assert [int(numbers[i]) for i in keep] == [want_numbers[i] for i in keep]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.one_of(st.none(), st.dates(dt.date(1, 1, 1), dt.date(9999, 12, 31))),
+            st.one_of(st.none(), st.dates(dt.date(1, 1, 1), dt.date(9999, 12, 31))),
+        ),
+        max_size=30,
+    )
+)
+def test_the_date_span_from_day_numbers_is_the_spans_text(rows):
+    # The page's date span is worked out from the day numbers the encoder made (the text
+    # was read once): the same first and last day as from the text, a missing end being
+    # its start, and none without a start.
+    from geoevents.render.days import date_span, day_numbers
+
+    frame_ = pd.DataFrame(
+        {
+            "date_start": [s.isoformat() if s else None for s, _ in rows],
+            "date_end": [e.isoformat() if e else None for _, e in rows],
+        },
+        dtype=object,
+    )
+    days = {name: day_numbers(frame_[name]) for name in ("date_start", "date_end")}
+    assert date_span(frame_, days) == date_span(frame_, {})
+    assert date_span(frame_[["date_start"]], {"date_start": days["date_start"]}) == date_span(
+        frame_[["date_start"]], {}
+    )

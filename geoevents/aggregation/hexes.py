@@ -8,6 +8,7 @@ in exactly the same cells.
 
 from __future__ import annotations
 
+from itertools import chain
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -157,14 +158,21 @@ def cell_rings(cells: list[str] | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     import shapely
 
     rings = [h3.cell_to_boundary(cell) for cell in cells]
-    sizes = np.array([len(ring) for ring in rings], dtype=np.int64)
+    sizes = np.fromiter(map(len, rings), dtype=np.int64, count=len(rings))
     starts = np.concatenate([[0], np.cumsum(sizes)])
+    # Every vertex in one pass (numpy's reading of nested tuples, a ring length at a time,
+    # cost half as much again as H3 at 168,000 cells).
+    latlon_all = np.fromiter(
+        chain.from_iterable(chain.from_iterable(rings)), dtype="float64", count=2 * int(starts[-1])
+    ).reshape(-1, 2)
+    del rings
     coords = np.zeros((int(starts[-1]), 2), dtype="float64")
     # Whole arrays, one per ring length: a ring at a time in Python cost most of an
     # aggregate's writing and of a map's hexagon boundaries.
     for size in np.unique(sizes).tolist():
         rows = np.flatnonzero(sizes == size)
-        latlon = np.array([rings[i] for i in rows], dtype="float64").reshape(len(rows), size, 2)
+        at = starts[rows][:, None] + np.arange(size)[None, :]
+        latlon = latlon_all[at]
         lon, lat = latlon[..., 1], latlon[..., 0]
         wraps = (lon.max(axis=1) - lon.min(axis=1)) > 180
         lon = np.where(wraps[:, None] & (lon < 0), lon + 360, lon)
@@ -179,8 +187,8 @@ def cell_rings(cells: list[str] | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         )
         lon = np.take_along_axis(lon, order, axis=1)
         lat = np.take_along_axis(lat, order, axis=1)
-        at = (starts[rows][:, None] + np.arange(size)[None, :]).reshape(-1)
-        coords[at, 0], coords[at, 1] = lon.reshape(-1), lat.reshape(-1)
+        flat = at.reshape(-1)
+        coords[flat, 0], coords[flat, 1] = lon.reshape(-1), lat.reshape(-1)
     return sizes, coords
 
 

@@ -35,6 +35,7 @@ from geoevents.io.csv import shape_wkt
 from geoevents.render import values
 from geoevents.render.arrowtext import string_offsets, text_array, text_chunks, whole_array
 from geoevents.render.coords import COORD_DIGITS
+from geoevents.render.days import NO_DAY, date_span, day_numbers
 from geoevents.render.numbered import split_numbered
 from geoevents.schema import FIELDS, SOURCE_KEYS
 
@@ -48,11 +49,6 @@ SHORT_TEXT = 16
 
 #: Rows looked at to decide whether a text column repeats enough for a dictionary.
 SAMPLE_ROWS = 4096
-
-#: Day number that stands for "no date" in the ``int32`` date columns.
-NO_DAY = -(2**31)
-
-_EPOCH = np.datetime64("1970-01-01", "D")
 
 #: Fields the page draws and filters with, encoded as numbers rather than text.
 _NUMERIC = {"date_start", "date_end", "geo_precision", "fatalities"}
@@ -308,30 +304,6 @@ def _id_column(out: ColumnarIncidents, array: pa.Array) -> dict[str, Any]:
 # -- numbers and dates ------------------------------------------------------------------------
 
 
-def _day_numbers(cells: pd.Series) -> np.ndarray | None:
-    """Dates as days since 1970-01-01 (``NO_DAY`` where missing), or None if one is not ISO."""
-    array = text_array(cells)
-    numbers = np.full(len(array), NO_DAY, dtype="<i4")
-    present = array.is_valid().to_numpy(zero_copy_only=False)
-    valid = array.drop_null()
-    if len(valid) == 0:
-        return numbers
-    valid = pa.concat_arrays([valid])
-    lengths = np.diff(string_offsets(valid))
-    if not (lengths == 10).all() or not pc.all(pc.match_substring_regex(valid, _ISO)).as_py():
-        return None
-    text = np.frombuffer(valid.buffers()[2], dtype="S10", count=len(valid))
-    try:
-        days = text.astype("datetime64[D]")
-    except ValueError:  # a day that does not exist, such as 2017-02-30
-        return None
-    numbers[present] = (days - _EPOCH).astype("int64")
-    return numbers
-
-
-_ISO = r"^\d{4}-\d{2}-\d{2}$"
-
-
 def _num_column(out: ColumnarIncidents, numbers: np.ndarray) -> dict[str, Any]:
     """Numbers (NaN = missing) in the smallest type that holds them exactly.
 
@@ -552,13 +524,15 @@ def encode_incidents(
         ]
 
     days_start: np.ndarray | None = None
+    parsed: dict[str, np.ndarray] = {}
     for spec in FIELDS:
         if spec.name not in gdf.columns:
             continue
         cells = gdf[spec.name]
         if spec.kind == "date":
-            days = _day_numbers(cells)
+            days = day_numbers(cells)
             if days is not None:
+                parsed[spec.name] = days
                 relative = days_start if spec.name == "date_end" else None
                 out.columns[spec.name] = _day_column(out, days, relative)
                 if spec.name == "date_start":
@@ -579,19 +553,5 @@ def encode_incidents(
             out.columns["id"] = _id_column(out, text_array(cells))
             continue
         out.columns[spec.name] = _text_column(out, text_chunks(cells))
-    out.date_span = _date_span(out, gdf)
+    out.date_span = date_span(gdf, parsed)
     return out
-
-
-def _date_span(out: ColumnarIncidents, gdf: gpd.GeoDataFrame) -> tuple[str, str] | None:
-    """First ``date_start`` and last ``date_end`` (a missing end is the start), as text."""
-    if "date_start" not in gdf.columns:
-        return None
-    starts = text_array(gdf["date_start"])
-    if starts.null_count == len(starts):
-        return None
-    ends = text_array(gdf["date_end"]) if "date_end" in gdf.columns else starts
-    ends = pc.if_else(pc.is_null(starts), pa.scalar(None, pa.string()), pc.coalesce(ends, starts))
-    first = pc.min(starts).as_py()
-    last = pc.max(ends).as_py()
-    return (first, last) if first is not None and last is not None else None
