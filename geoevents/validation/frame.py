@@ -79,8 +79,10 @@ def check_frame(
         Keep the free-text fields (:data:`ARROW_FIELDS`) that ``raw`` holds as arrow text as
         pandas ``ArrowDtype`` string columns in the result, instead of a Python ``str`` per
         row: the same values (None is null), for a reader whose caller only encodes them
-        (``geoevents map``); and arrow lists of text (``assoc_actors``, ``tags``) and
-        ``sources`` given as arrow JSON text as arrow list columns
+        (``geoevents map``), or, for such a field read as an arrow dictionary, as a pandas
+        ``Categorical`` of its distinct texts (NaN is null); and arrow lists of text
+        (``assoc_actors``, ``tags``) and ``sources`` given as arrow JSON text as arrow list
+        columns
         (``validation.lists.LIST_TYPE``, ``SOURCE_TYPE``). The problems reported are the same.
 
     Returns
@@ -162,6 +164,8 @@ class _Run:
         self.arrow_text = arrow_text
         # The kept texts of ARROW_FIELDS, when arrow_text (they replace the block's rows).
         self.arrow: dict[str, pa.ChunkedArray] = {}
+        # The kept texts of ARROW_FIELDS that came as arrow dictionaries, as Categoricals.
+        self.categories: dict[str, pd.Categorical] = {}
         self.id_text = Text.of(self.column("id"), n, lazy=arrow_text)
         self.end_missing = np.ones(n, bool)
         self.rules = RowRules(report, self.id_text.row_values(), ids)
@@ -198,6 +202,10 @@ class _Run:
             self.end_missing = t.missing
         if lazy and t.in_arrow:
             kept = check_strings(self.rules, name, required, t, None)
+            categorical = kept.categorical()
+            if categorical is not None:
+                self.categories[name] = categorical
+                return kept
             arrow = kept.arrow_kept()
             if arrow is not None:
                 self.arrow[name] = arrow
@@ -285,6 +293,8 @@ class _Run:
                 columns[name] = pd.Series(ints[name], dtype=_DTYPES[name])
             elif name in self.arrow:
                 columns[name] = pd.Series(pd.arrays.ArrowExtensionArray(self.arrow[name]))
+            elif name in self.categories:
+                columns[name] = pd.Series(self.categories.pop(name), copy=False)
             else:
                 columns[name] = pd.Series(self.slot(name), dtype=object, copy=False)
         frame = pd.DataFrame(columns, copy=False)

@@ -231,6 +231,28 @@ class Text:
             taken = pc.if_else(pa.array(self.is_text), taken, pa.scalar(None, pa.string()))
         return taken if isinstance(taken, pa.ChunkedArray) else pa.chunked_array([taken])
 
+    def categorical(self) -> pd.Categorical | None:
+        """The kept texts as a pandas ``Categorical`` of the column's own distinct texts (arrow
+        strings, NaN where a row keeps none), or None when the column did not come as an arrow
+        dictionary with distinct values.
+
+        A million rows of a dictionary column are then 1-4 MB of codes, not the 15-25 MB of
+        a string per row that :meth:`arrow_kept` makes of them.
+        """
+        if self._codes is None or not isinstance(self._uniques, _Uniques):
+            return None
+        dictionary = self._uniques.arrow()
+        if not pa.types.is_string(dictionary.type):
+            try:
+                dictionary = dictionary.cast(pa.string())
+            except pa.ArrowInvalid:  # over 2 GB of distinct text
+                return None
+        if dictionary.null_count or len(pc.unique(dictionary)) < len(dictionary):
+            return None
+        codes = np.where(self.is_text, self._codes, -1)
+        categories = pd.Index(pd.arrays.ArrowExtensionArray(dictionary))
+        return pd.Categorical.from_codes(codes, categories=categories)
+
     def lookup(self) -> np.ndarray:
         """The distinct texts, then None: indexed by the codes, it gives the values."""
         if self._lookup is None:
