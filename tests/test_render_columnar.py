@@ -614,3 +614,32 @@ def test_the_date_span_from_day_numbers_is_the_spans_text(rows):
     assert date_span(frame_[["date_start"]], {"date_start": days["date_start"]}) == date_span(
         frame_[["date_start"]], {}
     )
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(st.text(min_size=1, max_size=40).filter(str.strip), min_size=1, max_size=12),
+    st.lists(st.integers(-1, 11), max_size=300),
+    st.integers(1, 8),
+)
+def test_a_categorical_of_arrow_text_is_encoded_as_its_text_would_be(words, picks, repeat):
+    # geoevents map keeps a dictionary column as a Categorical of its distinct texts; the
+    # page gets the buffers the same texts as a string per row get (dictionary or not: long,
+    # varied values go in as text), from the codes.
+    categories = list(dict.fromkeys(w * repeat for w in words))
+    codes = np.array([p if p < len(categories) else -1 for p in picks], dtype=np.int8)
+    cat = pd.Categorical.from_codes(
+        codes, categories=pd.Index(pd.arrays.ArrowExtensionArray(pa.array(categories)))
+    )
+    texts = pa.array([categories[c] if c >= 0 else None for c in codes], pa.string())
+    points = shapely.points(np.arange(len(codes), dtype=float) % 90, np.zeros(len(codes)))
+    encoded = []
+    for column in (pd.Series(cat), pd.Series(pd.arrays.ArrowExtensionArray(texts))):
+        gdf = gpd.GeoDataFrame({"location": column}, geometry=points, crs="EPSG:4326")
+        data = encode_incidents(gdf, np.zeros(len(codes), dtype=np.int64))
+        buffers = [
+            (b.dtype, b"".join(b.data.segments) if isinstance(b.data, Joined) else bytes(b.data))
+            for b in data.buffers
+        ]
+        encoded.append((data.columns, buffers))
+    assert encoded[0] == encoded[1]

@@ -237,6 +237,41 @@ def _text_column(out: ColumnarIncidents, array: pa.Array | pa.ChunkedArray) -> d
     }
 
 
+def _is_arrow_categorical(cells: pd.Series) -> bool:
+    dtype = cells.dtype
+    return isinstance(dtype, pd.CategoricalDtype) and isinstance(
+        dtype.categories.dtype, pd.ArrowDtype
+    )
+
+
+def _categorical_column(out: ColumnarIncidents, cells: pd.Series) -> dict[str, Any]:
+    """:func:`_text_column` of a Categorical of distinct arrow texts (as ``geoevents map``
+    keeps a dictionary column), from its codes: the same buffers, without making a string per
+    row and numbering them again (``dictionary_encode`` numbers values as they first come,
+    as ``pd.factorize`` numbers the codes)."""
+    codes = cells.cat.codes.to_numpy()
+    categories = pa.array(cells.cat.categories.array)
+    sizes = np.diff(string_offsets(whole_array(categories)))
+    present = codes >= 0
+    sample = codes[:SAMPLE_ROWS]
+    sample = sample[sample >= 0]
+    varied = len(np.unique(sample)) > DICTIONARY_SHARE * min(len(codes), SAMPLE_ROWS)
+    if varied and int(sizes[codes[present]].sum()) > SHORT_TEXT * len(codes):
+        return _text_column(out, text_chunks(cells))
+    renumbered, firsts = pd.factorize(codes[present])
+    if len(firsts) > DICTIONARY_SHARE * len(codes):
+        return _text_column(out, text_chunks(cells))
+    numbers = np.zeros(len(codes), dtype=np.int64)  # 0: missing
+    numbers[present] = renumbered + 1
+    dtype, numpy_dtype = _code_dtype(len(firsts) + 1)
+    values = categories.take(pa.array(firsts, pa.int64()))
+    return {
+        "kind": "dict",
+        "codes": out.add(dtype, numbers.astype(numpy_dtype)),
+        "values": _string_buffers(out, values),
+    }
+
+
 _LIST_TYPE = pa.list_(pa.string())
 
 
@@ -551,6 +586,9 @@ def encode_incidents(
             continue
         if spec.name == "id":
             out.columns["id"] = _id_column(out, text_array(cells))
+            continue
+        if _is_arrow_categorical(cells):
+            out.columns[spec.name] = _categorical_column(out, cells)
             continue
         out.columns[spec.name] = _text_column(out, text_chunks(cells))
     out.date_span = date_span(gdf, parsed)
