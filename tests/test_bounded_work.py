@@ -19,7 +19,7 @@ import geoevents
 import geoevents.cli.map_ as map_command
 import geoevents.io.memory as memory
 from geoevents.errors import InputError
-from geoevents.io.census import MAX_COLUMNS, count_store
+from geoevents.io.census import MAX_COLUMNS, bound_store, count_store
 from geoevents.io.memory import MEMORY_FIXED, check_memory, estimate_memory
 
 MB = 10**6
@@ -102,6 +102,33 @@ def test_the_count_skips_text(tmp_path):
     path.write_text(json.dumps(doc))
     census = count_store(path, "geojson")
     assert (census.rows, census.values) == (2, 2 + 1 + 5)  # 2 objects, 1 array, 5 commas
+
+
+@pytest.mark.parametrize("fmt", ["geojson", "csv"])
+def test_the_quick_bound_is_at_least_the_count(tmp_path, fmt):
+    # Marks counted inside text too: never fewer rows or values than the exact count, and
+    # more when text holds them.
+    path = tmp_path / f"store.{fmt}"
+    if fmt == "geojson":
+        doc = {"a": 'x{,["{' + "\\" * 7, "b": [1, 2, {}], "c": "\\", "d": '\\"{'}
+        path.write_text(json.dumps(doc))
+    else:
+        path.write_text('id,title\n1,"a, b\nc"\n2,plain\n')
+    bound, exact = bound_store(path, fmt), count_store(path, fmt)
+    assert bound.rows >= exact.rows and bound.values > exact.values
+
+
+def test_a_file_the_bound_lets_through_is_not_scanned_exactly(tmp_path, monkeypatch):
+    # 300 kB of empty features: the size alone calls for a look (at 200 MB available); the
+    # quick bound (marks counted anywhere) lets it through without the exact scan, while a
+    # tighter limit still refuses it on the exact count.
+    path = empty_features(tmp_path, 100_000)
+    exact = memory.count_store
+    monkeypatch.setattr(memory, "count_store", lambda *a: pytest.fail("scanned"))
+    check_memory(path, "geojson", available=400 * MB)
+    monkeypatch.setattr(memory, "count_store", exact)
+    with pytest.raises(InputError, match=r"needs about 25[0-9] MB of memory"):
+        check_memory(path, "geojson", available=200 * MB)
 
 
 def test_a_small_file_is_not_scanned(monkeypatch):

@@ -51,7 +51,7 @@ import resource
 from pathlib import Path
 
 from geoevents.errors import InputError, UsageError
-from geoevents.io.census import Census, check_columns, count_store
+from geoevents.io.census import Census, bound_store, check_columns, count_store
 from geoevents.io.stores import parquet_parts
 
 __all__ = [
@@ -369,7 +369,12 @@ def check_memory(
         except OSError:
             return
         if size * _MOST_PER_BYTE[fmt] + MEMORY_FIXED > room:
-            census = count_store(path, fmt)
+            # A bound first (marks counted inside text too): the exact count only when the
+            # bound would refuse the file.
+            census = bound_store(path, fmt)
+            bound = estimate_memory(path, fmt, census=census) if census is not None else None
+            if bound is None or bound > room:
+                census = count_store(path, fmt)
     if room is None:
         return
     need = estimate_memory(path, fmt, census=census or Census(0, 0))
