@@ -184,13 +184,24 @@ def test_cli_errors(run, store, tmp_path):
     assert run("aggregate", store, "-o", out, "--force").exit_code == 0
 
 
-def test_cells_in_bulk_are_h3s_own_cell_of_each_point():
-    """The whole-array H3 (h3ronpy) gives what h3's per-point call gives, poles and 180 included."""
-    from geoevents.aggregation import hex_cells
+@pytest.mark.parametrize("way", ["one pass", "distinct positions first", "two threads"])
+def test_cells_in_bulk_are_h3s_own_cell_of_each_point(monkeypatch, way):
+    """The whole-array H3 (h3ronpy) gives what h3's per-point call gives, poles and 180
+    included: for the positions as they are, or their distinct ones first (when a sample says
+    many repeat), in one thread or in two halves."""
+    from geoevents.aggregation import hex_cells, hexes
+
+    if way == "distinct positions first":
+        monkeypatch.setattr(hexes, "_DISTINCT_SHARE", 1.0)
+    elif way == "one pass":
+        monkeypatch.setattr(hexes, "_DISTINCT_SHARE", 0.0)
+    else:
+        monkeypatch.setattr(hexes, "_THREADED_POSITIONS", 10)
 
     rng = np.random.default_rng(7)
     lon = np.concatenate([rng.uniform(-180, 180, 2000), [180.0, -180.0, 0.0, 179.9999]])
     lat = np.concatenate([rng.uniform(-90, 90, 2000), [90.0, -90.0, 0.0, -0.0001]])
+    lon, lat = np.concatenate([lon, lon[:500]]), np.concatenate([lat, lat[:500]])  # repeats
     # Lines and areas count at a point on their surface, as the page draws them.
     geometry = [
         *gpd.points_from_xy(lon, lat),
