@@ -232,7 +232,8 @@ def _first_of(key: np.ndarray, ok: np.ndarray) -> np.ndarray:
     first = np.full(n, n, dtype=np.int64)
     rows = np.flatnonzero(ok)
     firsts = np.full(int(key.max(initial=-1)) + 1, n, dtype=np.int64)
-    keys, at = np.unique(key[rows], return_index=True)  # the first index of each key
-    firsts[keys] = rows[at]
+    # The least row of each key, in one unbuffered pass (sorting the keys to find it took
+    # 0.14 s a million, twice per store).
+    np.minimum.at(firsts, key[rows], rows)
     first[rows] = firsts[key[rows]]
     return first
