@@ -643,3 +643,40 @@ def test_a_categorical_of_arrow_text_is_encoded_as_its_text_would_be(words, pick
         ]
         encoded.append((data.columns, buffers))
     assert encoded[0] == encoded[1]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.none(),
+            st.just(float("nan")),
+            st.sampled_from(["", "  ", "2017-02-30", "2017-10", "16/10/2017", "2017-10-16 "]),
+            st.dates(dt.date(1, 1, 1), dt.date(9999, 12, 31)).map(dt.date.isoformat),
+        ),
+        max_size=40,
+    )
+)
+def test_dates_are_read_once_per_distinct_text_as_every_text(cells):
+    # The checks leave dates as Python strings that repeat: each distinct one is read once.
+    # The same day numbers (or the same refusal: a text that is no ISO day) as reading each.
+    from geoevents.render.days import day_numbers
+
+    column = pd.Series(cells, dtype=object)
+    got = day_numbers(column)
+    one_by_one = day_numbers(
+        pd.Series(
+            pd.arrays.ArrowExtensionArray(
+                pa.array(
+                    [
+                        None if c is None or (isinstance(c, float) and math.isnan(c)) else c
+                        for c in cells
+                    ],
+                    pa.string(),
+                )
+            )
+        )
+    )
+    assert (got is None) == (one_by_one is None)
+    if got is not None:
+        assert got.dtype == one_by_one.dtype and got.tolist() == one_by_one.tolist()

@@ -31,7 +31,23 @@ def day_numbers(cells: pd.Series) -> np.ndarray | None:
         One int32 per cell (:data:`NO_DAY` where missing), or None when a cell is not an ISO
         day that exists.
     """
-    array = text_array(cells)
+    if isinstance(cells, pd.Series) and cells.dtype == object:
+        # A column of Python strings (as the checks leave dates) repeats a few thousand
+        # dates: each distinct one is read once (a million made arrow text, matched and
+        # parsed cost 0.25 s a column).
+        codes, uniques = pd.factorize(cells.to_numpy(dtype=object))
+        if all(isinstance(u, str) for u in uniques):
+            distinct = _iso_days(text_array(pd.Series(list(uniques), dtype=object)))
+            if distinct is None:
+                return None
+            numbers = np.full(len(codes), NO_DAY, dtype="<i4")
+            numbers[codes >= 0] = distinct[codes[codes >= 0]]
+            return numbers
+    return _iso_days(text_array(cells))
+
+
+def _iso_days(array: pa.Array) -> np.ndarray | None:
+    """:func:`day_numbers` of an arrow string array (null: no date)."""
     numbers = np.full(len(array), NO_DAY, dtype="<i4")
     present = array.is_valid().to_numpy(zero_copy_only=False)
     valid = array.drop_null()
