@@ -634,7 +634,8 @@ def test_a_categorical_of_arrow_text_is_encoded_as_its_text_would_be(words, pick
     texts = pa.array([categories[c] if c >= 0 else None for c in codes], pa.string())
     points = shapely.points(np.arange(len(codes), dtype=float) % 90, np.zeros(len(codes)))
     encoded = []
-    for column in (pd.Series(cat), pd.Series(pd.arrays.ArrowExtensionArray(texts))):
+    objects = pd.Series([categories[c] if c >= 0 else None for c in codes], dtype=object)
+    for column in (pd.Series(cat), pd.Series(pd.arrays.ArrowExtensionArray(texts)), objects):
         gdf = gpd.GeoDataFrame({"location": column}, geometry=points, crs="EPSG:4326")
         data = encode_incidents(gdf, np.zeros(len(codes), dtype=np.int64))
         buffers = [
@@ -642,7 +643,7 @@ def test_a_categorical_of_arrow_text_is_encoded_as_its_text_would_be(words, pick
             for b in data.buffers
         ]
         encoded.append((data.columns, buffers))
-    assert encoded[0] == encoded[1]
+    assert encoded[0] == encoded[1] == encoded[2]
 
 
 @settings(max_examples=150, deadline=None)
@@ -680,3 +681,35 @@ def test_dates_are_read_once_per_distinct_text_as_every_text(cells):
     assert (got is None) == (one_by_one is None)
     if got is not None:
         assert got.dtype == one_by_one.dtype and got.tolist() == one_by_one.tolist()
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [
+        ["Battles", "  ", None, "Riots", "", "Battles", float("nan")] * 50,
+        ["a", 3, "a", None] * 50,  # not all text: as any column
+        [f"unique {i}" for i in range(300)],  # varied: as text
+        [None] * 20,
+        [],
+    ],
+    ids=["blanks", "numbers", "varied", "none", "empty"],
+)
+def test_python_strings_are_encoded_as_their_arrow_text_would_be(cells):
+    # Fields with a vocabulary come from the checks as Python strings: numbered by pandas,
+    # the distinct ones made arrow text; a blank is missing, as in any text column.
+    from geoevents.render.arrowtext import text_chunks
+
+    points = shapely.points(np.zeros(len(cells)), np.zeros(len(cells)))
+    encoded = []
+    for column in (
+        pd.Series(cells, dtype=object),
+        pd.Series(pd.arrays.ArrowExtensionArray(text_chunks(pd.Series(cells, dtype=object)))),
+    ):
+        gdf = gpd.GeoDataFrame({"event_type": column}, geometry=points, crs="EPSG:4326")
+        data = encode_incidents(gdf, np.zeros(len(cells), dtype=np.int64))
+        buffers = [
+            (b.dtype, b"".join(b.data.segments) if isinstance(b.data, Joined) else bytes(b.data))
+            for b in data.buffers
+        ]
+        encoded.append((data.columns, buffers))
+    assert encoded[0] == encoded[1]

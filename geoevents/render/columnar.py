@@ -28,27 +28,25 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 import shapely
 
 from geoevents.io.csv import shape_wkt
 from geoevents.render import values
-from geoevents.render.arrowtext import string_offsets, text_array, text_chunks, whole_array
+from geoevents.render.arrowtext import text_array, whole_array
 from geoevents.render.coords import COORD_DIGITS
 from geoevents.render.days import NO_DAY, date_span, day_numbers
+from geoevents.render.joined import Joined
 from geoevents.render.numbered import split_numbered
+from geoevents.render.textcolumns import (
+    add_counts,
+    code_dtype,
+    string_buffers,
+    text_column,
+    text_field,
+)
 from geoevents.schema import FIELDS, SOURCE_KEYS
 
 __all__ = ["Buffer", "ColumnarIncidents", "Joined", "encode_incidents"]
-
-#: A text column is dictionary-encoded when it has at most this share of distinct values.
-DICTIONARY_SHARE = 0.5
-
-#: Average length in bytes up to which a text column is always tried as a dictionary.
-SHORT_TEXT = 16
-
-#: Rows looked at to decide whether a text column repeats enough for a dictionary.
-SAMPLE_ROWS = 4096
 
 #: Fields the page draws and filters with, encoded as numbers rather than text.
 _NUMERIC = {"date_start", "date_end", "geo_precision", "fatalities"}
@@ -69,20 +67,6 @@ class Buffer:
 
     dtype: str
     data: bytes | memoryview | Joined
-
-
-class Joined:
-    """Buffer contents in several pieces of memory, one after another (the chunks of an arrow
-    text column): embedded as they lie, never copied into one."""
-
-    def __init__(self, segments: list[memoryview]):
-        self.segments = segments
-
-    def __len__(self) -> int:
-        return sum(len(segment) for segment in self.segments)
-
-    def __bytes__(self) -> bytes:
-        return b"".join(self.segments)
 
 
 @dataclass
@@ -166,112 +150,6 @@ def _same_bytes(a: bytes | memoryview | Joined, b: bytes | memoryview | Joined) 
 # -- text -------------------------------------------------------------------------------------
 
 
-def _string_buffers(out: ColumnarIncidents, array: pa.Array | pa.ChunkedArray) -> dict[str, Any]:
-    """Offsets and UTF-8 data of a string array; a null is an empty range (blank = missing).
-
-    The text of a chunked column is embedded chunk by chunk, as it lies in arrow memory.
-    """
-    chunks = array.chunks if isinstance(array, pa.ChunkedArray) else [array]
-    lengths, segments = [], []
-    for chunk in chunks:
-        if chunk.null_count and _null_bytes(chunk):
-            chunk = chunk.fill_null("")  # a copy, only where a null keeps bytes
-        offsets = string_offsets(chunk)
-        lengths.append(np.diff(offsets))
-        data_buffer = chunk.buffers()[2]
-        start, end = int(offsets[0]), int(offsets[-1])
-        if data_buffer is not None and end > start:
-            segments.append(memoryview(data_buffer)[start:end])
-    data: memoryview | Joined | bytes = (
-        segments[0] if len(segments) == 1 else Joined(segments) if segments else b""
-    )
-    counts = np.concatenate(lengths) if lengths else np.zeros(0, dtype=np.int64)
-    return {"lengths": _add_counts(out, counts), "data": out.add("bytes", data)}
-
-
-def _null_bytes(array: pa.Array) -> bool:
-    """Whether a null of the string array spans bytes (arrow builds them empty, and then the
-    array's own buffers are embedded as they are)."""
-    nulls = ~array.is_valid().to_numpy(zero_copy_only=False)
-    return bool(np.diff(string_offsets(array))[nulls].any())
-
-
-def _code_dtype(size: int) -> tuple[str, str]:
-    """The smallest typed array that holds the numbers ``0 .. size - 1``."""
-    if size <= 2**8:
-        return "u8", "<u1"
-    if size <= 2**16:
-        return "u16", "<u2"
-    return "i32", "<i4"
-
-
-def _add_counts(out: ColumnarIncidents, counts: np.ndarray) -> int:
-    """Add non-negative counts (text lengths, list sizes) in the smallest integer type.
-
-    Lengths compress far better than the running offsets they replace; the page adds them up.
-    """
-    dtype, numpy_dtype = _code_dtype(int(counts.max(initial=0)) + 1)
-    return out.add(dtype, counts.astype(numpy_dtype))
-
-
-def _text_column(out: ColumnarIncidents, array: pa.Array | pa.ChunkedArray) -> dict[str, Any]:
-    """A text column, dictionary-encoded when values repeat enough to make that smaller."""
-    # Hashing every long, unique text (summaries) costs more than it saves: judge those by a
-    # sample. Short texts (ids, dates) are cheap to hash, and worth it when they repeat.
-    sample = array.slice(0, SAMPLE_ROWS)
-    varied = pc.count_distinct(sample).as_py() > DICTIONARY_SHARE * len(sample)
-    if varied and (pc.sum(pc.binary_length(array)).as_py() or 0) > SHORT_TEXT * len(array):
-        return {"kind": "str", **_string_buffers(out, array)}
-    array = whole_array(array)
-    encoded = array.dictionary_encode()
-    distinct = len(encoded.dictionary)
-    if distinct > DICTIONARY_SHARE * len(array):
-        return {"kind": "str", **_string_buffers(out, array)}
-    # Code 0 means missing; code k is the dictionary's (k-1)th value.
-    codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64) + 1
-    dtype, numpy_dtype = _code_dtype(distinct + 1)
-    return {
-        "kind": "dict",
-        "codes": out.add(dtype, codes.astype(numpy_dtype)),
-        "values": _string_buffers(out, encoded.dictionary),
-    }
-
-
-def _is_arrow_categorical(cells: pd.Series) -> bool:
-    dtype = cells.dtype
-    return isinstance(dtype, pd.CategoricalDtype) and isinstance(
-        dtype.categories.dtype, pd.ArrowDtype
-    )
-
-
-def _categorical_column(out: ColumnarIncidents, cells: pd.Series) -> dict[str, Any]:
-    """:func:`_text_column` of a Categorical of distinct arrow texts (as ``geoevents map``
-    keeps a dictionary column), from its codes: the same buffers, without making a string per
-    row and numbering them again (``dictionary_encode`` numbers values as they first come,
-    as ``pd.factorize`` numbers the codes)."""
-    codes = cells.cat.codes.to_numpy()
-    categories = pa.array(cells.cat.categories.array)
-    sizes = np.diff(string_offsets(whole_array(categories)))
-    present = codes >= 0
-    sample = codes[:SAMPLE_ROWS]
-    sample = sample[sample >= 0]
-    varied = len(np.unique(sample)) > DICTIONARY_SHARE * min(len(codes), SAMPLE_ROWS)
-    if varied and int(sizes[codes[present]].sum()) > SHORT_TEXT * len(codes):
-        return _text_column(out, text_chunks(cells))
-    renumbered, firsts = pd.factorize(codes[present])
-    if len(firsts) > DICTIONARY_SHARE * len(codes):
-        return _text_column(out, text_chunks(cells))
-    numbers = np.zeros(len(codes), dtype=np.int64)  # 0: missing
-    numbers[present] = renumbered + 1
-    dtype, numpy_dtype = _code_dtype(len(firsts) + 1)
-    values = categories.take(pa.array(firsts, pa.int64()))
-    return {
-        "kind": "dict",
-        "codes": out.add(dtype, numbers.astype(numpy_dtype)),
-        "values": _string_buffers(out, values),
-    }
-
-
 _LIST_TYPE = pa.list_(pa.string())
 
 
@@ -302,8 +180,8 @@ def _list_column(out: ColumnarIncidents, cells: pd.Series) -> dict[str, Any]:
     items = text_array(array.values.slice(offsets[0], offsets[-1] - offsets[0]))
     return {
         "kind": "list",
-        "lengths": _add_counts(out, np.diff(offsets)),
-        "items": _text_column(out, items),
+        "lengths": add_counts(out, np.diff(offsets)),
+        "items": text_column(out, items),
     }
 
 
@@ -316,8 +194,8 @@ def _sources_column(out: ColumnarIncidents, cells: pd.Series) -> dict[str, Any]:
     array = _arrow_lists(cells, _SOURCE_TYPE, values.sources)
     offsets = array.offsets.to_numpy().astype("<i4")
     entries = array.values.slice(offsets[0], offsets[-1] - offsets[0])
-    keys = {key: _text_column(out, text_array(entries.field(key))) for key in SOURCE_KEYS}
-    return {"kind": "sources", "lengths": _add_counts(out, np.diff(offsets)), "keys": keys}
+    keys = {key: text_column(out, text_array(entries.field(key))) for key in SOURCE_KEYS}
+    return {"kind": "sources", "lengths": add_counts(out, np.diff(offsets)), "keys": keys}
 
 
 def _id_column(out: ColumnarIncidents, array: pa.Array) -> dict[str, Any]:
@@ -325,12 +203,12 @@ def _id_column(out: ColumnarIncidents, array: pa.Array) -> dict[str, Any]:
     are a few prefixes plus numbers, as event ids mostly are; else a text column."""
     split = split_numbered(array)
     if split is None:
-        return _text_column(out, array)
-    dtype, numpy_dtype = _code_dtype(len(split.prefixes) + 1)
+        return text_column(out, array)
+    dtype, numpy_dtype = code_dtype(len(split.prefixes) + 1)
     return {
         "kind": "numbered",
         "codes": out.add(dtype, split.codes.astype(numpy_dtype)),
-        "prefixes": _string_buffers(out, split.prefixes),
+        "prefixes": string_buffers(out, split.prefixes),
         "data": out.add("i32", split.deltas),
         "digits": out.add("u8", split.digits),
     }
@@ -353,7 +231,7 @@ def _num_column(out: ColumnarIncidents, numbers: np.ndarray) -> dict[str, Any]:
     if not whole:
         return {"kind": "num", "data": out.add("f64", numbers.astype("<f8"))}
     top = int(present.max()) if len(present) else 0
-    dtype, numpy_dtype = _code_dtype(top + 2)
+    dtype, numpy_dtype = code_dtype(top + 2)
     missing = {"u8": 255, "u16": 65535, "i32": NO_DAY}[dtype]
     encoded = np.where(np.isnan(numbers), missing, numbers).astype(numpy_dtype)
     return {"kind": "num", "data": out.add(dtype, encoded), "missing": missing}
@@ -532,7 +410,7 @@ def encode_incidents(
     lat, lon, is_shape = _anchors(out, geoms)
     drawable = np.isfinite(lat)
     out.drawable = drawable
-    category_dtype, numpy_dtype = _code_dtype(int(codes.max(initial=0)) + 1)
+    category_dtype, numpy_dtype = code_dtype(int(codes.max(initial=0)) + 1)
     precision = _precision_codes(gdf.get("geo_precision"), n)
     _exact_coordinates(out, lat, lon, is_shape)
     out.columns["_cat"] = {
@@ -587,9 +465,6 @@ def encode_incidents(
         if spec.name == "id":
             out.columns["id"] = _id_column(out, text_array(cells))
             continue
-        if _is_arrow_categorical(cells):
-            out.columns[spec.name] = _categorical_column(out, cells)
-            continue
-        out.columns[spec.name] = _text_column(out, text_chunks(cells))
+        out.columns[spec.name] = text_field(out, cells)
     out.date_span = date_span(gdf, parsed)
     return out
