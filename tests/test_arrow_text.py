@@ -276,3 +276,38 @@ def test_a_lazy_arrow_column_gives_the_values_of_any_rows_across_chunks():
     kept = lazy.keep(np.array([v not in (None, "c") for v in values]), None)
     assert kept.at(np.arange(9)).tolist() == [None if v == "c" else v for v in values]
     assert lazy.at(4) == ""
+
+
+def test_double_counts_of_dictionary_actors_are_those_of_their_text():
+    # Both actor columns read as arrow dictionaries (Categoricals once checked): the pairs are
+    # numbered from the two columns' categories, the same double counts as from their text,
+    # the pair unordered (actor2 of one record can be actor1 of its copy).
+    import numpy as np
+    import shapely
+
+    n = 400
+    one = [f"actor {i % 7}" if i % 5 else None for i in range(n)]
+    two = [f"actor {(i + 3) % 7}" if i % 3 else None for i in range(n)]
+    swapped = [two[i] if i % 2 else one[i] for i in range(n)]
+    other = [one[i] if i % 2 else two[i] for i in range(n)]
+    raw = pd.DataFrame(
+        {
+            "id": [f"c{i}" for i in range(n)],
+            "date_start": ["2020-01-01"] * n,
+            "event_type": ["Battles"] * n,
+            "actor1": swapped,
+            "actor2": other,
+            "country": ["Iraq"] * n,
+            "iso3": ["IRQ"] * n,
+        },
+        dtype=object,
+    )
+    for name in ("actor1", "actor2"):
+        array = pa.array(raw[name].tolist(), pa.string()).dictionary_encode()
+        raw[name] = pd.Series(pd.arrays.ArrowExtensionArray(array))
+    geoms = shapely.points(np.full(n, 44.0), np.full(n, 33.0))
+    plain, arrow = both_ways(raw, geoms)
+    assert_same_run(plain, arrow)
+    assert isinstance(arrow[0]["actor1"].dtype, pd.CategoricalDtype)
+    doubles = [p for p in arrow[2].warnings if "likely the same event" in p.message]
+    assert len(doubles) > n // 2

@@ -184,6 +184,19 @@ def _arrow_codes(array: pa.Array | pa.ChunkedArray) -> np.ndarray:
 def _actor_pair(actor1: pd.Series, actor2: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """The two actors as an unordered pair of numbers (-1 for none): no direction implied."""
     n = len(actor1)
+    if isinstance(actor1.dtype, pd.CategoricalDtype) and isinstance(
+        actor2.dtype, pd.CategoricalDtype
+    ):
+        # Categoricals of distinct texts (geoevents map): each column's codes put into the
+        # numbering of both columns' categories, no text made per row.
+        union = actor1.cat.categories.append(actor2.cat.categories).unique()
+        pair = []
+        for column in (actor1, actor2):
+            own = column.cat.codes.to_numpy()
+            into = union.get_indexer(column.cat.categories)
+            pair.append(np.where(own >= 0, into[np.maximum(own, 0)], -1).astype(np.int32))
+        a, b = pair
+        return np.minimum(a, b), np.maximum(a, b)
     try:
         # Numbered together in arrow memory, the chunks of both as they are (no copy).
         both = pa.chunked_array([*_chunks(actor1), *_chunks(actor2)], pa.string())
