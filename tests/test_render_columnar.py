@@ -632,18 +632,22 @@ def test_a_categorical_of_arrow_text_is_encoded_as_its_text_would_be(words, pick
         codes, categories=pd.Index(pd.arrays.ArrowExtensionArray(pa.array(categories)))
     )
     texts = pa.array([categories[c] if c >= 0 else None for c in codes], pa.string())
-    points = shapely.points(np.arange(len(codes), dtype=float) % 90, np.zeros(len(codes)))
-    encoded = []
     objects = pd.Series([categories[c] if c >= 0 else None for c in codes], dtype=object)
-    for column in (pd.Series(cat), pd.Series(pd.arrays.ArrowExtensionArray(texts)), objects):
-        gdf = gpd.GeoDataFrame({"location": column}, geometry=points, crs="EPSG:4326")
-        data = encode_incidents(gdf, np.zeros(len(codes), dtype=np.int64))
-        buffers = [
-            (b.dtype, b"".join(b.data.segments) if isinstance(b.data, Joined) else bytes(b.data))
-            for b in data.buffers
-        ]
-        encoded.append((data.columns, buffers))
+    columns = (pd.Series(cat), pd.Series(pd.arrays.ArrowExtensionArray(texts)), objects)
+    encoded = [_one_field_encoded("location", column) for column in columns]
     assert encoded[0] == encoded[1] == encoded[2]
+
+
+def _one_field_encoded(name: str, column: pd.Series) -> tuple[dict, list[tuple[str, bytes]]]:
+    """The column descriptions and buffers of a store holding one field (points at 0,0)."""
+    points = shapely.points(np.zeros(len(column)), np.zeros(len(column)))
+    gdf = gpd.GeoDataFrame({name: column}, geometry=points, crs="EPSG:4326")
+    data = encode_incidents(gdf, np.zeros(len(column), dtype=np.int64))
+    buffers = [
+        (b.dtype, b"".join(b.data.segments) if isinstance(b.data, Joined) else bytes(b.data))
+        for b in data.buffers
+    ]
+    return data.columns, buffers
 
 
 @settings(max_examples=150, deadline=None)
@@ -699,17 +703,9 @@ def test_python_strings_are_encoded_as_their_arrow_text_would_be(cells):
     # the distinct ones made arrow text; a blank is missing, as in any text column.
     from geoevents.render.arrowtext import text_chunks
 
-    points = shapely.points(np.zeros(len(cells)), np.zeros(len(cells)))
-    encoded = []
-    for column in (
+    columns = (
         pd.Series(cells, dtype=object),
         pd.Series(pd.arrays.ArrowExtensionArray(text_chunks(pd.Series(cells, dtype=object)))),
-    ):
-        gdf = gpd.GeoDataFrame({"event_type": column}, geometry=points, crs="EPSG:4326")
-        data = encode_incidents(gdf, np.zeros(len(cells), dtype=np.int64))
-        buffers = [
-            (b.dtype, b"".join(b.data.segments) if isinstance(b.data, Joined) else bytes(b.data))
-            for b in data.buffers
-        ]
-        encoded.append((data.columns, buffers))
+    )
+    encoded = [_one_field_encoded("event_type", column) for column in columns]
     assert encoded[0] == encoded[1]
