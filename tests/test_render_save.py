@@ -84,7 +84,7 @@ def test_the_page_is_written_piece_by_piece_without_a_string_of_its_payload(
     gdf = read_incidents(FIXTURES / "hostile.geojson")
     words = [hashlib.sha256(str(i).encode()).hexdigest() for i in range(100 * len(gdf))]
     gdf["summary"] = [" ".join(words[100 * i : 100 * i + 100]) for i in range(len(gdf))]
-    m = build_map(gdf, tiles="none", engine=engine, title="a \0title:0+0\0 to keep")
+    m = build_map(gdf, tiles="none", engine=engine, title="a \0title:0\0 to keep")
     whole = save.render_html(m).encode("utf-8")
     rendered: list[int] = []
     real = save.render_html

@@ -186,7 +186,7 @@ def bound_store(path: str | os.PathLike[str], fmt: str) -> Census | None:
     Census or None
         None for another format, or a file that cannot be examined.
     """
-    marks = {"geojson": b"{[,", "csv": b",\n"}.get(fmt)
+    marks = _MARKS.get(fmt)
     if marks is None:
         return None
     found = [0] * len(marks)
@@ -195,12 +195,22 @@ def bound_store(path: str | os.PathLike[str], fmt: str) -> Census | None:
             while chunk := fh.read(_CHUNK):
                 for k in range(len(marks)):
                     found[k] += chunk.count(marks[k : k + 1])
-        if fmt == "geojson":
-            objects, arrays, commas = found
-            return Census(rows=objects, values=objects + arrays + commas)
-        columns = csv_columns(Path(path))
+        return _census_of(Path(path), fmt, found)
     except (OSError, ValueError):
         return None
+
+
+#: The bytes counted in a file of each text format: JSON's objects, arrays and commas; CSV's
+#: separators and line ends.
+_MARKS = {"geojson": b"{[,", "csv": b",\n"}
+
+
+def _census_of(path: Path, fmt: str, found: list[int]) -> Census:
+    """What the counts of a file's :data:`_MARKS` say it holds."""
+    if fmt == "geojson":
+        objects, arrays, commas = found
+        return Census(rows=objects, values=objects + arrays + commas)
+    columns = csv_columns(path)
     cells = sum(found)
     return Census(rows=max(cells // max(columns, 1), 1), values=cells, columns=columns)
 
@@ -221,15 +231,9 @@ def count_store(path: str | os.PathLike[str], fmt: str) -> Census | None:
         None when the file cannot be examined (the reader then says why).
     """
     try:
-        if fmt == "geojson":
+        if fmt in _MARKS:
             p = Path(path)
-            objects, arrays, commas = _scan(p, b"{[,", escapes=True)
-            return Census(rows=objects, values=objects + arrays + commas)
-        if fmt == "csv":
-            p = Path(path)
-            columns = csv_columns(p)
-            cells = sum(_scan(p, b",\n", escapes=False))
-            return Census(rows=max(cells // max(columns, 1), 1), values=cells, columns=columns)
+            return _census_of(p, fmt, _scan(p, _MARKS[fmt], escapes=fmt == "geojson"))
         if fmt == "parquet":
             return _parquet_census(path)
         if fmt == "gpkg":

@@ -16,15 +16,23 @@ import pyarrow.compute as pc
 
 from geoevents.render import values
 
-__all__ = ["string_offsets", "text_array", "text_chunks", "whole_array"]
+__all__ = ["is_arrow_categorical", "string_offsets", "text_array", "text_chunks", "whole_array"]
+
+
+def is_arrow_categorical(cells: Any) -> bool:
+    """Whether ``cells`` is a pandas ``Categorical`` of arrow text (as ``geoevents map`` keeps
+    a column read as an arrow dictionary)."""
+    if not isinstance(cells, pd.Series) or not isinstance(cells.dtype, pd.CategoricalDtype):
+        return False
+    kinds = cells.dtype.categories.dtype
+    return isinstance(kinds, pd.ArrowDtype) and pa.types.is_string(kinds.pyarrow_dtype)
 
 
 def _arrow_text(cells: Any) -> pa.ChunkedArray | None:
     """The Arrow string chunks a pandas ``ArrowDtype`` text column holds, or a ``Categorical``
     of arrow text makes (no Python strings made), or None for any other column."""
     if isinstance(cells, pd.Series) and isinstance(cells.dtype, pd.CategoricalDtype):
-        kinds = cells.dtype.categories.dtype
-        if isinstance(kinds, pd.ArrowDtype) and pa.types.is_string(kinds.pyarrow_dtype):
+        if is_arrow_categorical(cells):
             # The texts of the rows, made from the codes one column at a time (geoevents map
             # keeps dictionary columns so until they are encoded).
             return pa.chunked_array([pa.array(cells.array).cast(pa.string())])

@@ -118,6 +118,8 @@ def expected_bytes(gdf: pd.DataFrame) -> int:
         column = gdf[spec.name]
         if isinstance(column.dtype, pd.ArrowDtype):
             total += int(pa.array(column.array).nbytes)
+        elif isinstance(column.dtype, pd.CategoricalDtype):  # codes and the distinct texts
+            total += n + int(pa.array(column.cat.categories.array).nbytes)
         elif n:
             step = max(1, n // _GUESS_CELLS)
             sample = column.iloc[::step]
@@ -250,14 +252,14 @@ class EmbeddedColumns:
         data.on_add = None
 
     @contextmanager
-    def stand_ins(self, mark: str) -> Iterator[list[str]]:
-        """Within the block each piece's text is ``mark``, its number and NUL, and the block
-        gives the texts in that order: a page rendered meanwhile holds no copy of the payload,
-        whose texts are written in where their stand-ins are (``save.save_map``: at a million
-        incidents, 200 MB less than rendering the whole page as one string)."""
-        texts = [text for piece in self.encoded for text in piece]
+    def stand_ins(self, mark: str, first: int = 0) -> Iterator[list[str]]:
+        """Within the block the text of piece ``k`` is ``mark``, ``first + k`` and NUL, and the
+        block gives the texts in that order: a page rendered meanwhile holds no copy of the
+        payload, whose texts are written in where their stand-ins are (``save.save_map``: at
+        a million incidents, 200 MB less than rendering the whole page as one string)."""
         real = self.encoded
-        numbers = iter(range(len(texts)))
+        texts = [text for piece in real for text in piece]
+        numbers = iter(range(first, first + len(texts)))
         self.encoded = [[f"{mark}{next(numbers)}\0" for _ in piece] for piece in real]
         try:
             yield texts

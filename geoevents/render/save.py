@@ -67,12 +67,13 @@ def save_map(m: folium.Map, path: str | os.PathLike[str]) -> Path:
     texts: list[str] = []
     with ExitStack() as stack:
         for layer in _incident_layers(m.get_root()):
-            texts.extend(stack.enter_context(layer.embedded.stand_ins(mark + f"{len(texts)}+")))
+            texts.extend(stack.enter_context(layer.embedded.stand_ins(mark, len(texts))))
         page = render_html(m)
-    parts = re.split(re.escape(mark) + r"(\d+)\+(\d+)\0", page)
+    # Text, number of a piece, text, ...
+    parts = re.split(re.escape(mark) + r"(\d+)\0", page)
     with atomic_write(path, what="the map") as tmp, open(tmp, "wb") as out:
         out.write(parts[0].encode("utf-8"))
-        for k in range(1, len(parts), 3):
-            out.write(texts[int(parts[k]) + int(parts[k + 1])].encode("ascii"))
-            out.write(parts[k + 2].encode("utf-8"))
+        for k in range(1, len(parts), 2):
+            out.write(texts[int(parts[k])].encode("ascii"))
+            out.write(parts[k + 1].encode("utf-8"))
     return path

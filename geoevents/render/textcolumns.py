@@ -7,6 +7,7 @@ the same buffers: a dictionary when its values repeat enough, the text as it lie
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any, Protocol
 
 import numpy as np
@@ -14,7 +15,13 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from geoevents.render.arrowtext import string_offsets, text_array, text_chunks, whole_array
+from geoevents.render.arrowtext import (
+    is_arrow_categorical,
+    string_offsets,
+    text_array,
+    text_chunks,
+    whole_array,
+)
 from geoevents.render.joined import Joined
 
 __all__ = [
@@ -64,7 +71,7 @@ def text_field(out: Adds, cells: pd.Series) -> dict[str, Any]:
         ``{"kind": "str", ...}`` (lengths and UTF-8 data) or ``{"kind": "dict", ...}`` (codes
         and the distinct values), JSON-ready.
     """
-    if _is_arrow_categorical(cells):
+    if is_arrow_categorical(cells):
         return _categorical_column(out, cells)
     if cells.dtype == object:
         return _object_text_column(out, cells)
@@ -132,21 +139,18 @@ def text_column(out: Adds, array: pa.Array | pa.ChunkedArray) -> dict[str, Any]:
     distinct = len(encoded.dictionary)
     if distinct > DICTIONARY_SHARE * len(array):
         return {"kind": "str", **string_buffers(out, array)}
-    # Code 0 means missing; code k is the dictionary's (k-1)th value.
     codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64) + 1
-    dtype, numpy_dtype = code_dtype(distinct + 1)
+    return _dictionary(out, codes, encoded.dictionary)
+
+
+def _dictionary(out: Adds, numbers: np.ndarray, values: pa.Array) -> dict[str, Any]:
+    """A dictionary text column: ``numbers`` 0 for missing, k for ``values[k - 1]``."""
+    dtype, numpy_dtype = code_dtype(len(values) + 1)
     return {
         "kind": "dict",
-        "codes": out.add(dtype, codes.astype(numpy_dtype)),
-        "values": string_buffers(out, encoded.dictionary),
+        "codes": out.add(dtype, numbers.astype(numpy_dtype)),
+        "values": string_buffers(out, values),
     }
-
-
-def _is_arrow_categorical(cells: pd.Series) -> bool:
-    dtype = cells.dtype
-    return isinstance(dtype, pd.CategoricalDtype) and isinstance(
-        dtype.categories.dtype, pd.ArrowDtype
-    )
 
 
 def _categorical_column(out: Adds, cells: pd.Series) -> dict[str, Any]:
@@ -155,7 +159,7 @@ def _categorical_column(out: Adds, cells: pd.Series) -> dict[str, Any]:
     row and numbering them again."""
     codes = cells.cat.codes.to_numpy()
     categories = pa.array(cells.cat.categories.array)
-    return _coded_column(out, codes, whole_array(categories), lambda: text_chunks(cells))
+    return _coded_column(out, codes, whole_array(categories), partial(text_chunks, cells))
 
 
 def _object_text_column(out: Adds, cells: pd.Series) -> dict[str, Any]:
@@ -164,7 +168,7 @@ def _object_text_column(out: Adds, cells: pd.Series) -> dict[str, Any]:
     ones made arrow text; varied text and other values go the way of any text."""
     values = cells.to_numpy(dtype=object)
     sample = values[:SAMPLE_ROWS]
-    plain = lambda: text_chunks(cells)  # noqa: E731 - the way of any text
+    plain = partial(text_chunks, cells)  # the way of any text
     if len(pd.unique(sample)) > DICTIONARY_SHARE * len(sample):
         return text_column(out, plain())
     codes, uniques = pd.factorize(values)
@@ -199,10 +203,4 @@ def _coded_column(
         return text_column(out, plain())
     numbers = np.zeros(len(codes), dtype=np.int64)  # 0: missing
     numbers[present] = renumbered + 1
-    dtype, numpy_dtype = code_dtype(len(firsts) + 1)
-    values = categories.take(pa.array(firsts, pa.int64()))
-    return {
-        "kind": "dict",
-        "codes": out.add(dtype, numbers.astype(numpy_dtype)),
-        "values": string_buffers(out, values),
-    }
+    return _dictionary(out, numbers, categories.take(pa.array(firsts, pa.int64())))

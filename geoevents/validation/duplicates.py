@@ -15,10 +15,10 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 import shapely
 
 from geoevents.validation.rules import LIKELY_DOUBLE, RowRules
+from geoevents.validation.text import distinct_texts
 
 __all__ = ["double_counts", "record_double_counts"]
 
@@ -97,7 +97,7 @@ def _place_codes(geoms: np.ndarray, present: np.ndarray, event: np.ndarray) -> n
     """A number per distinct (geometry, event) pair, geometries compared as by their WKB.
 
     A store of 2-d points is numbered in one pass: the bits of x, y and the event's number
-    mixed into one 64-bit key, factorised once, then checked (every row against the first of
+    mixed into one 64-bit key, factorised once, then checked (every row against one row of
     its number); a collision, which the check finds, falls back to numbering the geometries
     first. At a million points the factorisations of x, y and the pairs were 110 MB and
     0.2 s beside the plausibility checks.
@@ -112,11 +112,11 @@ def _place_codes(geoms: np.ndarray, present: np.ndarray, event: np.ndarray) -> n
             key = x * _MIX[0] + y * _MIX[1] + ev.astype(np.uint64) * _MIX[2]
         sub = pd.factorize(key)[0]
         del key
-        first = np.empty(int(sub.max(initial=-1)) + 1, dtype=np.int64)
-        first[sub[::-1]] = np.arange(len(sub) - 1, -1, -1)
-        of = first[sub]
+        one = np.empty(int(sub.max(initial=-1)) + 1, dtype=np.int64)
+        one[sub] = np.arange(len(sub))  # a row of each number (which one does not matter)
+        of = one[sub]
         if (x[of] == x).all() and (y[of] == y).all() and (ev[of] == ev).all():
-            # Every row agrees with the first of its number: the numbers are the pairs'.
+            # Every row agrees with a row of its number: the numbers are the pairs'.
             codes = np.full(len(geoms), -1, dtype=np.int64)
             codes[rows] = sub
             return codes
@@ -170,7 +170,7 @@ def _arrow_codes(array: pa.Array | pa.ChunkedArray) -> np.ndarray:
     if array.num_chunks and all(pa.types.is_dictionary(c.type) for c in array.chunks):
         firsts = array.chunk(0).dictionary
         shared = all(c.dictionary.equals(firsts) for c in array.chunks)
-        if not (shared and not firsts.null_count and len(pc.unique(firsts)) == len(firsts)):
+        if not (shared and distinct_texts(firsts)):
             array = array.cast(array.type.value_type)  # one number per distinct value
     if not pa.types.is_dictionary(array.type):
         array = array.dictionary_encode()

@@ -82,8 +82,8 @@ def check_frame(
         (``geoevents map``), or, for such a field read as an arrow dictionary, as a pandas
         ``Categorical`` of its distinct texts (NaN is null); and arrow lists of text
         (``assoc_actors``, ``tags``) and ``sources`` given as arrow JSON text as arrow list
-        columns
-        (``validation.lists.LIST_TYPE``, ``SOURCE_TYPE``). The problems reported are the same.
+        columns (``validation.lists.LIST_TYPE``, ``SOURCE_TYPE``). The problems reported are
+        the same.
 
     Returns
     -------

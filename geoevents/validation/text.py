@@ -23,6 +23,7 @@ __all__ = [
     "WHITESPACE",
     "Text",
     "as_objects",
+    "distinct_texts",
     "is_blank",
     "is_missing",
     "is_text_dtype",
@@ -247,7 +248,7 @@ class Text:
                 dictionary = dictionary.cast(pa.string())
             except pa.ArrowInvalid:  # over 2 GB of distinct text
                 return None
-        if dictionary.null_count or len(pc.unique(dictionary)) < len(dictionary):
+        if not distinct_texts(dictionary):
             return None
         codes = np.where(self.is_text, self._codes, -1)
         categories = pd.Index(pd.arrays.ArrowExtensionArray(dictionary))
@@ -424,6 +425,12 @@ class _Uniques(Sequence[Any]):
 
     def __iter__(self) -> Iterator[Any]:
         return iter(self._values())
+
+
+def distinct_texts(dictionary: pa.Array) -> bool:
+    """Whether an arrow dictionary holds each text once and no null (then its indices number
+    the distinct values)."""
+    return not dictionary.null_count and len(pc.unique(dictionary)) == len(dictionary)
 
 
 def is_blank(text: str) -> bool:
