@@ -21,6 +21,8 @@ for side in before after; do  # each side imports its own tree, or the compariso
   if [ "$side" = before ]; then src=$tree; else src=$here; fi
   got=$(cd "$src" && env PYTHONPATH="$src" "$python" -P -c 'import geoevents; print(geoevents.__file__)')
   case "$got" in "$src"/*) ;; *) echo "$side imports $got, not $src" >&2; exit 1 ;; esac
+  # Bytecode, as an installed package has it (see run.py: PYTHONDONTWRITEBYTECODE).
+  "$python" -m compileall -q "$src/geoevents" >/dev/null
 done
 for _ in $(seq "$runs"); do
   for side in before after; do

@@ -218,9 +218,15 @@ def test_cells_in_bulk_are_h3s_own_cell_of_each_point(monkeypatch, way):
         assert hex_cells(gdf, resolution).tolist() == expected
 
 
-def test_cell_polygons_in_bulk_are_h3s_boundaries():
+@pytest.mark.parametrize("at_once", [None, 7])
+def test_cell_polygons_in_bulk_are_h3s_boundaries(monkeypatch, at_once):
     """The polygons built in whole arrays are each cell's boundary, counter-clockwise, in one
-    piece across the antimeridian; pentagons and cells cut by icosahedron edges included."""
+    piece across the antimeridian; pentagons and cells cut by icosahedron edges included; also
+    when H3 is asked for a few rings at a time."""
+    from geoevents.aggregation import hexes
+
+    if at_once:
+        monkeypatch.setattr(hexes, "_RINGS_AT_ONCE", at_once)
     from shapely.geometry import Polygon
     from shapely.geometry.polygon import orient
 

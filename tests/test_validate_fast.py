@@ -720,6 +720,18 @@ def test_dirty_data_matches_the_per_row_rules(rule):
     assert len(fast[2].problems) > DIRTY_N / 2, len(fast[2].problems)
 
 
+def test_swap_hints_built_a_slice_of_points_at_a_time_match(monkeypatch):
+    """The swapped points' distance test, a few points at a time, hints as the rule does."""
+    from geoevents.validation import plausibility
+
+    monkeypatch.setattr(plausibility, "_POINTS_AT_ONCE", 3)
+    raw, geoms = dirty_store("place")
+    fast = run(raw, geoms)
+    assert_same(fast, oracle(raw, geoms))
+    messages = [p.message for p in fast[2].warnings]
+    assert sum("with lat and lon swapped it would be inside" in m for m in messages) > 3
+
+
 def test_dirty_places_give_every_kind_of_warning():
     raw, geoms = dirty_store("place")
     _, _, report = run(raw, geoms)

@@ -19,9 +19,9 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 
 from geoevents import schema
+from geoevents._heap import release_freed_memory
 from geoevents.errors import InputError, ValidationError
 from geoevents.filters import Criteria, filter_incidents
 from geoevents.io.atomic import atomic_write, check_target, refuse_overwrite
@@ -148,8 +148,9 @@ def _read_checked(
         raw, geoms, report, json_text=schema.LIST_FIELDS, consume=True, arrow_text=arrow_text
     )
     del raw, geoms
-    # The arrow pool keeps what the columns read held, to reuse; nothing will reuse it now.
-    pa.default_memory_pool().release_unused()
+    # Arrow's pool and the C heap keep what the columns read and the checks held, to reuse;
+    # nothing will reuse it now.
+    release_freed_memory()
     return gdf, report, bad
 
 
@@ -281,6 +282,7 @@ def _without_rows(gdf: gpd.GeoDataFrame, bad: set[int], consume: bool) -> gpd.Ge
                 columns[done] = future.result()
                 if done != name:  # the geometries' shapely objects are shared, not copied
                     del gdf[done]
+    release_freed_memory()
     return gpd.GeoDataFrame(columns, geometry=name, crs=crs, copy=False)
 
 

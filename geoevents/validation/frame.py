@@ -18,6 +18,7 @@ import pyarrow as pa
 
 from geoevents import schema
 from geoevents._gc import gc_paused
+from geoevents._heap import release_freed_memory
 from geoevents.problems import ValidationReport
 from geoevents.validation.duplicates import double_counts, record_double_counts
 from geoevents.validation.fields import (
@@ -185,7 +186,7 @@ class _Run:
         the Python objects made next would otherwise add to it (the arrow pool holds on to
         freed memory for a while)."""
         if self.consume:
-            pa.default_memory_pool().release_unused()
+            release_freed_memory()
 
     def slot(self, name: str) -> np.ndarray:
         """The result's object column ``name`` (None in every row until written, in place)."""

@@ -137,10 +137,18 @@ def _swapped_inside(
         near = np.flatnonzero(_near_box(shape, x, y))
         hit = shapely.intersects_xy(shape, x[near], y[near])
         rest = near[~hit]
-        hit_rest = shapely.dwithin(shape, shapely.points(x[rest], y[rest]), BORDER_MARGIN_DEG)
         inside[group[near[hit]]] = True
-        inside[group[rest[hit_rest]]] = True
+        # The points for the distance test a slice at a time: a GEOS point is about 100
+        # bytes, and a store of swapped coordinates has a million of them.
+        for at in range(0, len(rest), _POINTS_AT_ONCE):
+            part = rest[at : at + _POINTS_AT_ONCE]
+            points = shapely.points(x[part], y[part])
+            inside[group[part[shapely.dwithin(shape, points, BORDER_MARGIN_DEG)]]] = True
     return inside
+
+
+#: Points built at once for a distance test.
+_POINTS_AT_ONCE = 65_536
 
 
 class _Distances(Sequence[float]):
