@@ -311,3 +311,56 @@ def test_double_counts_of_dictionary_actors_are_those_of_their_text():
     assert isinstance(arrow[0]["actor1"].dtype, pd.CategoricalDtype)
     doubles = [p for p in arrow[2].warnings if "likely the same event" in p.message]
     assert len(doubles) > n // 2
+
+
+def test_double_counts_of_dictionary_dates_and_types_are_those_of_their_text(monkeypatch):
+    # Dates, types and precisions read as arrow dictionaries come to the double counts with
+    # the checks' numbers (not numbered again): the same double counts as numbering the
+    # checked table's text, also when a dictionary repeats a text, holds a bad date or a null.
+    import numpy as np
+    import shapely
+
+    import geoevents.validation.frame as frame
+
+    calls: list[tuple] = []
+    found = frame.double_counts
+
+    def spy(gdf, numbered=None):
+        calls.append((gdf, numbered))
+        return found(gdf, numbered)
+
+    monkeypatch.setattr(frame, "double_counts", spy)
+    n = 600
+    rng = np.random.default_rng(5)
+    columns = {
+        "date_start": ["2020-01-01", "2020-01-01", "2020-01-02", "2020-13-01", None],
+        "date_end": ["2020-01-03", "2020-01-03", None],
+        "event_type": ["Battles", "Battles", "Riots", "Not a type", None],
+        "date_precision": ["day", "day", "month", None],
+    }
+    raw = pd.DataFrame(
+        {"id": [f"c{i}" for i in range(n)], "country": ["Iraq"] * n, "iso3": ["IRQ"] * n},
+        dtype=object,
+    )
+    picks = {name: rng.integers(0, len(texts), n) for name, texts in columns.items()}
+    coded = raw.copy()
+    for name, texts in columns.items():
+        raw[name] = pd.Series([texts[k] for k in picks[name]], dtype=object)
+        # Indices into a dictionary that repeats its first text; nulls by mask where None.
+        dictionary = pa.array([t if t is not None else "unused" for t in texts], pa.string())
+        mask = np.array([texts[k] is None for k in picks[name]])
+        indices = pa.array(picks[name].astype(np.int32), mask=mask)
+        array = pa.DictionaryArray.from_arrays(indices, dictionary)
+        coded[name] = pd.Series(pd.arrays.ArrowExtensionArray(array))
+    geoms = shapely.points(np.full(n, 44.0), np.full(n, 33.0))
+    reports = []
+    for table in (raw, coded):
+        reports.append(ValidationReport(source="s"))
+        check_frame(table, list(geoms), reports[-1], today=TODAY)
+    gdf, numbered = calls[-1]
+    assert {"date_start", "event_type", "date_precision"} <= set(numbered)
+    rows, firsts = found(gdf, numbered)
+    again_rows, again_firsts = found(gdf)  # every field numbered from the table itself
+    assert rows.tolist() == again_rows.tolist() and firsts.tolist() == again_firsts.tolist()
+    assert len(rows) > n // 4
+    assert [p.message for p in reports[0].problems] == [p.message for p in reports[1].problems]

@@ -944,9 +944,9 @@ def test_double_counts_are_worked_out_beside_the_plausibility_checks(monkeypatch
     ran: list[bool] = []
     found = frame.double_counts
 
-    def spy(gdf):
+    def spy(gdf, numbered=None):
         ran.append(threading.current_thread() is threading.main_thread())
-        return found(gdf)
+        return found(gdf, numbered)
 
     monkeypatch.setattr(frame, "double_counts", spy)
     n = 1_000

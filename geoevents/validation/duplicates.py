@@ -8,8 +8,8 @@ when the first row of one of its keys is an earlier row, and the message names t
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import overload
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, overload
 
 import geopandas as gpd
 import numpy as np
@@ -31,8 +31,14 @@ def record_double_counts(rules: RowRules, found: tuple[np.ndarray, np.ndarray]) 
         rules.record(rules.batch(LIKELY_DOUBLE, None, rows, firsts, _Names(firsts, rules.name)))
 
 
-def double_counts(gdf: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
+def double_counts(
+    gdf: gpd.GeoDataFrame, numbered: Mapping[str, tuple[np.ndarray, Sequence[Any]]] | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """The rows that repeat an earlier record of ``gdf`` and, for each, the first such record.
+
+    ``numbered``: text columns of ``gdf`` already numbered, as ``(codes, distinct texts)``
+    (codes -1 where the column holds None, the texts possibly repeated), e.g. by the checks
+    that made them: a million dates or types are not numbered again.
 
     Only reads ``gdf``, and mostly in numpy and arrow (which let go of the GIL): it can run in
     a thread while another check runs.
@@ -41,16 +47,27 @@ def double_counts(gdf: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
     none = np.zeros(0, dtype=np.int64)
     if n < 2:
         return none, none
-    starts, types = _codes(gdf["date_start"]), _codes(gdf["event_type"])
-    event = _combine(
-        [starts, _codes(gdf["date_end"]), types, *_actor_pair(gdf["actor1"], gdf["actor2"])]
-    )
+    given = numbered or {}
+
+    def codes(name: str) -> np.ndarray:
+        if name in given:
+            return _distinct_codes(*given[name])
+        return _codes(gdf[name])
+
+    starts, types = codes("date_start"), codes("event_type")
+    event = _combine([starts, codes("date_end"), types, *_actor_pair(gdf["actor1"], gdf["actor2"])])
     # No key without a date_start and an event type (they are blank where they had errors).
     usable = (starts >= 0) & (types >= 0)
     # Only records dated to the day and placed exactly (see double_count_keys).
-    dates = gdf["date_precision"].to_numpy(dtype=object)
+    if "date_precision" in given:
+        found, texts = given["date_precision"]
+        day = np.fromiter((t == "day" for t in texts), bool, len(texts))
+        by_day = np.append(day, True)[found]  # -1: no precision given, taken as a day
+    else:
+        dates = gdf["date_precision"].to_numpy(dtype=object)
+        by_day = pd.isna(dates) | (dates == "day")
     places = pd.to_numeric(gdf["geo_precision"], errors="coerce").to_numpy(dtype=float)
-    usable &= (pd.isna(dates) | (dates == "day")) & (np.isnan(places) | (places == 1))
+    usable &= by_day & (np.isnan(places) | (places == 1))
     geoms = np.asarray(gdf.geometry.values, dtype=object)
     present = shapely.is_geometry(geoms)
     present[present] = ~shapely.is_empty(geoms[present])
@@ -142,6 +159,12 @@ def _geometry_codes(geoms: np.ndarray, present: np.ndarray) -> np.ndarray:
         return codes
     codes[present] = pd.factorize(shapely.to_wkb(shown))[0]
     return codes
+
+
+def _distinct_codes(codes: np.ndarray, texts: Sequence[Any]) -> np.ndarray:
+    """Codes into ``texts`` made codes of distinct values (equal texts, one number)."""
+    once = pd.factorize(np.fromiter(texts, dtype=object, count=len(texts)))[0]
+    return np.append(once, -1).astype(np.int32)[codes]
 
 
 def _codes(column: pd.Series) -> np.ndarray:

@@ -124,6 +124,8 @@ _DELETED_UNKNOWN = 64
 _OBJECT_COLUMNS = tuple(name for name in schema.COLUMNS if name not in _DTYPES)
 # Text fields that no later check reads: their arrow copies can go as soon as they are checked.
 _TEXT_ONLY = ("title", "actor1", "actor2", "admin1", "location", "summary")
+#: Fields of Python strings in the checked table that the double counts number.
+_NUMBERED = ("date_start", "date_end", "event_type", "date_precision")
 #: The text fields ``check_frame(arrow_text=True)`` keeps in arrow memory: free text, checked
 #: as it is given (fields with a vocabulary or a default, and dates, stay Python strings).
 ARROW_FIELDS = (
@@ -306,7 +308,13 @@ class _Run:
         # (numpy, arrow and GEOS let go of the GIL: 0.3 s at a million), and reported after
         # them, in the order of the rules.
         with ThreadPoolExecutor(max_workers=1) as pool:
-            doubles = pool.submit(double_counts, gdf)
+            # The fields the checks numbered as read (dictionary columns) are not again.
+            numbered = {
+                name: found
+                for name in _NUMBERED
+                if name in text and (found := text[name].given_factor()) is not None
+            }
+            doubles = pool.submit(double_counts, gdf, numbered)
             check_plausibility(rules, gdf, text, self.today)
             record_double_counts(rules, doubles.result())
         return gdf, rules.bad_rows

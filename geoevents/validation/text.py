@@ -280,6 +280,13 @@ class Text:
         assert self._uniques is not None
         return self._codes, self._uniques
 
+    def given_factor(self) -> tuple[np.ndarray, Sequence[Any]] | None:
+        """:meth:`factor` when it costs nothing (the column came numbered, as a dictionary
+        column does, or was numbered already), else None. The distinct texts may repeat."""
+        if self._codes is None or self._uniques is None:
+            return None
+        return self._codes, self._uniques
+
     def per_distinct(self, test: Callable[[Any], bool]) -> np.ndarray:
         """``test`` of each row's text, asked once per distinct text (False where no text)."""
         codes, uniques = self.factor()
