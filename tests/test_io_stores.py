@@ -294,32 +294,41 @@ def test_invalid_rows_given_away_are_dropped_column_by_column(frame, tmp_path):
     assert len(kept.columns) == len(got.columns)  # a frame kept is left as it was
 
 
-def test_invalid_rows_are_dropped_two_columns_at_a_time_beside_the_main_thread(
-    frame, tmp_path, monkeypatch
+@pytest.mark.parametrize("large", [1, 1 << 40])
+def test_invalid_rows_are_dropped_large_columns_one_at_a_time_beside_the_others(
+    frame, tmp_path, monkeypatch, large
 ):
-    # The copies run in threads (arrow and numpy let go of the GIL): the same rows, the
-    # same columns in the same order, as copied one at a time.
+    # The large arrow columns are copied one after another in a thread (arrow lets go of the
+    # GIL), the others meanwhile in the main thread: the same rows, the same columns in the
+    # same order, as copied one at a time; the frame given away keeps only its geometries.
     import threading
+
+    import pandas as pd
 
     from geoevents.io import formats
 
+    monkeypatch.setattr(formats, "_LARGE_COLUMN", large)
     broken = frame.copy()
     broken.loc[[3, 50, 599], "date_start"] = "not a date"
     store = write_incidents(broken, tmp_path / "broken.parquet")
     kept, report, bad = read_incidents(store, arrow_text=True)
     given, _, _ = read_incidents(store, arrow_text=True)
+    arrow = [c for c in kept.columns if isinstance(kept[c].dtype, pd.ArrowDtype)]
+    assert "summary" in arrow
     expected = formats.usable_incidents(kept, report, bad, skip_invalid=True)
-    seen: list[str] = []
+    seen: list[tuple[str, bool]] = []
     real = formats._rows_of
 
     def copying(series, keep):
-        seen.append(threading.current_thread().name)
+        seen.append((series.name, threading.current_thread() is threading.main_thread()))
         return real(series, keep)
 
     monkeypatch.setattr(formats, "_rows_of", copying)
     got = formats.usable_incidents(given, report, bad, skip_invalid=True, consume=True)
     same(got, expected)
-    assert len(seen) == len(kept.columns) and threading.main_thread().name not in seen
+    in_thread = [name for name, main in seen if not main]
+    assert in_thread == (arrow if large == 1 else [])
+    assert sorted(name for name, _ in seen) == sorted(kept.columns)
     assert list(got.columns) == list(kept.columns) and list(given.columns) == ["geometry"]
 
 

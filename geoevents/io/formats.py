@@ -10,15 +10,15 @@ also be many files (a directory, hive-partitioned or not, or a glob), read as on
 from __future__ import annotations
 
 import os
-from collections import deque
 from collections.abc import Iterable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from geoevents import schema
 from geoevents._heap import release_freed_memory
@@ -268,25 +268,43 @@ def _without_rows(gdf: gpd.GeoDataFrame, bad: set[int], consume: bool) -> gpd.Ge
         # joins the chunks first, a copy of a million summaries before the copy).
         return gdf[keep].reset_index(drop=True)
     name, crs = gdf.geometry.name, gdf.crs
+    order = list(gdf.columns)
+    # The large arrow columns (a million summaries: 210 MB) one after another in a thread,
+    # each let go of once copied; the others meanwhile here, each let go of by the frame once
+    # copied. A column read from one row group is slices of one buffer, freed only when the
+    # whole column is: copied beside another large one, both were held twice at once (the
+    # dirty million's peak).
+    large = [(c, gdf.pop(c)) for c in order if c != name and _arrow_bytes(gdf[c]) >= _LARGE_COLUMN]
+
+    def copy_large() -> dict[str, pd.Series]:
+        copied = {}
+        while large:
+            column, series = large.pop(0)
+            copied[column] = _rows_of(series, keep)
+            del series
+        return copied
+
     columns: dict[str, Any] = {}
-    # Two columns are copied at a time (arrow and numpy let go of the GIL: the million
-    # summaries and sources of a dirty store took 0.3 s of the 0.45), each let go of by the
-    # frame once copied; the window keeps at most two copies ahead of the frame.
-    window: deque[tuple[str, Future[pd.Series]]] = deque()
-    with ThreadPoolExecutor(max_workers=_COPIERS) as pool:
-        for column in [*gdf.columns, None]:
-            if column is not None:
-                window.append((column, pool.submit(_rows_of, gdf[column], keep)))
-            while window and (column is None or len(window) > _COPIERS):
-                done, future = window.popleft()
-                columns[done] = future.result()
-                if done != name:  # the geometries' shapely objects are shared, not copied
-                    del gdf[done]
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        copying = pool.submit(copy_large)
+        for column in list(gdf.columns):
+            columns[column] = _rows_of(gdf[column], keep)
+            if column != name:  # the geometries' shapely objects are shared, not copied
+                del gdf[column]
+        columns.update(copying.result())
     release_freed_memory()
-    return gpd.GeoDataFrame(columns, geometry=name, crs=crs, copy=False)
+    return gpd.GeoDataFrame({c: columns[c] for c in order}, geometry=name, crs=crs, copy=False)
 
 
-_COPIERS = 2
+#: Arrow columns of this many bytes are copied one at a time (see _without_rows).
+_LARGE_COLUMN = 32 << 20
+
+
+def _arrow_bytes(series: pd.Series) -> int:
+    """The bytes of an arrow-backed column's data (0 for any other column)."""
+    if not isinstance(series.dtype, pd.ArrowDtype):
+        return 0
+    return pa.array(series.array).nbytes
 
 
 def _rows_of(series: pd.Series, keep: np.ndarray) -> pd.Series:

@@ -54,10 +54,13 @@ def double_counts(
             return _distinct_codes(*given[name])
         return _codes(gdf[name])
 
+    # Each array is let go of once used: this runs beside the plausibility checks, and the
+    # two together make a dirty million's peak.
     starts, types = codes("date_start"), codes("event_type")
-    event = _combine([starts, codes("date_end"), types, *_actor_pair(gdf["actor1"], gdf["actor2"])])
     # No key without a date_start and an event type (they are blank where they had errors).
     usable = (starts >= 0) & (types >= 0)
+    event = _combine([starts, codes("date_end"), types, *_actor_pair(gdf["actor1"], gdf["actor2"])])
+    del starts, types
     # Only records dated to the day and placed exactly (see double_count_keys).
     if "date_precision" in given:
         found, texts = given["date_precision"]
@@ -68,15 +71,18 @@ def double_counts(
         by_day = pd.isna(dates) | (dates == "day")
     places = pd.to_numeric(gdf["geo_precision"], errors="coerce").to_numpy(dtype=float)
     usable &= by_day & (np.isnan(places) | (places == 1))
+    del by_day, places
     geoms = np.asarray(gdf.geometry.values, dtype=object)
     present = shapely.is_geometry(geoms)
     present[present] = ~shapely.is_empty(geoms[present])
-    at = _place_codes(geoms, present, event)
-    at_ok = usable & present
+    first = _first_of(_place_codes(geoms, present, event), usable & present)
+    del geoms, present
     location, iso3 = _codes(gdf["location"]), _codes(gdf["iso3"])
-    place = _combine([location, iso3, event])
     in_ok = usable & (location >= 0) & (iso3 >= 0)
-    first = np.minimum(_first_of(at, at_ok), _first_of(place, in_ok))
+    place = _combine([location, iso3, event])
+    del location, iso3, event
+    np.minimum(first, _first_of(place, in_ok), out=first)
+    del place, in_ok
     rows = np.flatnonzero(first < np.arange(n))
     return rows, first[rows]
 
@@ -125,8 +131,11 @@ def _place_codes(geoms: np.ndarray, present: np.ndarray, event: np.ndarray) -> n
         bits = shapely.get_coordinates(shown).view(np.uint64)
         x, y = bits[:, 0], bits[:, 1]
         ev = event[rows]
-        with np.errstate(over="ignore"):
-            key = x * _MIX[0] + y * _MIX[1] + ev.astype(np.uint64) * _MIX[2]
+        del shown
+        with np.errstate(over="ignore"):  # in place: three fewer arrays of a million keys
+            key = x * _MIX[0]
+            key += y * _MIX[1]
+            key += ev.astype(np.uint64) * _MIX[2]
         sub = pd.factorize(key)[0]
         del key
         one = np.empty(int(sub.max(initial=-1)) + 1, dtype=np.int64)
@@ -250,16 +259,20 @@ def _combine(columns: list[np.ndarray]) -> np.ndarray:
     """
     if len(columns) == 1:
         return columns[0].astype(np.int64)
-    key = columns[0].astype(np.int64) + 1  # from 0, below ``bound``
+    key = columns[0].astype(np.int64)
+    key += 1  # from 0, below ``bound``
     bound = int(key.max(initial=0)) + 1
     for column in columns[1:]:
         size = int(column.max(initial=-1)) + 2
         if bound * size >= 2**62:
-            key = pd.factorize(key)[0].astype(np.int64)
+            key = pd.factorize(key)[0].astype(np.int64, copy=False)
             bound = int(key.max(initial=0)) + 1
-        key = key * size + (column + 1)
+        # In place (a million keys are 8 MB an array): key * size + column + 1.
+        key *= size
+        key += column
+        key += 1
         bound *= size
-    return pd.factorize(key)[0].astype(np.int64)
+    return pd.factorize(key)[0].astype(np.int64, copy=False)
 
 
 def _first_of(key: np.ndarray, ok: np.ndarray) -> np.ndarray:

@@ -73,6 +73,9 @@ def check_plausibility(
         )
     shape_ids = [k if s is not None else -1 for k, s in enumerate(shape_u)]
     shape_id = np.array(shape_ids, dtype=np.int64)[inverse]
+    # A million rows' arrays are let go of as soon as they are done with: the double counts
+    # are worked out beside these checks, and the two together make the command's peak.
+    del iso3_codes, c_codes
 
     # A point inside (or on) the country it names is fine; so is one within the margin of it.
     # Only those tests run on every point (prepared shapes make them cheap); how far outside
@@ -89,6 +92,7 @@ def check_plausibility(
             outside[away[~near]] = True  # beyond the margin of the country's bounding box
             close = away[near]
             outside[close] = ~shapely.dwithin(shape, points[close], BORDER_MARGIN_DEG)
+    del rows
 
     unnamed = np.flatnonzero((shape_id < 0) & shapely.is_geometry(points))
     sea = np.zeros(count, bool)
@@ -98,18 +102,26 @@ def check_plausibility(
         hits = tree.query(points[unnamed], predicate="dwithin", distance=BORDER_MARGIN_DEG)
         sea[unnamed[hits[0]]] = False  # on (or near) land, in no country named
     sea &= present & ~zero
+    del points, present
 
     # The swap hint: would the point be in its country with latitude and longitude swapped?
     far = np.flatnonzero(outside & ~zero)
-    shapes = np.array([*shape_u, None], dtype=object)[shape_id[far]]
-    inside = _swapped_inside(far, shape_id[far], shape_u, xs, ys)
+    del outside
+    far_shape = shape_id[far]
+    del shape_id
+    shapes = np.array([*shape_u, None], dtype=object)[far_shape]
+    inside = _swapped_inside(far, far_shape, shape_u, xs, ys)
+    del far_shape
     named = np.array([*named_u, None], dtype=object)[inverse[far]]
+    del inverse
     far_x, far_y = xs[far], ys[far]
     distance = _Distances(shapes, far_x, far_y)
     rows_zero, rows_sea = np.flatnonzero(zero), np.flatnonzero(sea)
+    sea_x, sea_y = xs[rows_sea], ys[rows_sea]
+    del xs, ys, zero, sea
     rules.record(
         rules.batch(AT_ZERO, "geometry", rows_zero),
-        rules.batch(AT_SEA, "geometry", rows_sea, xs[rows_sea], ys[rows_sea]),
+        rules.batch(AT_SEA, "geometry", rows_sea, sea_x, sea_y),
         rules.batch(OUTSIDE_COUNTRY, "geometry", far, far_x, far_y, distance, named, inside),
     )
 
