@@ -8,14 +8,14 @@ import sys
 
 import pytest
 
-# numpy arrays of 4 MB in glibc's heap (after a freed 30 MB one has raised its threshold for
-# using mmap), each followed by a small live one: freeing the large ones leaves holes below
-# live blocks, which glibc keeps resident until malloc_trim.
+# numpy arrays of 4 MB in glibc's heap (its threshold for using mmap set above them, as its
+# own adjustment sets it once a large block is freed), each followed by a small live one:
+# freeing the large ones leaves holes below live blocks, which glibc keeps resident until
+# malloc_trim.
 _HOLES = """
 import numpy as np
 from geoevents._heap import release_freed_memory
 def rss(): return int(open('/proc/self/statm').read().split()[1]) * 4096 >> 20
-big = np.ones(30 << 20, np.uint8); del big
 before = rss()
 held, pins = [], []
 for _ in range(100):
@@ -29,7 +29,12 @@ print(freed - before, rss() - before)
 
 @pytest.mark.skipif(sys.platform != "linux", reason="glibc's heap: Linux only")
 def test_freed_heap_memory_below_live_blocks_is_given_back():
-    env = {**os.environ, "NUMPY_MADVISE_HUGEPAGE": "0"}
+    env = {
+        **os.environ,
+        "NUMPY_MADVISE_HUGEPAGE": "0",
+        "MALLOC_MMAP_THRESHOLD_": str(32 << 20),
+        "MALLOC_TRIM_THRESHOLD_": str(1 << 30),
+    }
     out = subprocess.run(
         [sys.executable, "-c", _HOLES], capture_output=True, text=True, env=env, check=True
     )
