@@ -21,8 +21,8 @@ from geoevents.errors import GeoeventsError
 from geoevents.extract import parse_published
 from geoevents.gazetteer import resolve
 from geoevents.io.memory import check_map_size
-from geoevents.render.basemap import choose_tiles
-from geoevents.render.build import choose_engine
+from geoevents.render.engines import choose_engine
+from geoevents.render.tiles import tile_source
 from geoevents.store import add_incidents, new_incident
 
 
@@ -72,17 +72,17 @@ TRIGGERS = {
         "select them (--start/--end, --bbox, --country), or map them aggregated (geoevents "
         "aggregate), or pass --max-points N to try",
     ),
-    "render.build.choose_engine": (
+    "render.engines.choose_engine": (
         lambda tmp: choose_engine("large", 0, cluster=True),
         "--cluster works with the classic engine only (the large engine thins dense points "
         "itself); drop --cluster or use --engine classic",
     ),
-    "render.basemap.choose_tiles": (
-        lambda tmp: choose_tiles("CartoDB.DarkMatter"),
+    "render.tiles.tile_source": (
+        lambda tmp: tile_source("CartoDB.DarkMatter"),
         "for *.basemaps.cartocdn.com: pass --tiles-key KEY (or GEOEVENTS_TILES_KEY), or use",
     ),
-    "render.basemap.choose_tiles (fields)": (
-        lambda tmp: choose_tiles("CartoDB.DarkMatter", {"token": "x"}),
+    "render.tiles.tile_source (fields)": (
+        lambda tmp: tile_source("CartoDB.DarkMatter", {"token": "x"}),
         "pass --tiles-key NAME=KEY (once per field) with each of them",
     ),
     "store.add_incidents": (_taken_id, "; choose another --id, or leave it out for a new one"),

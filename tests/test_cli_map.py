@@ -162,12 +162,12 @@ def test_two_builds_are_byte_identical_and_timestamps_are_opt_in(run, tmp_path, 
 
 
 def test_engine_auto_switches_to_the_large_layer_above_the_threshold(run, tmp_path, monkeypatch):
-    from geoevents.render import build
+    from geoevents.render import engines
 
     small, large = tmp_path / "small.html", tmp_path / "large.html"
     assert run("map", SMALL, "-o", small, "--tiles", "none").exit_code == 0
     assert "geoevents.drawIncidents(" in small.read_text(encoding="utf-8")
-    monkeypatch.setattr(build, "LARGE_ENGINE_MIN", 6)
+    monkeypatch.setattr(engines, "LARGE_ENGINE_MIN", 6)
     result = run("-v", "map", SMALL, "-o", large, "--tiles", "none")
     assert result.exit_code == 0
     assert "geoevents.drawLarge(" in large.read_text(encoding="utf-8")
@@ -262,3 +262,25 @@ def test_style_and_size_by_reach_the_page(run, tmp_path):
     assert '"style":"dark"' in html and '"sizeBy":"fatalities"' in html
     bad = run("map", SMALL, "-o", out, "--size-by", "title")
     assert bad.exit_code == 2 and "'title' is not 'fatalities'" in bad.stderr
+
+
+def test_bad_tiles_and_engines_are_refused_before_folium_is_loaded(tmp_path):
+    # The option checks before reading need neither the store nor the page's modules.
+    import subprocess
+    import sys
+
+    cases = {
+        "unknown tiles 'NoSuchTiles'": ["--tiles", "NoSuchTiles"],
+        "works with the classic engine only": ["--engine", "large", "--cluster"],
+    }
+    for said, option in cases.items():
+        code = (
+            "import sys\nfrom geoevents.cli import cli\n"
+            f"try: cli(['map', {str(SMALL)!r}, '-o', {str(tmp_path / 'm.html')!r}, *{option!r}])\n"
+            "except SystemExit as e: print(e.code, 'folium' in sys.modules)\n"
+        )
+        out = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        )
+        assert out.stdout.split() == ["2", "False"], (option, out.stdout, out.stderr)
+        assert said in out.stderr

@@ -204,10 +204,9 @@ def command(
     from geoevents.io.census import matching_rows, stored_rows
     from geoevents.io.digest import store_sha256
     from geoevents.io.memory import MAP_MAX_INCIDENTS, check_map_size
-    from geoevents.render import MapInfo, build_map, save_map
-    from geoevents.render.basemap import choose_tiles
-    from geoevents.render.build import LARGE_ENGINE_MIN, choose_engine
-    from geoevents.render.save import render_html
+    from geoevents.render.engines import LARGE_ENGINE_MIN, choose_engine
+    from geoevents.render.info import MapInfo
+    from geoevents.render.tiles import tile_source
 
     dest = Path(output)
     to_stdout = output == "-"  # as filter and extract take it, not a file named "-"
@@ -223,7 +222,7 @@ def command(
         )
     stamp = _timestamp(timestamp)
     choose_engine(engine, 0, cluster=cluster)  # refuse --engine large --cluster before reading
-    choose_tiles(tiles, _tiles_key(tiles_key))  # and unknown tiles, or a missing key
+    tile_source(tiles, _tiles_key(tiles_key))  # and unknown tiles, or a missing key
     # Too many to map: refused before reading when the metadata tells and no filter (nor
     # --skip-invalid) can make the selection smaller.
     filtered = criteria.describe() or skip_invalid
@@ -251,6 +250,11 @@ def command(
             # here.
             gdf = select(path, criteria, skip_invalid, arrow_text=True)
             sha256 = digest.result()
+    # The page's modules (folium, branca, jinja: 0.17 s) only now: the checks above need
+    # none of them, so a bad option is refused at once.
+    from geoevents.render import build_map, save_map
+    from geoevents.render.save import render_html
+
     check_map_size(len(gdf), path, max_points=max_points)
     large = len(gdf) >= LARGE_ENGINE_MIN
     if large:

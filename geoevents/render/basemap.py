@@ -13,17 +13,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from functools import cache
 from typing import NamedTuple
-from urllib.parse import urlsplit
 
 import folium
-import xyzservices
 from folium.map import Layer
 from folium.template import Template
 
-from geoevents.errors import UsageError
 from geoevents.render.coords import round_coords
 from geoevents.render.elements import VerbatimMacroElement
 from geoevents.render.embed import escape_html, script_json
+from geoevents.render.tiles import tile_source
 
 __all__ = [
     "BORDER_DIGITS",
@@ -32,24 +30,12 @@ __all__ = [
     "TileChoice",
     "borders_geojson",
     "choose_tiles",
-    "key_fields",
-    "tile_host",
 ]
 
 #: 1:110m borders are accurate to a few km; two decimals (about 1 km) lose nothing visible.
 BORDER_DIGITS = 2
 
-#: Short names accepted besides any xyzservices provider name.
-TILE_ALIASES = {"osm": "OpenStreetMap.Mapnik"}
-NO_TILES = "none"
 NO_TILES_LABEL = "No tiles (borders only)"
-
-#: What xyzservices writes in a provider's key fields until a key is given.
-_KEY_PLACEHOLDER = "<insert your"
-
-#: How a library caller passes a key (the CLI spells these as --tiles-key).
-KEY_FIX = "tiles_key=KEY"
-KEYS_FIX = 'tiles_key={"NAME": KEY}'
 
 
 class TileChoice(NamedTuple):
@@ -58,55 +44,6 @@ class TileChoice(NamedTuple):
     layer: folium.TileLayer
     name: str
     host: str
-
-
-def key_fields(provider: xyzservices.TileProvider) -> list[str]:
-    """Return the names of the key fields a provider still needs (``[]`` for none).
-
-    Parameters
-    ----------
-    provider : xyzservices.TileProvider
-        A provider, as ``xyzservices.providers.query_name`` returns it.
-    """
-    # The rule of TileProvider.requires_token: a placeholder value that the URL refers to.
-    return sorted(
-        name
-        for name, value in provider.items()
-        if isinstance(value, str) and _KEY_PLACEHOLDER in value and name in provider.url
-    )
-
-
-def tile_host(url: str) -> str:
-    """Return the host a tile URL template contacts: ``*.basemaps.cartocdn.com`` for ``{s}.``."""
-    host = urlsplit(url.replace("{s}", "a")).hostname or url
-    return "*." + host[2:] if url.split("//", 1)[-1].startswith("{s}.") else host
-
-
-def _with_key(
-    tiles: str, provider: xyzservices.TileProvider, key: str | Mapping[str, str] | None
-) -> xyzservices.TileProvider:
-    needed = key_fields(provider)
-    if not needed:
-        return provider
-    names = ", ".join(repr(n) for n in needed)
-    host = tile_host(provider.url)
-    if key is None:
-        fix = KEY_FIX if len(needed) == 1 else KEYS_FIX
-        raise UsageError(
-            f"tiles {tiles!r} need an API key (field {names}) for {host}: pass {fix}, or use "
-            "'none', 'osm' or a provider that needs no key; a key is written into the map "
-            "file, where anyone who has the file can read it",
-            options=(fix,),
-        )
-    given = {needed[0]: key} if isinstance(key, str) else dict(key)
-    missing = [n for n in needed if not str(given.get(n) or "").strip()]
-    if missing or set(given) - set(needed):
-        raise UsageError(
-            f"tiles {tiles!r} need the key field(s) {names}; got {', '.join(map(repr, given))}: "
-            f"pass {KEYS_FIX} with each of them (a single key fills {needed[0]!r})",
-            options=(KEYS_FIX,),
-        )
-    return provider(**{n: str(v).strip() for n, v in given.items()})
 
 
 def choose_tiles(
@@ -120,9 +57,8 @@ def choose_tiles(
         ``"none"`` (or ``None``), ``"osm"``, or an xyzservices provider name such as
         ``"OpenTopoMap"`` or ``"CartoDB.DarkMatter"``.
     key : str or mapping, optional
-        The API key of a provider that needs one (xyzservices' ``requires_token``): a string
-        for its one key field, or ``{field: value}`` when it has several. It is written into
-        the map file. Ignored without tiles, or for a provider that needs no key.
+        The API key of a provider that needs one (see :func:`geoevents.render.tiles.
+        tile_source`, which checks both).
 
     Raises
     ------
@@ -130,22 +66,12 @@ def choose_tiles(
         If the name is unknown, or the provider needs a key and none (or the wrong fields)
         was given: the message names the key field and how to pass it.
     """
-    if tiles is None or tiles.strip().lower() == NO_TILES:
-        # A key without tiles (GEOEVENTS_TILES_KEY set for every map) is not used: no tiles.
+    source = tile_source(tiles, key)
+    if source is None:
         return None
-    name = TILE_ALIASES.get(tiles.strip().lower(), tiles.strip())
-    try:
-        provider = xyzservices.providers.query_name(name)
-    except ValueError:
-        raise UsageError(
-            f"unknown tiles {tiles!r}: use 'none' (the default: no network), 'osm', or a tile "
-            "provider name known to xyzservices, such as 'OpenTopoMap'"
-        ) from None
-    provider = _with_key(tiles, provider, key)
-    label = "OpenStreetMap" if provider.name == TILE_ALIASES["osm"] else provider.name
     # The layer control inserts names as HTML.
-    layer = folium.TileLayer(tiles=provider, name=escape_html(label), overlay=False)
-    return TileChoice(layer, label, tile_host(provider.url))
+    layer = folium.TileLayer(tiles=source.provider, name=escape_html(source.name), overlay=False)
+    return TileChoice(layer, source.name, source.host)
 
 
 class BlankBase(Layer):

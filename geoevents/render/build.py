@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Mapping
 
@@ -12,11 +11,11 @@ import numpy as np
 from folium.map import LayerControl
 
 from geoevents.aggregation.hexes import DEFAULT_RESOLUTION
-from geoevents.errors import UsageError
 from geoevents.render.basemap import BlankBase, CountryBorders, choose_tiles
 from geoevents.render.categories import categorize, check_layer_by
 from geoevents.render.columnar import encode_incidents
 from geoevents.render.embed import escape_html
+from geoevents.render.engines import ENGINES, LARGE_ENGINE_MIN, choose_engine
 from geoevents.render.figure import CleanFigure
 from geoevents.render.hexview import HexLayer, add_hex_cells, choose_view, hex_resolutions
 from geoevents.render.ids import assign_ids
@@ -35,21 +34,8 @@ from geoevents.schema import CRS
 
 __all__ = ["ENGINES", "LARGE_ENGINE_MIN", "build_map", "choose_engine"]
 
-log = logging.getLogger(__name__)
-
-#: How the incidents are drawn: "classic" is the vector drawer (one Leaflet marker each),
-#: "large" the canvas drawer. Every map carries its incidents the same way.
-ENGINES = ("auto", "classic", "large")
-
 #: The page's drawer for each engine.
 DRAWER = {"classic": "vector", "large": "canvas"}
-
-#: From this many incidents on, "auto" draws on a canvas: below it, one Leaflet marker per
-#: incident still draws within about a second.
-LARGE_ENGINE_MIN = 10_001
-
-#: Clustering needs one Leaflet marker per incident; "auto" keeps it up to this many.
-CLUSTER_MAX = 100_000
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -67,46 +53,6 @@ def _as_wgs84(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     if gdf.crs is not None and not gdf.crs.equals(CRS):
         return gdf.to_crs(CRS)
     return gdf
-
-
-def choose_engine(engine: str, count: int, *, cluster: bool = False) -> str:
-    """Return the engine that draws ``count`` incidents: ``"classic"`` or ``"large"``.
-
-    Parameters
-    ----------
-    engine : {"auto", "classic", "large"}
-        What was asked for; ``"auto"`` picks the large-data layer from ``LARGE_ENGINE_MIN``
-        incidents on (from ``CLUSTER_MAX`` when clustering was asked for).
-    count : int
-        Number of incidents.
-    cluster : bool
-        Whether clustering was asked for (only the classic engine clusters).
-
-    Raises
-    ------
-    UsageError
-        For an unknown engine, or clustering with the large engine.
-    """
-    if engine not in ENGINES:
-        raise UsageError(f"unknown engine {engine!r}; choose one of: {', '.join(ENGINES)}")
-    if engine == "large" and cluster:
-        cluster_on, classic = "cluster=True", 'engine="classic"'
-        raise UsageError(
-            f"{cluster_on} works with the classic engine only (the large engine thins dense "
-            f"points itself); drop {cluster_on} or use {classic}",
-            options=(cluster_on, classic),
-        )
-    if engine != "auto":
-        return engine
-    if count >= (CLUSTER_MAX if cluster else LARGE_ENGINE_MIN):
-        if cluster:
-            log.warning(
-                "%d incidents are too many to cluster: drawing them with the large engine, "
-                "without clusters",
-                count,
-            )
-        return "large"
-    return "classic"
 
 
 def build_map(
