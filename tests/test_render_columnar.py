@@ -596,6 +596,9 @@ def test_ids_split_byte_by_byte_as_the_rule_says(ids, skip):
     assert [prefix[i].as_py() for i in keep] == [want_prefix[i] for i in keep]
     assert [int(widths[i]) for i in keep] == [want_widths[i] for i in keep]
     assert [int(numbers[i]) for i in keep] == [want_numbers[i] for i in keep]
+    assert [prefix[i].as_py() for i in range(len(ids)) if ids[i] is None] == [None] * (
+        len(ids) - len(keep)
+    )  # a missing id has no prefix (no empty one among the distinct prefixes)
 
 
 @settings(max_examples=60, deadline=None)

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from geoevents.render.arrowtext import string_offsets
 
@@ -119,21 +118,24 @@ def split_digits(array: pa.Array) -> tuple[pa.Array, np.ndarray, np.ndarray]:
             widths += going
             numbers += (byte.astype(np.int64) - 0x30) * going * 10 ** (k - 1)
             going &= ends - k > starts
-    # The prefix of the rows with k digits is their text less its last k characters (ASCII
-    # digits), cut for each k at once and put back in row order.
-    present = np.unique(widths).tolist()
-    if present == [0]:
+    if not widths.any():
         return array, widths, numbers
-    rows = [np.flatnonzero(widths == k) for k in present]
-    cut = [
-        array.take(pa.array(at))
-        if k == 0
-        else pc.utf8_slice_codeunits(array.take(pa.array(at)), 0, -k)
-        for k, at in zip(present, rows, strict=True)
-    ]
-    back = np.empty(n, dtype=np.int64)
-    back[np.concatenate(rows)] = np.arange(n)
-    prefix = pa.concat_arrays(cut).take(pa.array(back))
+    # Each row's prefix is its text less its last ``widths`` bytes (ASCII digits): the bytes
+    # of all of them gathered into one new buffer in one pass (taking, cutting and putting
+    # back each digit count's rows cost most of the id column: 0.2 s at a million). They are
+    # fewer than the text's, so their offsets fit a string array's as the text's do.
+    lengths = ends - starts - widths
+    validity = None
+    if array.null_count:
+        valid = array.is_valid()
+        lengths[~valid.to_numpy(zero_copy_only=False)] = 0
+        validity = valid.buffers()[1]  # from bit 0, as the new array's
+    cut = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(lengths, out=cut[1:])
+    at = np.repeat(starts - cut[:-1], lengths) + np.arange(int(cut[-1]))
+    prefix = pa.StringArray.from_buffers(
+        n, pa.py_buffer(cut.astype("<i4")), pa.py_buffer(data[at]), validity, array.null_count
+    )
     return prefix, widths, numbers
 
 
