@@ -82,7 +82,7 @@ def check_plausibility(
     # a point is goes into its message, so it is measured only when the message is written.
     outside = np.zeros(count, bool)
     rows = np.flatnonzero(present & ~zero & (shape_id >= 0))
-    rows = rows[np.argsort(shape_id[rows], kind="stable")]
+    rows = rows[_grouped(shape_id[rows])]
     for group in np.split(rows, np.flatnonzero(np.diff(shape_id[rows])) + 1):
         if len(group):
             shape = shape_u[shape_id[group[0]]]
@@ -140,7 +140,7 @@ def _swapped_inside(
     """For each row, is (y, x) within the margin of its shape? Points are built only for the
     few near the shape's box, so a million hints cost no million geometries."""
     inside = np.zeros(len(rows), bool)
-    order = np.argsort(shape_id, kind="stable")
+    order = _grouped(shape_id)
     for group in np.split(order, np.flatnonzero(np.diff(shape_id[order])) + 1):
         if not len(group):
             continue
@@ -161,6 +161,14 @@ def _swapped_inside(
 
 #: Points built at once for a distance test.
 _POINTS_AT_ONCE = 65_536
+
+
+def _grouped(keys: np.ndarray) -> np.ndarray:
+    """The stable order of ``keys`` (few distinct, at least -1): in 16 bits when they fit,
+    which numpy sorts by radix (31 ms a million here, against 77 ms for 64-bit keys)."""
+    if len(keys) and keys.min() >= -(2**15) and keys.max() < 2**15:
+        keys = keys.astype(np.int16)
+    return np.argsort(keys, kind="stable")
 
 
 class _Distances(Sequence[float]):
