@@ -358,9 +358,32 @@ def test_double_counts_of_dictionary_dates_and_types_are_those_of_their_text(mon
         reports.append(ValidationReport(source="s"))
         check_frame(table, list(geoms), reports[-1], today=TODAY)
     gdf, numbered = calls[-1]
-    assert {"date_start", "event_type", "date_precision"} <= set(numbered)
+    assert {"date_start", "date_end", "event_type", "date_precision"} <= set(numbered)
     rows, firsts = found(gdf, numbered)
     again_rows, again_firsts = found(gdf)  # every field numbered from the table itself
     assert rows.tolist() == again_rows.tolist() and firsts.tolist() == again_firsts.tolist()
     assert len(rows) > n // 4
     assert [p.message for p in reports[0].problems] == [p.message for p in reports[1].problems]
+
+
+def test_a_date_end_defaulted_to_its_start_keeps_numbers_of_its_values():
+    # date_end defaults to date_start where absent: the numbers the double counts are given
+    # name each row's value (one number per distinct text), from two columns' numberings.
+    import numpy as np
+
+    from geoevents.validation.text import Text
+
+    rng = np.random.default_rng(3)
+    n = 300
+    ends = ["2020-01-02", "2020-01-05", "2020-01-02", None]
+    starts = ["2020-01-01", "2020-01-02", None]
+    end = Text.of_arrow(pa.array([ends[k] for k in rng.integers(0, 4, n)]).dictionary_encode())
+    start = Text.of_arrow(pa.array([starts[k] for k in rng.integers(0, 3, n)]).dictionary_encode())
+    missing = ~end.is_text & (rng.random(n) < 0.7)
+    values = end.values
+    values[missing] = start.values[missing]
+    got = end.defaulted(missing, start)
+    codes, texts = got.given_factor()
+    assert len(set(texts)) == len(texts)
+    assert [texts[c] if c >= 0 else None for c in codes] == list(values)
+    assert got.is_text.tolist() == [v is not None for v in values]

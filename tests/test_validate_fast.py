@@ -1003,3 +1003,27 @@ def test_points_double_counts_are_found_by_one_key_and_any_collision_undone(monk
     assert got == [p.message for p in oracle.warnings if "likely the same event" in p.message]
     keys = {(xs[i].tobytes(), raw["event_type"][i], i % 5) for i in range(n)}
     assert len(got) == n - len(keys) > 0
+
+
+@pytest.mark.parametrize("spread", [3, 2**40, 2**61])
+def test_combined_numbers_part_rows_as_their_tuples_do(spread):
+    # The double counts' keys: combined numbers are equal exactly when every column's are,
+    # also for a column not numbered from 0 (an uncompacted combination, up to 2**62).
+    from geoevents.validation.duplicates import _combine
+
+    rng = np.random.default_rng(11)
+    n = 2_000
+    columns = [rng.integers(-1, 40, n), rng.integers(0, spread, n) // 3, rng.integers(-1, 5, n)]
+    columns[1][::7] = columns[1][0]  # repeats of a large number
+    tuples = pd.factorize(pd.Series(list(zip(*columns, strict=True))))[0]
+    for compact in (True, False):
+        got = _combine(columns, compact=compact)
+        assert (got >= 0).all()
+        assert pd.factorize(got)[0].tolist() == tuples.tolist()
+        if compact:
+            assert got.max() < n
+    loose = _combine(columns[:2], compact=False)
+    assert (
+        pd.factorize(_combine([columns[2], loose]))[0].tolist()
+        == pd.factorize(pd.Series(list(zip(columns[2], *columns[:2], strict=True))))[0].tolist()
+    )

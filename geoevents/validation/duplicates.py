@@ -59,7 +59,12 @@ def double_counts(
     starts, types = codes("date_start"), codes("event_type")
     # No key without a date_start and an event type (they are blank where they had errors).
     usable = (starts >= 0) & (types >= 0)
-    event = _combine([starts, codes("date_end"), types, *_actor_pair(gdf["actor1"], gdf["actor2"])])
+    # Not renumbered from 0: only combined again, which renumbers when it must.
+    event = _combine(
+        [starts, codes("date_end"), types, *_actor_pair(gdf["actor1"], gdf["actor2"])],
+        compact=False,
+    )
+
     del starts, types
     # Only records dated to the day and placed exactly (see double_count_keys).
     if "date_precision" in given:
@@ -250,12 +255,13 @@ def _chunks(column: pd.Series) -> list[pa.Array]:
     return [array.cast(pa.string())]
 
 
-def _combine(columns: list[np.ndarray]) -> np.ndarray:
+def _combine(columns: list[np.ndarray], *, compact: bool = True) -> np.ndarray:
     """One number per distinct combination of the columns' numbers (each >= -1).
 
     The numbers are combined by mixed-radix arithmetic as long as the result fits in 62 bits
     (dates, types and actors have few distinct values: usually all of them at once), and
-    renumbered (one hash pass) only when it would not, and at the end.
+    renumbered (one hash pass) only when it would not, and at the end unless not
+    ``compact`` (then the numbers are >= 0 but may run up to 2**62).
     """
     if len(columns) == 1:
         return columns[0].astype(np.int64)
@@ -267,11 +273,16 @@ def _combine(columns: list[np.ndarray]) -> np.ndarray:
         if bound * size >= 2**62:
             key = pd.factorize(key)[0].astype(np.int64, copy=False)
             bound = int(key.max(initial=0)) + 1
+            if bound * size >= 2**62:  # numbers not from 0 (an uncompacted combination)
+                column = pd.factorize(column)[0].astype(np.int64, copy=False)
+                size = int(column.max(initial=-1)) + 2
         # In place (a million keys are 8 MB an array): key * size + column + 1.
         key *= size
         key += column
         key += 1
         bound *= size
+    if not compact:
+        return key
     return pd.factorize(key)[0].astype(np.int64, copy=False)
 
 

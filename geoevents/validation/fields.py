@@ -232,7 +232,7 @@ def check_across(
     dates = (start.factor(), end.factor())
     # date_end defaults to date_start (only when absent; a blank or bad date_end stays None).
     end.values[end_missing] = start.values[end_missing]
-    text["date_end"] = Text(end.values, end.is_text | (end_missing & start.is_text))
+    text["date_end"] = end.defaulted(end_missing, start)
     before = np.flatnonzero(_end_before_start(*dates, end_missing))
     sub_bad = np.flatnonzero(_sub_outside_type(text["event_type"], text["sub_event_type"]))
     iso3 = text["iso3"]

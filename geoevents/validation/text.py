@@ -353,6 +353,22 @@ class Text:
         codes = None if self._codes is None else np.where(rows, self._codes, -1)
         return Text(values, rows, codes=codes, uniques=self._uniques, arrow=self._arrow)
 
+    def defaulted(self, rows: np.ndarray, other: Text) -> Text:
+        """The column with ``other``'s values in ``rows`` (which hold no text here), its
+        values already written there by the caller; numbered when both columns are (the
+        double counts then number neither again)."""
+        is_text = self.is_text | (rows & other.is_text)
+        mine, theirs = self.given_factor(), other.given_factor()
+        if mine is None or theirs is None:
+            return Text(self.values, is_text)
+        # One numbering of both columns' distinct texts (few: dates, a type), each text once.
+        texts = [*mine[1], *theirs[1]]
+        at, distinct = pd.factorize(objects(texts, len(texts)))
+        into_mine = np.append(at[: len(mine[1])], -1)
+        into_theirs = np.append(at[len(mine[1]) :], -1)
+        codes = np.where(rows, into_theirs[theirs[0]], into_mine[mine[0]])
+        return Text(self.values, is_text, codes=codes.astype(np.int32), uniques=list(distinct))
+
     def filled(self, rows: np.ndarray, value: str) -> Text:
         """The column with ``value`` in ``rows`` (which hold no text)."""
         codes, uniques = self.factor()
