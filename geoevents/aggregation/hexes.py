@@ -11,6 +11,8 @@ from __future__ import annotations
 from itertools import chain
 from typing import TYPE_CHECKING
 
+from geoevents._gc import gc_paused
+
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
     import numpy as np
@@ -188,22 +190,24 @@ def cell_rings(cells: list[str] | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     import shapely
 
     # A slice of cells at a time: a ring is 19 Python objects (about 0.8 kB), and a map of a
-    # million incidents has 170,000 cells.
+    # million incidents has 170,000 cells. Tuples of floats form no cycles: the collector,
+    # which would walk the young ones again and again, is paused (0.50 -> 0.41 s there).
     size_parts, vertex_parts = [], []
-    for at in range(0, len(cells), _RINGS_AT_ONCE):
-        rings = [h3.cell_to_boundary(cell) for cell in cells[at : at + _RINGS_AT_ONCE]]
-        part = np.fromiter(map(len, rings), dtype=np.int64, count=len(rings))
-        size_parts.append(part)
-        # Every vertex in one pass (numpy's reading of nested tuples, a ring length at a
-        # time, cost half as much again as H3 at 168,000 cells).
-        vertex_parts.append(
-            np.fromiter(
-                chain.from_iterable(chain.from_iterable(rings)),
-                dtype="float64",
-                count=2 * int(part.sum()),
+    with gc_paused():
+        for at in range(0, len(cells), _RINGS_AT_ONCE):
+            rings = [h3.cell_to_boundary(cell) for cell in cells[at : at + _RINGS_AT_ONCE]]
+            part = np.fromiter(map(len, rings), dtype=np.int64, count=len(rings))
+            size_parts.append(part)
+            # Every vertex in one pass (numpy's reading of nested tuples, a ring length at a
+            # time, cost half as much again as H3 at 168,000 cells).
+            vertex_parts.append(
+                np.fromiter(
+                    chain.from_iterable(chain.from_iterable(rings)),
+                    dtype="float64",
+                    count=2 * int(part.sum()),
+                )
             )
-        )
-        del rings
+            del rings
     sizes = np.concatenate([np.zeros(0, np.int64), *size_parts])
     vertices = np.concatenate([np.zeros(0), *vertex_parts]).reshape(-1, 2)
     del vertex_parts

@@ -199,7 +199,7 @@ def command(
     Example:
       geoevents map --start 2017-10 --end 2017-10 --timeline -o output/oct-2017.html
     """
-    from geoevents._gc import gc_frozen
+    from geoevents._gc import gc_paused
     from geoevents.io.atomic import check_target
     from geoevents.io.census import matching_rows, stored_rows
     from geoevents.io.digest import store_sha256
@@ -223,6 +223,12 @@ def command(
     stamp = _timestamp(timestamp)
     choose_engine(engine, 0, cluster=cluster)  # refuse --engine large --cluster before reading
     tile_source(tiles, _tiles_key(tiles_key))  # and unknown tiles, or a missing key
+    # The page's modules (folium, branca, jinja) once the options are known good, and before
+    # the store is read: imported after it, the collector walked the million incidents'
+    # objects again while their modules were made (0.13 s).
+    from geoevents.render import build_map, save_map
+    from geoevents.render.save import render_html
+
     # Too many to map: refused before reading when the metadata tells and no filter (nor
     # --skip-invalid) can make the selection smaller.
     filtered = criteria.describe() or skip_invalid
@@ -235,39 +241,37 @@ def command(
         kept = matching_rows(path, criteria)
         if kept is not None:
             check_map_size(kept, path, max_points=max_points, at_most=True)
-    started = time.perf_counter()
-    if scheduler:
-        from geoevents.cli.on_cluster import cluster_points
+    # The collector is off for the whole command: the store read is a million shapely objects
+    # and the checks and the page make millions of containers more, none in a cycle; walked
+    # again and again (as they were once the reader let the collector go on), they cost
+    # 0.2-0.4 s at a million. The process ends at once when the map is written.
+    with gc_paused():
+        started = time.perf_counter()
+        if scheduler:
+            from geoevents.cli.on_cluster import cluster_points
 
-        limit = max_points or MAP_MAX_INCIDENTS
-        gdf, sha256 = cluster_points(scheduler, path, criteria, skip_invalid, limit)
-    else:
-        # The store's digest (for the provenance panel) is read in a thread while the store is
-        # read and checked (hashlib lets go of the GIL): a second at five million rows.
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            digest = pool.submit(store_sha256, path)
-            # Free text stays arrow-backed from the reader to the encoder: it is only encoded
-            # here.
-            gdf = select(path, criteria, skip_invalid, arrow_text=True)
-            sha256 = digest.result()
-    # The page's modules (folium, branca, jinja: 0.17 s) only now: the checks above need
-    # none of them, so a bad option is refused at once.
-    from geoevents.render import build_map, save_map
-    from geoevents.render.save import render_html
-
-    check_map_size(len(gdf), path, max_points=max_points)
-    large = len(gdf) >= LARGE_ENGINE_MIN
-    if large:
-        progress(f"{path}: {counted(len(gdf))} read in {time.perf_counter() - started:.1f} s")
-    info = MapInfo(
-        source_name=Path(path).name,
-        sha256=sha256,
-        filters=tuple(criteria.describe()),
-        timestamp=stamp,
-    )
-    # The store just read (a shapely object per incident) is never walked by the collector
-    # again: a full collection while the page is built cost 0.1 s at a million.
-    with gc_frozen():
+            limit = max_points or MAP_MAX_INCIDENTS
+            gdf, sha256 = cluster_points(scheduler, path, criteria, skip_invalid, limit)
+        else:
+            # The store's digest (for the provenance panel) is read in a thread while the
+            # store is read and checked (hashlib lets go of the GIL): a second at five
+            # million rows.
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                digest = pool.submit(store_sha256, path)
+                # Free text stays arrow-backed from the reader to the encoder: it is only
+                # encoded here.
+                gdf = select(path, criteria, skip_invalid, arrow_text=True)
+                sha256 = digest.result()
+        check_map_size(len(gdf), path, max_points=max_points)
+        large = len(gdf) >= LARGE_ENGINE_MIN
+        if large:
+            progress(f"{path}: {counted(len(gdf))} read in {time.perf_counter() - started:.1f} s")
+        info = MapInfo(
+            source_name=Path(path).name,
+            sha256=sha256,
+            filters=tuple(criteria.describe()),
+            timestamp=stamp,
+        )
         m = build_map(
             gdf,
             layer_by=layer_by,
