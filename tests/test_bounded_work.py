@@ -118,6 +118,25 @@ def test_the_quick_bound_is_at_least_the_count(tmp_path, fmt):
     assert bound.rows >= exact.rows and bound.values > exact.values
 
 
+@pytest.mark.parametrize("chunk", [7, 1 << 22])
+def test_the_quick_bound_counts_every_mark_across_chunks(tmp_path, monkeypatch, chunk):
+    # The marks are counted a chunk at a time (a file smaller and larger than a chunk): the
+    # counts are the bytes' own, whatever the chunk boundaries cut.
+    from geoevents.io import census
+
+    monkeypatch.setattr(census, "_CHUNK", chunk)
+    path = tmp_path / "store.geojson"
+    data = b'{"a": [1, {"b": "{,[", "c": [[], {}]}], "d": ",,"}' * 37
+    path.write_bytes(data)
+    seen: list[list[int]] = []
+    real = census._census_of
+    monkeypatch.setattr(
+        census, "_census_of", lambda p, f, found: seen.append(found) or real(p, f, found)
+    )
+    census.bound_store(path, "geojson")
+    assert seen == [[data.count(b"{"), data.count(b"["), data.count(b",")]]
+
+
 def test_a_file_the_bound_lets_through_is_not_scanned_exactly(tmp_path, monkeypatch):
     # 300 kB of empty features: the size alone calls for a look (at 200 MB available); the
     # quick bound (marks counted anywhere) lets it through without the exact scan, while a
