@@ -54,11 +54,9 @@ def choose_tiles(
     Parameters
     ----------
     tiles : str or None
-        ``"none"`` (or ``None``), ``"osm"``, or an xyzservices provider name such as
-        ``"OpenTopoMap"`` or ``"CartoDB.DarkMatter"``.
+        The tiles, as :func:`geoevents.render.tiles.tile_source` takes them (it checks them).
     key : str or mapping, optional
-        The API key of a provider that needs one (see :func:`geoevents.render.tiles.
-        tile_source`, which checks both).
+        The provider's API key, as ``tile_source`` takes it.
 
     Raises
     ------

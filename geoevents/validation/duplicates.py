@@ -18,7 +18,7 @@ import pyarrow as pa
 import shapely
 
 from geoevents.validation.rules import LIKELY_DOUBLE, RowRules
-from geoevents.validation.text import distinct_texts
+from geoevents.validation.text import distinct_texts, objects
 
 __all__ = ["double_counts", "record_double_counts"]
 
@@ -64,7 +64,6 @@ def double_counts(
         [starts, codes("date_end"), types, *_actor_pair(gdf["actor1"], gdf["actor2"])],
         compact=False,
     )
-
     del starts, types
     # Only records dated to the day and placed exactly (see double_count_keys).
     if "date_precision" in given:
@@ -177,7 +176,7 @@ def _geometry_codes(geoms: np.ndarray, present: np.ndarray) -> np.ndarray:
 
 def _distinct_codes(codes: np.ndarray, texts: Sequence[Any]) -> np.ndarray:
     """Codes into ``texts`` made codes of distinct values (equal texts, one number)."""
-    once = pd.factorize(np.fromiter(texts, dtype=object, count=len(texts)))[0]
+    once = pd.factorize(objects(texts, len(texts)))[0]
     return np.append(once, -1).astype(np.int32)[codes]
 
 

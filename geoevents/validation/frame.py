@@ -185,8 +185,8 @@ class _Run:
 
     def return_memory(self) -> None:
         """Give the memory of the input columns let go of back to the system now, not later:
-        the Python objects made next would otherwise add to it (the arrow pool holds on to
-        freed memory for a while)."""
+        the Python objects made next would otherwise add to it (Arrow's pool and glibc's heap
+        hold on to freed memory, see :func:`geoevents._heap.release_freed_memory`)."""
         if self.consume:
             release_freed_memory()
 
